@@ -1,0 +1,42 @@
+# Two commands matter: `make run` and `make test`. Both bootstrap .venv from requirements.lock.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint format schema migrate demo worker bench clean
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Start the API (with demo data) and the reminder worker on $(HOST):$(PORT).
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Regenerate the SDL the mobile team codes against.
+schema: $(STAMP)
+	$(BIN)/python manage.py graphql_schema --schema backend.schema.schema --out mobile_api_schema.graphql
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media
