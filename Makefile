@@ -20,6 +20,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
@@ -36,7 +37,7 @@ format: $(STAMP)
 
 ## Regenerate the SDL the mobile team codes against.
 schema: $(STAMP)
-	$(BIN)/python manage.py graphql_schema --schema backend.schema.schema --out mobile_api_schema.graphql
+	DJANGO_DEBUG=1 $(BIN)/python manage.py graphql_schema --schema backend.schema.schema --out mobile_api_schema.graphql
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

@@ -1,0 +1,215 @@
+"""Sign-in, sign-out, sessions and invitations."""
+
+import graphene
+
+from backend.client_address import client_address
+from backend.graphql.ids import load_node
+from backend.graphql.mutations import BaseMutation
+from backend.graphql.permissions import AllowAny, LeaderOrCoordinator, SignedIn
+
+from ..services.invitations import invitation_accept, invitation_create, invitation_revoke
+from ..services.sign_in import sign_in
+from ..services.tokens import access_token_revoke
+from .errors import AccountError
+from .types import DistrictType, InvitationType, MeType, SchoolType, SessionType
+
+
+class SignInInput(graphene.InputObjectType):
+    """Credentials for signing in from a phone."""
+
+    email = graphene.String(required=True, description="The e-mail the account was created with.")
+    password = graphene.String(required=True, description="The account's password.")
+    device_name = graphene.String(
+        required=True, description="A name for this phone, shown in the list of sessions."
+    )
+
+
+class SignIn(BaseMutation):
+    """Sign in from a phone. Send the returned token as `Authorization: Bearer <token>`.
+    Repeated failures are throttled per account and per network address."""
+
+    token = graphene.String(description="The bearer token. Shown once: keep it on the phone.")
+    me = graphene.Field(MeType, description="The signed-in person.")
+    session = graphene.Field(SessionType, description="The new session.")
+
+    class Arguments:
+        input = SignInInput(required=True, description="Credentials and device name.")
+
+    class Meta:
+        permission = AllowAny
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        user, token, raw = sign_in(
+            email=input.email,
+            password=input.password,
+            device_name=input.device_name,
+            address=client_address(info.context.request),
+        )
+        info.context.user, info.context.access_token = user, token
+        return {"token": raw, "me": user, "session": token}
+
+
+class SignOut(BaseMutation):
+    """Sign out this phone: revoke the token that made the request."""
+
+    session = graphene.Field(SessionType, description="The session that was ended.")
+
+    class Meta:
+        permission = SignedIn
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info):
+        token = info.context.access_token
+        if token is not None:
+            access_token_revoke(actor=info.context.user, token=token)
+        return {}
+
+
+class RevokeSessionInput(graphene.InputObjectType):
+    """Which session to end."""
+
+    session_id = graphene.ID(required=True, description="Global id of one of your sessions.")
+
+
+class RevokeSession(BaseMutation):
+    """Sign out another of your devices, e.g. a lost phone."""
+
+    class Arguments:
+        input = RevokeSessionInput(required=True, description="Which session to end.")
+
+    class Meta:
+        permission = SignedIn
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        token = load_node(info, input.session_id, SessionType, field="sessionId")
+        access_token_revoke(actor=info.context.user, token=token)
+        return {}
+
+
+class InviteInput(graphene.InputObjectType):
+    """Who to invite and where to."""
+
+    email = graphene.String(required=True, description="Where the one-time code is sent.")
+    full_name = graphene.String(description="The person's name, if known.")
+    school_id = graphene.ID(description="The school they join as a teacher.")
+    coordinated_district_id = graphene.ID(
+        description="Coordinators only: invite another coordinator for your district."
+    )
+    as_teacher_leader = graphene.Boolean(
+        description="Coordinators only: the invitee may lead cohorts.", default_value=False
+    )
+
+
+class Invite(BaseMutation):
+    """Invite a teacher (teacher leaders: to their school; coordinators: to their district).
+    The invitee receives a one-time code by e-mail and accepts with `acceptInvitation`."""
+
+    invitation = graphene.Field(InvitationType, description="The invitation sent.")
+
+    class Arguments:
+        input = InviteInput(required=True, description="Who to invite and where.")
+
+    class Meta:
+        permission = LeaderOrCoordinator
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        school = (
+            load_node(info, input.school_id, SchoolType, field="schoolId")
+            if input.school_id
+            else None
+        )
+        district = (
+            load_node(
+                info, input.coordinated_district_id, DistrictType, field="coordinatedDistrictId"
+            )
+            if input.coordinated_district_id
+            else None
+        )
+        invitation, _code = invitation_create(
+            inviter=info.context.user,
+            email=input.email,
+            full_name=input.full_name or "",
+            school=school,
+            coordinated_district=district,
+            as_teacher_leader=bool(input.as_teacher_leader),
+        )
+        return {"invitation": invitation}
+
+
+class RevokeInvitationInput(graphene.InputObjectType):
+    """Which invitation to withdraw."""
+
+    invitation_id = graphene.ID(required=True, description="An invitation you sent.")
+
+
+class RevokeInvitation(BaseMutation):
+    """Withdraw an invitation that has not been accepted."""
+
+    invitation = graphene.Field(InvitationType, description="The withdrawn invitation.")
+
+    class Arguments:
+        input = RevokeInvitationInput(required=True, description="Which invitation.")
+
+    class Meta:
+        permission = LeaderOrCoordinator
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        invitation = load_node(info, input.invitation_id, InvitationType, field="invitationId")
+        return {"invitation": invitation_revoke(actor=info.context.user, invitation=invitation)}
+
+
+class AcceptInvitationInput(graphene.InputObjectType):
+    """The emailed code and the new account's password."""
+
+    email = graphene.String(required=True, description="The address the invitation went to.")
+    code = graphene.String(
+        required=True, description="The one-time code from the e-mail; dashes and case ignored."
+    )
+    password = graphene.String(required=True, description="The password to set, 10+ characters.")
+    full_name = graphene.String(description="Your name; defaults to the one the inviter gave.")
+    device_name = graphene.String(required=True, description="A name for this phone.")
+
+
+class AcceptInvitation(BaseMutation):
+    """Accept an invitation: creates the account and signs this phone in."""
+
+    token = graphene.String(description="The bearer token. Shown once: keep it on the phone.")
+    me = graphene.Field(MeType, description="The new account.")
+
+    class Arguments:
+        input = AcceptInvitationInput(required=True, description="Code, password and device.")
+
+    class Meta:
+        permission = AllowAny
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        user, token, raw = invitation_accept(
+            email=input.email,
+            code=input.code,
+            password=input.password,
+            full_name=input.full_name or "",
+            device_name=input.device_name,
+            address=client_address(info.context.request),
+        )
+        info.context.user, info.context.access_token = user, token
+        return {"token": raw, "me": user}
+
+
+class AccountMutations(graphene.ObjectType):
+    sign_in = SignIn.Field(description=SignIn.__doc__)
+    sign_out = SignOut.Field(description=SignOut.__doc__)
+    revoke_session = RevokeSession.Field(description=RevokeSession.__doc__)
+    invite = Invite.Field(description=Invite.__doc__)
+    revoke_invitation = RevokeInvitation.Field(description=RevokeInvitation.__doc__)
+    accept_invitation = AcceptInvitation.Field(description=AcceptInvitation.__doc__)

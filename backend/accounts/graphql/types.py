@@ -1,0 +1,206 @@
+"""GraphQL types for districts, schools, people, sessions and invitations."""
+
+import graphene
+from graphene_django import DjangoObjectType
+
+from backend.graphql.types import CountableConnection
+
+from .. import selectors
+from ..models import AccessToken, District, Invitation, School, User
+
+
+class Role(graphene.Enum):
+    """What a person may do in the app, derived from where they belong."""
+
+    TEACHER = "TEACHER"
+    TEACHER_LEADER = "TEACHER_LEADER"
+    COORDINATOR = "COORDINATOR"
+    STAFF = "STAFF"
+
+
+class DistrictType(DjangoObjectType):
+    """A school district: the widest scope a coordinator sees."""
+
+    class Meta:
+        model = District
+        name = "District"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "name", "slug")
+        connection_class = CountableConnection
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return selectors.districts_visible_to(info.context.user, queryset)
+
+
+class SchoolType(DjangoObjectType):
+    """A school. Its time zone is the one visits, meetings and reminders are shown in."""
+
+    time_zone = graphene.String(
+        required=True, description="IANA time zone of the school, e.g. America/Chicago."
+    )
+    district = graphene.Field(DistrictType, required=True, description="The school's district.")
+
+    class Meta:
+        model = School
+        name = "School"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "name", "time_zone", "district")
+        connection_class = CountableConnection
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return selectors.schools_visible_to(info.context.user, queryset)
+
+
+class PersonType(DjangoObjectType):
+    """A teacher, coordinator or staff member."""
+
+    full_name = graphene.String(required=True, description="The person's name as they gave it.")
+    email = graphene.String(
+        description="E-mail address; null unless you are this person, at their school, "
+        "their district's coordinator or staff."
+    )
+    school = graphene.Field(SchoolType, description="The school a teacher teaches at.")
+    coordinated_district = graphene.Field(
+        DistrictType, description="The district a coordinator coordinates."
+    )
+    roles = graphene.List(
+        graphene.NonNull(Role), required=True, description="What this person may do."
+    )
+
+    class Meta:
+        model = User
+        name = "Person"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "full_name", "email", "school", "coordinated_district")
+        connection_class = CountableConnection
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return selectors.people_visible_to(info.context.user, queryset).select_related("school")
+
+    @staticmethod
+    def resolve_email(root: User, info):
+        return root.email if selectors.may_see_email(info.context.user, root) else None
+
+    @staticmethod
+    def resolve_roles(root: User, info):
+        roles = []
+        if root.school_id:
+            roles.append(Role.TEACHER)
+        if root.is_teacher_leader:
+            roles.append(Role.TEACHER_LEADER)
+        if root.coordinated_district_id:
+            roles.append(Role.COORDINATOR)
+        if root.is_staff:
+            roles.append(Role.STAFF)
+        return roles
+
+
+class MeType(graphene.ObjectType):
+    """The signed-in person, with what only they see about themselves."""
+
+    class Meta:
+        name = "Me"
+
+    person = graphene.Field(PersonType, required=True, description="You.")
+    school = graphene.Field(SchoolType, description="Your school, if you teach.")
+    district = graphene.Field(DistrictType, description="Your district.")
+    roles = graphene.List(graphene.NonNull(Role), required=True, description="What you may do.")
+    sessions = graphene.List(
+        graphene.NonNull(lambda: SessionType),
+        required=True,
+        description="Devices signed in to your account, most recently used first.",
+    )
+
+    @staticmethod
+    def resolve_person(root, info):
+        return root
+
+    @staticmethod
+    def resolve_school(root, info):
+        return root.school
+
+    @staticmethod
+    def resolve_district(root, info):
+        district_id = root.district_id_for_scope
+        return District.objects.filter(pk=district_id).first() if district_id else None
+
+    @staticmethod
+    def resolve_roles(root, info):
+        return PersonType.resolve_roles(root, info)
+
+    @staticmethod
+    def resolve_sessions(root, info):
+        return list(AccessToken.objects.filter(user=root, revoked_at__isnull=True))
+
+
+class SessionType(DjangoObjectType):
+    """A device signed in to an account. The token itself is never shown again."""
+
+    is_current = graphene.Boolean(
+        required=True, description="True for the session making this request."
+    )
+    device_name = graphene.String(required=True, description="The name the phone gave.")
+    created_at = graphene.DateTime(required=True, description="When the device signed in.")
+    last_used_at = graphene.DateTime(
+        required=True, description="Last use, to the nearest few minutes."
+    )
+
+    class Meta:
+        model = AccessToken
+        name = "Session"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "device_name", "created_at", "last_used_at")
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        user = info.context.user
+        if not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(user=user, revoked_at__isnull=True)
+
+    @staticmethod
+    def resolve_is_current(root, info):
+        current = info.context.access_token
+        return current is not None and current.pk == root.pk
+
+
+class InvitationType(DjangoObjectType):
+    """An invitation you sent. The code is only in the e-mail."""
+
+    email = graphene.String(required=True, description="Who was invited.")
+    school = graphene.Field(SchoolType, description="The school they join as a teacher.")
+    expires_at = graphene.DateTime(required=True, description="When the code stops working.")
+    accepted_at = graphene.DateTime(description="When they accepted; null while open.")
+    status = graphene.String(required=True, description="OPEN, ACCEPTED, EXPIRED or REVOKED.")
+
+    class Meta:
+        model = Invitation
+        name = "Invitation"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "email", "full_name", "school", "expires_at", "accepted_at")
+        connection_class = CountableConnection
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        user = info.context.user
+        if not user.is_authenticated:
+            return queryset.none()
+        return queryset if user.is_staff else queryset.filter(invited_by=user)
+
+    @staticmethod
+    def resolve_status(root: Invitation, info):
+        if root.accepted_at:
+            return "ACCEPTED"
+        if root.revoked_at:
+            return "REVOKED"
+        return "OPEN" if root.is_open else "EXPIRED"
+
+
+class SessionRevokedEvent(graphene.ObjectType):
+    """Sent when the session this connection signed in with is revoked. The server then
+    closes the socket with code 4403; the app should sign in again."""
+
+    session_id = graphene.ID(required=True, description="Global id of the revoked session.")

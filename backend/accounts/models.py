@@ -1,0 +1,212 @@
+"""People and the organisations they belong to: districts, schools, users, sign-in tokens,
+invitations."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone.", code="INVALID_TIME_ZONE")
+
+
+class District(models.Model):
+    name = models.CharField(max_length=200, help_text="The district's name.")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Short unique name for URLs.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200, help_text="The school's name.")
+    time_zone = models.CharField(
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="IANA time zone, e.g. America/Chicago. Visits and reminders use it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="school_name_unique_in_district"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Roles are derived from what they belong to:
+    a teacher has a school, a coordinator coordinates a district, staff run the service."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="teachers"
+    )
+    coordinated_district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinators",
+        help_text="Set for district coordinators: they see the whole district, read only.",
+    )
+    is_teacher_leader = models.BooleanField(
+        default=False, help_text="May create cohorts and invite teachers into their school."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(is_teacher_leader=False) | models.Q(school__isnull=False),
+                name="teacher_leader_has_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def district_id_for_scope(self) -> int | None:
+        """The district whose data this person may see at most."""
+        if self.coordinated_district_id:
+            return self.coordinated_district_id
+        return self.school.district_id if self.school_id else None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.coordinated_district_id is not None
+
+
+class AccessToken(models.Model):
+    """A phone's sign-in. Only a hash of the token is kept, so a database leak signs nobody in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    device_name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_used_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.device_name} ({self.user_id})"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None
+            and self.last_used_at + settings.ACCESS_TOKEN_IDLE_TIMEOUT > now
+            and self.user.is_active
+        )
+
+
+class Invitation(models.Model):
+    """An invitation to join, accepted with a one-time code sent by e-mail."""
+
+    email = models.EmailField()
+    full_name = models.CharField(
+        max_length=200, blank=True, help_text="The invitee's name as the inviter gave it."
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    coordinated_district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    as_teacher_leader = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school__isnull=False)
+                | models.Q(coordinated_district__isnull=False),
+                name="invitation_has_scope",
+            ),
+            # One open invitation per address: inviting again replaces the code.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -1,0 +1,181 @@
+"""Inviting teachers and coordinators by e-mail, accepted with a one-time code."""
+
+import hmac
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.throttle import RateLimit
+
+from ..models import AccessToken, District, Invitation, School, User
+from .sign_in import throttle_check, throttle_record_failure
+from .tokens import access_token_issue, hash_token
+
+logger = logging.getLogger(__name__)
+
+# No 0/O, 1/I/L: the code is typed on a phone from an e-mail.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+INVITES_PER_HOUR = RateLimit("invitations", 60, 3600)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def can_invite(*, inviter: User, school: School | None, district: District | None) -> bool:
+    if inviter.is_staff:
+        return True
+    if district is not None:
+        return inviter.coordinated_district_id == district.id
+    if school is None:
+        return False
+    if inviter.coordinated_district_id == school.district_id:
+        return True
+    return inviter.is_teacher_leader and inviter.school_id == school.id
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    inviter: User,
+    email: str,
+    full_name: str = "",
+    school: School | None = None,
+    coordinated_district: District | None = None,
+    as_teacher_leader: bool = False,
+) -> tuple[Invitation, str]:
+    """Invite someone; inviting the same address again replaces the earlier code."""
+    if not can_invite(inviter=inviter, school=school, district=coordinated_district):
+        raise PermissionDenied("You cannot invite people there.")
+    if as_teacher_leader and not (inviter.is_staff or inviter.coordinated_district_id):
+        raise PermissionDenied("Only coordinators can invite teacher leaders.")
+    if school is None and coordinated_district is None:
+        raise ValidationError({"school": ValidationError("Choose a school.", code="REQUIRED")})
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
+        )
+    if INVITES_PER_HOUR.hit(str(inviter.id)) > INVITES_PER_HOUR.limit:
+        raise ValidationError("Too many invitations this hour.", code="TOO_MANY_ATTEMPTS")
+
+    Invitation.objects.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    code = _new_code()
+    invitation = Invitation.objects.create(
+        email=email,
+        full_name=full_name.strip(),
+        school=school,
+        coordinated_district=coordinated_district,
+        as_teacher_leader=as_teacher_leader,
+        invited_by=inviter,
+        code_hash=hash_token(code),
+        expires_at=timezone.now() + settings.INVITATION_LIFETIME,
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation, code))
+    return invitation, code
+
+
+def _send_invitation_email(invitation: Invitation, code: str) -> None:
+    where = invitation.school or invitation.coordinated_district
+    body = (
+        f"Hello{' ' + invitation.full_name if invitation.full_name else ''},\n\n"
+        f"{invitation.invited_by.full_name} invites you to the peer observation app for {where}.\n"
+        f"Open the app, choose 'I have an invitation', and enter this code with your e-mail:\n\n"
+        f"    {code[:4]}-{code[4:]}\n\n"
+        f"The code works once and expires on {invitation.expires_at:%d %B %Y}.\n"
+    )
+    try:
+        send_mail("Your invitation to peer observation", body, None, [invitation.email])
+    except Exception:
+        # The invitation stands; the inviter can invite again to send a fresh code.
+        logger.exception("Could not send invitation %s", invitation.id)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    if not (actor.is_staff or invitation.invited_by_id == actor.id):
+        raise PermissionDenied("Only the person who invited can withdraw the invitation.")
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    email: str,
+    code: str,
+    password: str,
+    full_name: str,
+    device_name: str,
+    address: str,
+) -> tuple[User, AccessToken, str]:
+    """Create the account from an open invitation and sign the new person in."""
+    email = email.strip().lower()
+    throttle_check(account_key=f"invite:{email}", address=address)
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    expected = invitation.code_hash if invitation else hash_token(_new_code())
+    if invitation is None or not hmac.compare_digest(expected, hash_token(normalise_code(code))):
+        throttle_record_failure(account_key=f"invite:{email}", address=address)
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    "This code does not match an invitation.", code="INVALID_CODE"
+                )
+            }
+        )
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    "This invitation has expired. Ask for a new one.", code="EXPIRED"
+                )
+            }
+        )
+    name = full_name.strip() or invitation.full_name
+    if not name:
+        raise ValidationError({"fullName": ValidationError("Enter your name.", code="REQUIRED")})
+    candidate = User(email=email, full_name=name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"password": [ValidationError(m, code="WEAK_PASSWORD") for m in exc.messages]}
+        ) from exc
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=name,
+                school=invitation.school,
+                coordinated_district=invitation.coordinated_district,
+                is_teacher_leader=invitation.as_teacher_leader,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
+        ) from exc
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    token, raw = access_token_issue(user=user, device_name=device_name)
+    return user, token, raw

@@ -1,0 +1,60 @@
+"""Opaque bearer tokens for phones: issued at sign-in, hashed at rest, expiring when idle."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from backend.graphql.events import broadcast
+from backend.graphql.websocket import REVOKED_EVENT, token_group
+
+from ..models import AccessToken, User
+
+TOKEN_PREFIX = "pob_"  # noqa: S105 (a public prefix that makes leaked tokens greppable)
+# Writing last_used_at on every request would turn each read into a write.
+LAST_USED_GRANULARITY = timedelta(minutes=5)
+
+
+def hash_token(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def access_token_issue(*, user: User, device_name: str) -> tuple[AccessToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=user, token_hash=hash_token(raw), device_name=device_name.strip()[:100] or "Phone"
+    )
+    return token, raw
+
+
+def access_token_authenticate(*, raw_token: str) -> tuple[User, AccessToken] | None:
+    if not raw_token.startswith(TOKEN_PREFIX) or len(raw_token) > 100:
+        return None
+    token = (
+        AccessToken.objects.select_related("user", "user__school", "user__coordinated_district")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+    now = timezone.now()
+    if token is None or not token.is_usable(now):
+        return None
+    if now - token.last_used_at > LAST_USED_GRANULARITY:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token.user, token
+
+
+@transaction.atomic
+def access_token_revoke(*, actor: User, token: AccessToken) -> AccessToken:
+    """Revoke one of the actor's own tokens (sign out on that device)."""
+    if token.user_id != actor.id:
+        raise PermissionDenied("You can only sign out your own devices.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        broadcast(token_group(token.id), REVOKED_EVENT, {"session_id": token.id})
+    return token

@@ -1,0 +1,23 @@
+"""ASGI entry point: HTTP through Django, WebSocket GraphQL through Channels at /graphql/."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from backend.graphql.websocket import GraphQLWebSocketConsumer  # noqa: E402
+from backend.schema import schema  # noqa: E402
+
+# No origin check: the socket authenticates with a token in connection_init, never a cookie,
+# so a page on another site gains nothing by opening one.
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": URLRouter([path("graphql/", GraphQLWebSocketConsumer.as_asgi(schema=schema))]),
+    }
+)

@@ -1,0 +1,28 @@
+"""What resolvers see as `info.context`, over HTTP and over WebSocket alike."""
+
+from django.contrib.auth.models import AnonymousUser
+
+
+class GraphQLContext:
+    """The caller (`user`, `access_token`), per-request dataloaders and, on a WebSocket,
+    `listen(group)` to wait for events."""
+
+    def __init__(self, *, user=None, access_token=None, request=None, listen=None):
+        self.user = user if user is not None else AnonymousUser()
+        self.access_token = access_token
+        self.request = request
+        self.listen = listen
+        self.loaders: dict = {}
+
+    @property
+    def request_id(self) -> str:
+        from backend.request_id import current_request_id
+
+        return current_request_id()
+
+    def loader(self, loader_class):
+        """One dataloader instance per class per request, so batches span the whole query."""
+        loader = self.loaders.get(loader_class)
+        if loader is None:
+            loader = self.loaders[loader_class] = loader_class(self)
+        return loader

@@ -1,0 +1,96 @@
+"""Top-level GraphQL errors: what the client may see, and the machine-readable codes.
+
+User-fixable problems in mutations are not top-level errors: they go to the payload's
+`errors` list (see `mutations.py`). Top-level errors are for authentication, permission,
+malformed requests, limits and bugs. Bugs are logged with the request id and masked.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from graphql import GraphQLError
+
+from backend.request_id import current_request_id
+
+logger = logging.getLogger("backend.graphql")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+class PublicError(Exception):
+    """An error whose message is safe to show, with a code in `extensions.code`."""
+
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, code: str | None = None, extensions: dict | None = None):
+        super().__init__(message)
+        if code:
+            self.code = code
+        self.extensions = extensions or {}
+
+
+class AuthenticationRequired(PublicError):
+    code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str = "Sign in to do this."):
+        super().__init__(message)
+
+
+class Forbidden(PublicError):
+    code = "FORBIDDEN"
+
+    def __init__(self, message: str = "You do not have permission to do this."):
+        super().__init__(message)
+
+
+class NotFound(PublicError):
+    code = "NOT_FOUND"
+
+
+class RateLimited(PublicError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, extensions={"retryAfter": retry_after})
+
+
+def request_error(message: str, code: str) -> GraphQLError:
+    """An error about the request as a whole (parse, validation, limits)."""
+    return GraphQLError(message, extensions={"code": code})
+
+
+def format_error(error: GraphQLError) -> dict:
+    """Turn an error into its wire form; anything not meant for the client is masked."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        formatted = error.formatted
+        formatted.setdefault("extensions", {}).setdefault("code", "BAD_REQUEST")
+        return formatted
+
+    formatted = {"message": str(original), "locations": None, "path": error.path}
+    if error.locations:
+        formatted["locations"] = [loc._asdict() for loc in error.locations]
+    else:
+        formatted.pop("locations")
+    if isinstance(original, PublicError):
+        formatted["extensions"] = {"code": original.code, **original.extensions}
+    elif isinstance(original, PermissionDenied):
+        formatted["message"] = str(original) or Forbidden().args[0]
+        formatted["extensions"] = {"code": "FORBIDDEN"}
+    elif isinstance(original, ValidationError):
+        formatted["message"] = " ".join(original.messages)
+        formatted["extensions"] = {"code": "BAD_USER_INPUT"}
+    else:
+        request_id = current_request_id()
+        logger.error(
+            "Unhandled error resolving %s (request %s)",
+            ".".join(str(p) for p in error.path or []),
+            request_id,
+            exc_info=original,
+        )
+        formatted["message"] = (
+            f"{type(original).__name__}: {original}" if settings.DEBUG else INTERNAL_MESSAGE
+        )
+        formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    return formatted

@@ -1,0 +1,31 @@
+"""Global ids in mutation input: decode, check the type, load what the caller may see."""
+
+from django.core.exceptions import ValidationError
+from graphql_relay import from_global_id
+
+
+def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:
+    try:
+        kind, pk = from_global_id(global_id)
+    except Exception:  # graphql_relay raises several kinds on garbage
+        kind, pk = None, None
+    if kind != type_name or not pk:
+        raise ValidationError(
+            {field: ValidationError(f"Expected the id of a {type_name}.", code="INVALID_ID")}
+        )
+    return pk
+
+
+def load_node(info, global_id: str, object_type, *, field: str):
+    """The object behind a global id if the caller may see it, else a NOT_FOUND user error.
+
+    Objects the caller may not see are reported as not found, so ids reveal nothing.
+    """
+    pk = pk_from_global_id(global_id, object_type._meta.name, field=field)
+    queryset = object_type.get_queryset(object_type._meta.model.objects.all(), info)
+    instance = queryset.filter(pk=pk).first() if pk.isdigit() else None
+    if instance is None:
+        raise ValidationError(
+            {field: ValidationError(f"No {object_type._meta.name} with this id.", code="NOT_FOUND")}
+        )
+    return instance

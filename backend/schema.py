@@ -1,0 +1,36 @@
+"""The root schema: every app's queries, mutations and subscriptions side by side."""
+
+import graphene
+
+from backend.accounts.graphql.schema import (
+    AccountMutations,
+    AccountQueries,
+    AccountSubscriptions,
+)
+from backend.graphql.permissions import AllowAny, requires
+
+
+class Query(AccountQueries, graphene.ObjectType):
+    """Everything the app can read."""
+
+    node = graphene.Field(
+        graphene.relay.Node,
+        id=graphene.ID(required=True, description="The object's global id."),
+        description="Any object by its global id, if you may see it; null otherwise.",
+    )
+
+    @staticmethod
+    @requires(AllowAny)
+    def resolve_node(root, info, id):
+        return graphene.relay.Node.get_node_from_global_id(info, id)
+
+
+class Mutation(AccountMutations, graphene.ObjectType):
+    """Everything the app can change."""
+
+
+class Subscription(AccountSubscriptions, graphene.ObjectType):
+    """Live updates over the WebSocket at /graphql/ (graphql-transport-ws)."""
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription)

@@ -1,0 +1,47 @@
+"""Fixed-window rate limits kept in the shared cache (Redis in production).
+
+Used for sign-in failures, invitations and other abusable operations. A window is keyed by
+its start, so every process sharing the cache counts the same attempts.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    name: str
+    limit: int
+    window_seconds: int
+
+    def _key(self, subject: str, now: float) -> tuple[str, int]:
+        window = int(now // self.window_seconds)
+        return f"rl:{self.name}:{subject}:{window}", window
+
+    def count(self, subject: str) -> int:
+        key, _ = self._key(subject, time.time())
+        return int(cache.get(key, 0))
+
+    def hit(self, subject: str) -> int:
+        """Record one attempt and return how many the window now holds."""
+        key, _ = self._key(subject, time.time())
+        cache.add(key, 0, timeout=self.window_seconds + 5)
+        try:
+            return cache.incr(key)
+        except ValueError:
+            # The key expired between add and incr; start the window again.
+            cache.set(key, 1, timeout=self.window_seconds + 5)
+            return 1
+
+    def exceeded(self, subject: str) -> bool:
+        return self.count(subject) >= self.limit
+
+    def retry_after(self) -> int:
+        now = time.time()
+        return int(self.window_seconds - (now % self.window_seconds)) + 1
+
+    def reset(self, subject: str) -> None:
+        key, _ = self._key(subject, time.time())
+        cache.delete(key)

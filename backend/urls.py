@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import path
+
+from backend.graphql.view import GraphQLView
+from backend.schema import schema
+
+
+def healthz(request):
+    """For load balancers: the process answers and can reach its database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("graphql/", GraphQLView.as_view(schema=schema), name="graphql"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,96 @@
+"""Depth, aliases, cost, page size and document size limits refuse before anything runs."""
+
+import pytest
+
+from tests.conftest import top_level_codes
+
+
+def codes(api, query, variables=None):
+    response = api.post(query, variables)
+    assert response.status_code == 400, response.content
+    return top_level_codes(response.json())
+
+
+@pytest.mark.django_db
+def test_too_deep_is_refused(api, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_depth": 3}
+    query = "{ me { person { school { district { name } } } } }"
+
+    body = api.post(query).json()
+
+    assert "exceeds maximum operation depth of 3" in body["errors"][0]["message"]
+    assert top_level_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+@pytest.mark.django_db
+def test_too_many_aliases_is_refused(api, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_aliases": 3}
+    query = "{ a: me { roles } b: me { roles } c: me { roles } d: me { roles } }"
+
+    assert codes(api, query) == ["TOO_MANY_ALIASES"]
+
+
+@pytest.mark.django_db
+def test_cost_multiplies_by_page_size(api, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_cost": 250}
+    small = "{ schools(first: 10) { edges { node { name timeZone } } } }"
+    large = "{ schools(first: 100) { edges { node { name timeZone } } } }"
+
+    assert api.post(small).status_code == 200
+    body = api.post(large).json()
+    assert top_level_codes(body) == ["QUERY_TOO_COSTLY"]
+    assert "Ask for smaller pages" in body["errors"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_cost_reads_page_sizes_from_variables(api, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_cost": 250}
+    query = "query S($n: Int) { schools(first: $n) { edges { node { name timeZone } } } }"
+
+    assert codes(api, query, {"n": 100}) == ["QUERY_TOO_COSTLY"]
+
+
+@pytest.mark.django_db
+def test_pages_larger_than_100_are_refused(api):
+    assert codes(api, "{ schools(first: 101) { edges { node { name } } } }") == [
+        "PAGE_SIZE_EXCEEDED"
+    ]
+
+
+def test_oversized_documents_are_refused(api, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_document_chars": 100}
+
+    body = api.post("{ me { roles } }" + " " * 200).json()
+
+    assert top_level_codes(body) == ["GRAPHQL_PARSE_FAILED"]
+
+
+def test_token_floods_are_refused(api):
+    query = "{ me { " + "roles " * 3000 + "} }"
+
+    assert codes(api, query) == ["GRAPHQL_PARSE_FAILED"]
+
+
+@pytest.mark.django_db
+def test_introspection_can_be_turned_off(api, settings):
+    from backend.graphql.execution import _parse_and_validate
+
+    settings.GRAPHQL_INTROSPECTION = False
+    _parse_and_validate.cache_clear()
+    try:
+        assert codes(api, "{ __schema { types { name } } }") == ["GRAPHQL_VALIDATION_FAILED"]
+    finally:
+        _parse_and_validate.cache_clear()
+
+
+def test_field_suggestions_can_be_turned_off(api, settings):
+    from backend.graphql.execution import _parse_and_validate
+
+    settings.GRAPHQL_FIELD_SUGGESTIONS = False
+    _parse_and_validate.cache_clear()
+    try:
+        message = api.post("{ mee { roles } }").json()["errors"][0]["message"]
+    finally:
+        _parse_and_validate.cache_clear()
+
+    assert message == "Cannot query field 'mee' on type 'Query'."

@@ -1,0 +1,108 @@
+"""Fixtures shared by every app's tests: an API client that speaks GraphQL, and people."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from backend.accounts.services.tokens import access_token_issue
+
+from .factories import (
+    CoordinatorFactory,
+    LeaderFactory,
+    SchoolFactory,
+    StaffFactory,
+    TeacherFactory,
+)
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+class ApiClient:
+    """POSTs GraphQL to /graphql/ the way the phone does."""
+
+    def __init__(self, client, token: str | None = None):
+        self.client = client
+        self.token = token
+
+    def post(self, query: str, variables: dict | None = None, *, accept=GRAPHQL_RESPONSE, **extra):
+        body = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        headers = {"Accept": accept}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra.pop("headers", {}))
+        return self.client.post(
+            "/graphql/", json.dumps(body), content_type="application/json", headers=headers, **extra
+        )
+
+    def post_graphql(self, query: str, variables: dict | None = None) -> dict:
+        """Run an operation that must execute; returns the JSON body."""
+        response = self.post(query, variables)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def data(self, query: str, variables: dict | None = None) -> dict:
+        """Run an operation that must succeed without top-level errors; returns `data`."""
+        body = self.post_graphql(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits live in the cache; each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(client):
+    return ApiClient(client)
+
+
+@pytest.fixture
+def api_for(client):
+    """`api_for(user)` gives a client signed in as that person."""
+
+    def make(user, device_name: str = "Test phone") -> ApiClient:
+        _token, raw = access_token_issue(user=user, device_name=device_name)
+        return ApiClient(client.__class__(), raw)
+
+    return make
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory()
+
+
+@pytest.fixture
+def teacher(school):
+    return TeacherFactory(school=school)
+
+
+@pytest.fixture
+def leader(school):
+    return LeaderFactory(school=school)
+
+
+@pytest.fixture
+def coordinator(school):
+    return CoordinatorFactory(coordinated_district=school.district)
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+def error_codes(payload: dict) -> list[str]:
+    """The codes of a mutation payload's `errors` list, in order."""
+    return [error["code"] for error in payload["errors"]]
+
+
+def top_level_codes(body: dict) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors", [])]
