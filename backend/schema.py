@@ -8,9 +8,30 @@ from backend.accounts.graphql.schema import (
     AccountSubscriptions,
 )
 from backend.graphql.permissions import AllowAny, requires
+from cohorts.graphql.schema import CohortMutations, CohortQueries, CohortSubscriptions
+from networks.graphql.schema import NetworkMutations, NetworkQueries, NetworkSubscriptions
+from notifications.graphql.schema import (
+    NotificationMutations,
+    NotificationQueries,
+    NotificationSubscriptions,
+)
+from observations.graphql.schema import (
+    ObservationMutations,
+    ObservationQueries,
+    ObservationSubscriptions,
+)
+from surveys.graphql.schema import SurveyMutations, SurveyQueries, SurveySubscriptions
 
 
-class Query(AccountQueries, graphene.ObjectType):
+class Query(
+    AccountQueries,
+    CohortQueries,
+    ObservationQueries,
+    SurveyQueries,
+    NotificationQueries,
+    NetworkQueries,
+    graphene.ObjectType,
+):
     """Everything the app can read."""
 
     node = graphene.Field(
@@ -25,11 +46,27 @@ class Query(AccountQueries, graphene.ObjectType):
         return graphene.relay.Node.get_node_from_global_id(info, id)
 
 
-class Mutation(AccountMutations, graphene.ObjectType):
+class Mutation(
+    AccountMutations,
+    CohortMutations,
+    ObservationMutations,
+    SurveyMutations,
+    NotificationMutations,
+    NetworkMutations,
+    graphene.ObjectType,
+):
     """Everything the app can change."""
 
 
-class Subscription(AccountSubscriptions, graphene.ObjectType):
+class Subscription(
+    AccountSubscriptions,
+    CohortSubscriptions,
+    ObservationSubscriptions,
+    SurveySubscriptions,
+    NotificationSubscriptions,
+    NetworkSubscriptions,
+    graphene.ObjectType,
+):
     """Live updates over the WebSocket at /graphql/ (graphql-transport-ws)."""
 
 

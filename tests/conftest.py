@@ -106,3 +106,16 @@ def error_codes(payload: dict) -> list[str]:
 
 def top_level_codes(body: dict) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+def _on_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+# What only PostgreSQL enforces (exclusion constraints, composite keys, SKIP LOCKED) is tested
+# there; CI runs the suite on PostgreSQL as well as SQLite.
+postgres_only = pytest.mark.skipif(
+    not _on_postgres(), reason="enforced by PostgreSQL only; CI runs it on PostgreSQL"
+)

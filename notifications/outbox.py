@@ -1,0 +1,54 @@
+"""Writing reminders: call these inside the transaction of the change that causes them.
+
+`schedule` is idempotent per key: scheduling again moves a pending reminder (a rescheduled
+visit) and leaves a sent one alone. `cancel` withdraws pending reminders by key prefix.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Kind, Notification, Status
+
+
+def schedule(
+    *,
+    recipient,
+    kind: Kind | str,
+    key: str,
+    due_at: datetime | None,
+    title: str,
+    body: str,
+    target_type: str = "",
+    target_id: str = "",
+) -> Notification:
+    """Create or move the reminder `key` for `recipient`, due at `due_at` (UTC; now if None)."""
+    due_at = due_at or timezone.now()
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(key=key).first()
+        if notification is None:
+            return Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                key=key,
+                due_at=due_at,
+                title=title[:200],
+                body=body[:1000],
+                target_type=target_type,
+                target_id=target_id,
+            )
+        if notification.status in (Status.PENDING, Status.CANCELLED):
+            notification.due_at = due_at
+            notification.title = title[:200]
+            notification.body = body[:1000]
+            notification.status = Status.PENDING
+            notification.save(update_fields=["due_at", "title", "body", "status", "updated_at"])
+        return notification
+
+
+def cancel(*, key_prefix: str) -> int:
+    """Withdraw every pending reminder whose key starts with `key_prefix`."""
+    return Notification.objects.filter(key__startswith=key_prefix, status=Status.PENDING).update(
+        status=Status.CANCELLED, updated_at=timezone.now()
+    )
