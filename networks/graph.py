@@ -1,0 +1,510 @@
+"""Who-visited-whom measures of a peer-observation network (a cohort, a school or a district).
+
+The GraphQL layer reads people, cohorts and aggregated visits from the database and hands them
+to these functions as the frozen dataclasses below, so nothing here needs Django.
+
+A *tie* is an ordered pair (visitor, host) with at least one completed visit: planned visits
+show intent, not a relationship, so no measure counts them unless its docstring says so.
+Edges whose visitor or host is not among the people passed in are ignored (a cohort's map
+leaves out visits to outsiders), and so are self-visits, which the programme has no use for.
+
+Every measure is linear in people plus edges except betweenness, which is Brandes' O(V*E) on
+the (undirected) tie graph after peeling off tree-shaped parts; see `betweenness_centrality`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, TypeAlias
+
+PersonId: TypeAlias = int | str
+SchoolId: TypeAlias = int | str
+CohortId: TypeAlias = int | str
+
+
+def id_key(value: PersonId) -> tuple[str, Any]:
+    """Sort key that orders ids of mixed types (ints before strings) deterministically."""
+    return (type(value).__name__, value)
+
+
+class Role(StrEnum):
+    """A member's place in a cohort (the names match the `Membership` roles)."""
+
+    LEADER = "LEADER"
+    BLUE = "BLUE"
+    YELLOW = "YELLOW"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of the network; `school_id` tells cross-school ties apart (None: unknown)."""
+
+    id: PersonId
+    school_id: SchoolId | None = None
+
+
+@dataclass(frozen=True)
+class CohortShape:
+    """One learning group: a leader, the blue dots they visit, the yellow dots each blue visits.
+
+    `yellow_of_blue` maps a blue dot's id to the ids of the yellow dots assigned to it;
+    `unassigned_yellow_ids` are yellow dots not yet assigned to any blue dot. The mapping is
+    copied into a read-only one so the shape stays immutable.
+    """
+
+    id: CohortId
+    school_id: SchoolId | None
+    leader_id: PersonId
+    blue_ids: tuple[PersonId, ...] = ()
+    yellow_of_blue: Mapping[PersonId, tuple[PersonId, ...]] = field(
+        default_factory=dict, hash=False
+    )
+    unassigned_yellow_ids: tuple[PersonId, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Callers pass lists and dicts straight from queries; freeze them here once.
+        object.__setattr__(self, "blue_ids", tuple(self.blue_ids))
+        object.__setattr__(self, "unassigned_yellow_ids", tuple(self.unassigned_yellow_ids))
+        frozen = MappingProxyType({b: tuple(ys) for b, ys in self.yellow_of_blue.items()})
+        object.__setattr__(self, "yellow_of_blue", frozen)
+        unknown = set(frozen) - set(self.blue_ids)
+        if unknown:
+            raise ValueError(f"cohort {self.id!r}: yellow dots assigned to non-blue {unknown!r}")
+        members = self.member_ids
+        if len(set(members)) != len(members):
+            raise ValueError(f"cohort {self.id!r}: a person holds two places in the cohort")
+
+    @property
+    def yellow_ids(self) -> tuple[PersonId, ...]:
+        """Every yellow dot: assigned ones in blue-dot order, then the unassigned ones."""
+        assigned = tuple(y for b in self.blue_ids for y in self.yellow_of_blue.get(b, ()))
+        return assigned + self.unassigned_yellow_ids
+
+    @property
+    def member_ids(self) -> tuple[PersonId, ...]:
+        """Leader, blue dots, then yellow dots."""
+        return (self.leader_id, *self.blue_ids, *self.yellow_ids)
+
+    def role_of(self, person_id: PersonId) -> Role | None:
+        """The person's role in this cohort, or None if they are not in it."""
+        if person_id == self.leader_id:
+            return Role.LEADER
+        if person_id in self.blue_ids:
+            return Role.BLUE
+        if person_id in self.yellow_ids:
+            return Role.YELLOW
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEdge:
+    """All visits from one visitor to one host, aggregated.
+
+    `first_date` and `last_date` span the pair's visits (the map shows "when last"); the
+    measures only use the counts.
+    """
+
+    visitor_id: PersonId
+    host_id: PersonId
+    completed_count: int = 0
+    planned_count: int = 0
+    first_date: date | None = None
+    last_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.completed_count < 0 or self.planned_count < 0:
+            raise ValueError("visit counts cannot be negative")
+
+    @property
+    def pair(self) -> tuple[PersonId, PersonId]:
+        return (self.visitor_id, self.host_id)
+
+
+def _merge(a: VisitEdge, b: VisitEdge) -> VisitEdge:
+    firsts = [d for d in (a.first_date, b.first_date) if d is not None]
+    lasts = [d for d in (a.last_date, b.last_date) if d is not None]
+    return VisitEdge(
+        a.visitor_id,
+        a.host_id,
+        a.completed_count + b.completed_count,
+        a.planned_count + b.planned_count,
+        min(firsts) if firsts else None,
+        max(lasts) if lasts else None,
+    )
+
+
+class TieGraph:
+    """People and their visit edges, indexed once so that every measure is a cheap pass.
+
+    Edges repeated for the same ordered pair are merged (counts summed, dates widened), so a
+    caller may pass one edge per visit as well as one per pair.
+    """
+
+    __slots__ = ("edges", "in_ties", "members", "out_ties", "school_of", "ties")
+
+    def __init__(self, people: Iterable[Person], edges: Iterable[VisitEdge]) -> None:
+        school_of: dict[PersonId, SchoolId | None] = {}
+        for person in people:
+            known = school_of.setdefault(person.id, person.school_id)
+            if known != person.school_id:
+                raise ValueError(f"person {person.id!r} is given two schools")
+        self.school_of: Mapping[PersonId, SchoolId | None] = school_of
+        self.members: tuple[PersonId, ...] = tuple(sorted(school_of, key=id_key))
+
+        merged: dict[tuple[PersonId, PersonId], VisitEdge] = {}
+        for edge in edges:
+            if edge.visitor_id == edge.host_id:
+                continue
+            if edge.visitor_id not in school_of or edge.host_id not in school_of:
+                continue
+            seen = merged.get(edge.pair)
+            merged[edge.pair] = edge if seen is None else _merge(seen, edge)
+        self.edges: Mapping[tuple[PersonId, PersonId], VisitEdge] = merged
+        self.ties: frozenset[tuple[PersonId, PersonId]] = frozenset(
+            pair for pair, edge in merged.items() if edge.completed_count > 0
+        )
+        self.out_ties: dict[PersonId, set[PersonId]] = {m: set() for m in school_of}
+        self.in_ties: dict[PersonId, set[PersonId]] = {m: set() for m in school_of}
+        for visitor, host in self.ties:
+            self.out_ties[visitor].add(host)
+            self.in_ties[host].add(visitor)
+
+
+# --- simple measures ----------------------------------------------------------------------------
+
+
+def density(graph: TieGraph) -> float:
+    """Directed density: ties / (n * (n - 1)); 0.0 with fewer than two members."""
+    n = len(graph.members)
+    return len(graph.ties) / (n * (n - 1)) if n > 1 else 0.0
+
+
+def reach(graph: TieGraph, leader_ids: Collection[PersonId] = ()) -> float:
+    """Share of members, leaders excluded, who hosted at least one completed visit.
+
+    Reach = |{m not a leader : completed in-degree(m) >= 1}| / |{m not a leader}|. Leaders are
+    left out because the programme has the leader visit others; nobody is due to visit them,
+    so counting them would make a fully reached cohort look incomplete. 0.0 when no member is
+    left to reach.
+    """
+    leaders = set(leader_ids)
+    candidates = [m for m in graph.members if m not in leaders]
+    if not candidates:
+        return 0.0
+    return sum(1 for m in candidates if graph.in_ties[m]) / len(candidates)
+
+
+def reciprocity(graph: TieGraph) -> float:
+    """Share of ties whose reverse is also a tie (A visited B and B visited A); 0.0 if none."""
+    if not graph.ties:
+        return 0.0
+    mutual = sum(1 for visitor, host in graph.ties if (host, visitor) in graph.ties)
+    return mutual / len(graph.ties)
+
+
+def isolated_members(graph: TieGraph) -> tuple[PersonId, ...]:
+    """Members with no completed visit in or out, in id order (planned visits do not count)."""
+    return tuple(m for m in graph.members if not graph.out_ties[m] and not graph.in_ties[m])
+
+
+def cross_school_ties(graph: TieGraph) -> tuple[VisitEdge, ...]:
+    """Ties between members of two different schools, ordered by (visitor, host).
+
+    A member whose school is unknown (None) makes no cross-school tie: we cannot tell.
+    """
+    school = graph.school_of
+    rank = {m: i for i, m in enumerate(graph.members)}
+    found = sorted(
+        (rank[v], rank[h], v, h)
+        for v, h in graph.ties
+        if school[v] is not None and school[h] is not None and school[v] != school[h]
+    )
+    return tuple(graph.edges[(v, h)] for _, _, v, h in found)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDegree:
+    """One member's visit counts: completed and planned, made and hosted, and distinct peers."""
+
+    visits_made: int = 0
+    visits_hosted: int = 0
+    planned_made: int = 0
+    planned_hosted: int = 0
+    peers_visited: int = 0
+    """Out-degree: distinct peers this member completed a visit to."""
+    visitors: int = 0
+    """In-degree: distinct peers who completed a visit to this member."""
+
+
+def degrees(graph: TieGraph) -> dict[PersonId, MemberDegree]:
+    """Visit counts per member (every member has an entry, in id order)."""
+    counts = {m: [0, 0, 0, 0] for m in graph.members}
+    for (visitor, host), edge in graph.edges.items():
+        counts[visitor][0] += edge.completed_count
+        counts[host][1] += edge.completed_count
+        counts[visitor][2] += edge.planned_count
+        counts[host][3] += edge.planned_count
+    return {
+        m: MemberDegree(*c, len(graph.out_ties[m]), len(graph.in_ties[m]))
+        for m, c in counts.items()
+    }
+
+
+# --- betweenness --------------------------------------------------------------------------------
+
+DEFAULT_BETWEENNESS_BUDGET = 2_500_000
+"""Work units (BFS sources x (nodes + adjacency entries)) spent on exact betweenness before
+sampling sources: about 0.3 s of CPython. See `betweenness_centrality`.
+"""
+MIN_SAMPLED_SOURCES = 32
+"""Fewest sources a sampled estimate uses, whatever the budget, so it stays meaningful."""
+
+
+@dataclass(frozen=True, slots=True)
+class Betweenness:
+    """Normalised betweenness per member, and whether it is exact or estimated from samples."""
+
+    scores: Mapping[PersonId, float]
+    exact: bool
+
+
+def betweenness_centrality(
+    graph: TieGraph, *, budget: int | None = DEFAULT_BETWEENNESS_BUDGET, seed: int = 0
+) -> Betweenness:
+    """Betweenness centrality of each member on the undirected tie graph, normalised to [0, 1].
+
+    Undirected, because "who connects people" does not depend on who travelled: a blue dot links
+    the leader and its yellow dots whichever way the visits went. A member's score is the share
+    of pairs of other members whose shortest paths run through them:
+    sum over pairs {s, t} of sigma_st(v) / sigma_st, divided by (n - 1)(n - 2) / 2, with n all
+    members (so it is comparable to networkx's normalised undirected betweenness).
+
+    Brandes' algorithm costs O(V * E). Cohort networks are mostly trees (leader -> blue ->
+    yellow), so members of degree one are first peeled off and their pairs counted in closed
+    form (Baglioni et al., 2012); Brandes then runs, with member weights, only on what remains.
+    If that remainder would still cost more than `budget` work units, the largest components
+    are estimated from a seeded sample of BFS sources scaled up (Brandes and Pich, 2007) and
+    `exact` is False; `budget=None` always computes exactly.
+    """
+    members = graph.members
+    n = len(members)
+    index = {m: i for i, m in enumerate(members)}
+    adjacency: list[set[int]] = [set() for _ in range(n)]
+    for visitor, host in graph.ties:
+        adjacency[index[visitor]].add(index[host])
+        adjacency[index[host]].add(index[visitor])
+
+    component_size = _component_sizes(adjacency)
+    pair_counts, weight = _peel_trees(adjacency, component_size)
+    raw = [float(c) for c in pair_counts]
+    exact = _brandes_on_core(adjacency, weight, raw, budget, seed)
+
+    scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    return Betweenness({m: raw[i] * scale for i, m in enumerate(members)}, exact)
+
+
+def _component_sizes(adjacency: list[set[int]]) -> list[int]:
+    size = [0] * len(adjacency)
+    for start in range(len(adjacency)):
+        if size[start]:
+            continue
+        seen = [start]
+        size[start] = -1
+        for v in seen:  # the list grows while we walk it: a breadth-first search
+            for w in adjacency[v]:
+                if not size[w]:
+                    size[w] = -1
+                    seen.append(w)
+        for v in seen:
+            size[v] = len(seen)
+    return size
+
+
+def _peel_trees(
+    adjacency: list[set[int]], component_size: list[int]
+) -> tuple[list[int], list[int]]:
+    """Remove degree-one nodes until none is left; returns pair counts and node weights.
+
+    A node's weight is how many original nodes it stands for (itself plus the trees peeled
+    into it). Peeling leaf u (weight w_u) into its neighbour v settles every pair through u:
+    u lies between its w_u - 1 descendants and the c - w_u nodes outside its subtree (c being
+    the component size), and v lies between u's subtree and the w_v - 1 nodes already hanging
+    on v. Pairs that leave a remaining node's subtree are added at the end for the same reason.
+    `adjacency` is left holding only the remaining core.
+    """
+    weight = [1] * len(adjacency)
+    pairs = [0] * len(adjacency)
+    leaves = [v for v, neighbours in enumerate(adjacency) if len(neighbours) == 1]
+    while leaves:
+        u = leaves.pop()
+        if len(adjacency[u]) != 1:  # its last neighbour was peeled into it first
+            continue
+        v = adjacency[u].pop()
+        adjacency[v].discard(u)
+        pairs[u] += (weight[u] - 1) * (component_size[u] - weight[u])
+        pairs[v] += weight[u] * (weight[v] - 1)
+        weight[v] += weight[u]
+        weight[u] = 0
+        if len(adjacency[v]) == 1:
+            leaves.append(v)
+    for v, w in enumerate(weight):
+        if w:
+            pairs[v] += (w - 1) * (component_size[v] - w)
+    return pairs, weight
+
+
+def _brandes_on_core(
+    adjacency: list[set[int]], weight: list[int], raw: list[float], budget: int | None, seed: int
+) -> bool:
+    """Add each core node's weighted pair dependencies to `raw`; returns whether exact."""
+    components = _core_components(adjacency)
+    # One BFS source over a component walks its nodes and adjacency entries (forward, then
+    # back); the budget is counted in the same units, so the constant factor does not matter.
+    costs = [len(c) + sum(len(adjacency[v]) for v in c) for c in components]
+    order = sorted(range(len(components)), key=lambda i: costs[i] * len(components[i]))
+    remaining = math.inf if budget is None else float(budget)
+    rng = random.Random(seed)
+    exact = True
+    for position, i in enumerate(order):
+        nodes, cost = components[i], costs[i]
+        # Water-filling: small components take what they need, big ones share what is left.
+        share = remaining / (len(order) - position)
+        if cost * len(nodes) <= share:
+            sources = nodes
+        else:
+            count = min(len(nodes), max(MIN_SAMPLED_SOURCES, int(share // cost)))
+            sources = sorted(rng.sample(nodes, count)) if count < len(nodes) else nodes
+        exact = exact and len(sources) == len(nodes)
+        remaining -= cost * len(sources)
+        _accumulate(nodes, sources, adjacency, weight, raw)
+    return exact
+
+
+def _core_components(adjacency: list[set[int]]) -> list[list[int]]:
+    seen = [False] * len(adjacency)
+    components = []
+    for start, neighbours in enumerate(adjacency):
+        if seen[start] or not neighbours:
+            continue
+        seen[start] = True
+        nodes = [start]
+        for v in nodes:
+            for w in adjacency[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    nodes.append(w)
+        components.append(sorted(nodes))
+    return components
+
+
+def _accumulate(
+    nodes: list[int],
+    sources: list[int],
+    adjacency: list[set[int]],
+    weight: list[int],
+    raw: list[float],
+) -> None:
+    """Weighted Brandes from `sources`, scaled up when they are a sample of `nodes`."""
+    local = {v: i for i, v in enumerate(nodes)}
+    neighbours = [tuple(local[w] for w in adjacency[v]) for v in nodes]
+    weights = [weight[v] for v in nodes]
+    size = len(nodes)
+    # Each unordered pair is reached from both ends (halve); a sample stands for all sources.
+    factor = size / len(sources) / 2
+    total = [0.0] * size
+    for source in sources:
+        s = local[source]
+        dist = [-1] * size
+        sigma = [0] * size
+        dist[s] = 0
+        sigma[s] = 1
+        order = [s]
+        for v in order:  # the list grows while we walk it: a breadth-first search
+            next_dist = dist[v] + 1
+            paths = sigma[v]
+            for w in neighbours[v]:
+                seen_at = dist[w]
+                if seen_at < 0:
+                    dist[w] = next_dist
+                    sigma[w] = paths
+                    order.append(w)
+                elif seen_at == next_dist:
+                    sigma[w] += paths
+        # Walk back through successors rather than building predecessor lists (cheaper here).
+        # share[w] = (weight_w + delta_w) / sigma_w: a target stands for its whole peeled
+        # subtree, hence its weight instead of Brandes' 1.
+        share = [0.0] * size
+        source_weight = weights[s]
+        for v in reversed(order[1:]):  # the source is no intermediate of its own paths
+            next_dist = dist[v] + 1
+            acc = 0.0
+            for w in neighbours[v]:
+                if dist[w] == next_dist:
+                    acc += share[w]
+            share[v] = weights[v] / sigma[v] + acc
+            total[v] += source_weight * sigma[v] * acc
+    for i, v in enumerate(nodes):
+        raw[v] += total[i] * factor
+
+
+def most_connecting(scores: Mapping[PersonId, float], k: int = 5) -> tuple[PersonId, ...]:
+    """The k members with the highest betweenness, best first, ties broken by id.
+
+    Members scoring zero connect nobody and are left out, so the result may be shorter than k.
+    """
+    positive = ((score, m) for m, score in scores.items() if score > 0)
+    best = heapq.nsmallest(k, positive, key=lambda item: (-item[0], id_key(item[1])))
+    return tuple(m for _, m in best)
+
+
+# --- everything at once -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkMeasures:
+    """All measures of one network, as the coordinator's map and dashboard show them."""
+
+    member_count: int
+    tie_count: int
+    density: float
+    reach: float
+    reciprocity: float
+    isolated_ids: tuple[PersonId, ...]
+    cross_school_ties: tuple[VisitEdge, ...]
+    degrees: Mapping[PersonId, MemberDegree]
+    betweenness: Mapping[PersonId, float]
+    betweenness_exact: bool
+    most_connecting_ids: tuple[PersonId, ...]
+
+
+def measure_network(
+    people: Iterable[Person],
+    edges: Iterable[VisitEdge],
+    *,
+    leader_ids: Collection[PersonId] = (),
+    top_k: int = 5,
+    betweenness_budget: int | None = DEFAULT_BETWEENNESS_BUDGET,
+) -> NetworkMeasures:
+    """Compute every measure of the network in one call (see each function for definitions)."""
+    graph = TieGraph(people, edges)
+    between = betweenness_centrality(graph, budget=betweenness_budget)
+    return NetworkMeasures(
+        member_count=len(graph.members),
+        tie_count=len(graph.ties),
+        density=density(graph),
+        reach=reach(graph, leader_ids),
+        reciprocity=reciprocity(graph),
+        isolated_ids=isolated_members(graph),
+        cross_school_ties=cross_school_ties(graph),
+        degrees=degrees(graph),
+        betweenness=between.scores,
+        betweenness_exact=between.exact,
+        most_connecting_ids=most_connecting(between.scores, top_k),
+    )

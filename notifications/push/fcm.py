@@ -1,0 +1,440 @@
+"""Firebase Cloud Messaging back-end, built on the official ``firebase-admin`` SDK.
+
+What this module adds on top of ``firebase_admin.messaging.send_each``:
+
+* batches of at most 500 messages (the SDK's limit per call);
+* mapping of each per-token error to a :class:`~notifications.push.base.PushOutcome`;
+* retries of 429 / 5xx / timeouts for the failed tokens only, with exponential back-off and
+  full jitter, honouring ``Retry-After``, bounded by a number of attempts and a total delay;
+* one named ``firebase_admin.App`` per back-end instance, so several can coexist (tests,
+  several Firebase projects) without touching the process-wide default app.
+
+SDK internals this module relies on (checked against firebase-admin 7.7.0; a version that changes
+them makes :class:`FCMBackend` fail loudly at construction instead of silently misbehaving):
+
+* ``messaging._get_messaging_service(app)`` returns the per-app ``_MessagingService``;
+* ``service._client.session`` is the ``requests`` session used by ``send_each``. The SDK mounts
+  ``HTTPAdapter(max_retries=DEFAULT_RETRY_CONFIG)`` on it, i.e. urllib3 retries 500/503 up to
+  4 times, sleeps for ``Retry-After`` on 429/503 and retries reads once. Those hidden retries
+  would multiply ours (up to 5 x 5 requests per token, and sleeps we cannot control or count),
+  so every adapter of that session is replaced by one that never retries;
+* ``service._fcm_url`` is the send URL, fixed at service creation from the class constant
+  ``_MessagingService.FCM_URL``. The SDK has no emulator variable for FCM, so ``fcm_base_url``
+  overrides this per-app attribute (never the class constant, which would affect every app).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import logging
+import math
+import os
+import random as _random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import firebase_admin
+import google.auth.exceptions
+import google.auth.transport.requests
+import requests
+import requests.adapters
+from firebase_admin import credentials, exceptions, messaging
+from urllib3.util.retry import Retry
+
+from .base import PushBackend, PushMessage, PushOutcome, PushResult, TokenKind, check_messages
+
+__all__ = ["FCM_MAX_BATCH_SIZE", "FCMBackend", "RetryPolicy", "parse_retry_after"]
+
+_logger = logging.getLogger(__name__)
+
+FCM_MAX_BATCH_SIZE = 500
+"""``messaging.send_each`` refuses more messages per call."""
+
+# FCM answers INVALID_ARGUMENT both for a bad token and for a bad payload; only the wording of the
+# message tells them apart ("The registration token is not a valid FCM registration token").
+_INVALID_TOKEN_RE = re.compile(
+    r"registration[ _-]?token.*\bnot (?:a )?valid|invalid[ _-]registration[ _-]?token",
+    re.IGNORECASE,
+)
+
+# Error types FCM documents as retryable; 429 and 5xx statuses are also retried whatever the type.
+_RETRYABLE_ERRORS = (
+    messaging.QuotaExceededError,
+    exceptions.ResourceExhaustedError,
+    exceptions.UnavailableError,
+    exceptions.InternalError,
+    exceptions.DeadlineExceededError,
+)
+
+_MAX_REASON_LENGTH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard :class:`FCMBackend` retries 429, 5xx and timeouts before answering TRANSIENT.
+
+    ``max_attempts`` counts every try, the first included. The n-th retry waits a random time in
+    ``[0, min(max_delay, base_delay * 2**(n-1)))`` ("full jitter", which spreads the retries of
+    many workers instead of synchronising them), or the largest ``Retry-After`` FCM sent if that
+    is longer. Retrying stops when the next wait would make the total exceed ``max_total_delay``;
+    the results then carry ``retry_after`` so the caller can reschedule.
+    """
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 10.0
+    max_total_delay: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be >= 1")
+        if self.base_delay < 0 or self.max_delay < 0 or self.max_total_delay < 0:
+            raise ValueError("delays must be >= 0")
+
+    def backoff(self, retry_number: int, rand: float) -> float:
+        """The jittered wait before retry number ``retry_number`` (1 for the first retry);
+        ``rand`` is a number in ``[0, 1)``."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry_number - 1))
+        return rand * ceiling
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """What one attempt for one message produced; ``outcome`` None means "retry"."""
+
+    outcome: PushOutcome | None
+    message_id: str | None = None
+    reason: str | None = None
+    retry_after: float | None = None
+
+
+def _http_response(exc: BaseException) -> Any:
+    return getattr(exc, "http_response", None)
+
+
+def _http_status(exc: BaseException) -> int | None:
+    status = getattr(_http_response(exc), "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers = getattr(_http_response(exc), "headers", None)
+    return parse_retry_after(headers.get("Retry-After")) if headers is not None else None
+
+
+def _describe(exc: BaseException) -> str:
+    code = getattr(exc, "code", None)
+    status = _http_status(exc)
+    context = ", ".join(
+        part for part in (code, f"HTTP {status}" if status else None) if part is not None
+    )
+    text = f"{type(exc).__name__}" + (f" [{context}]" if context else "") + f": {exc}"
+    return text[:_MAX_REASON_LENGTH]
+
+
+def _classify(exc: BaseException) -> _Verdict:
+    """Map one per-token error from ``send_each`` to an outcome (None: retry)."""
+    reason = _describe(exc)
+    if isinstance(exc, messaging.UnregisteredError):
+        return _Verdict(PushOutcome.UNREGISTERED, reason=reason)
+    if isinstance(exc, messaging.SenderIdMismatchError):
+        return _Verdict(PushOutcome.INVALID_TOKEN, reason=reason)
+    if isinstance(exc, exceptions.InvalidArgumentError):
+        if _INVALID_TOKEN_RE.search(str(exc)):
+            return _Verdict(PushOutcome.INVALID_TOKEN, reason=reason)
+        return _Verdict(PushOutcome.FAILED, reason=reason)
+    status = _http_status(exc)
+    if isinstance(exc, _RETRYABLE_ERRORS) or status == 429 or (status and status >= 500):
+        return _Verdict(None, reason=reason, retry_after=_retry_after(exc))
+    return _Verdict(PushOutcome.FAILED, reason=reason)
+
+
+def _configure_sdk_transport(
+    app: firebase_admin.App, *, fcm_url: str | None, pool_size: int
+) -> requests.Session:
+    """Disable the SDK's own HTTP retries, size its connection pool, and optionally redirect it.
+
+    Returns the session so the back-end can close it (``delete_app`` does not).
+    """
+    service = messaging._get_messaging_service(app)
+    session = getattr(getattr(service, "_client", None), "session", None)
+    if not isinstance(session, requests.Session) or not isinstance(
+        getattr(service, "_fcm_url", None), str
+    ):
+        raise RuntimeError(
+            f"firebase-admin {firebase_admin.__version__} no longer exposes "
+            "_MessagingService._client.session / _fcm_url; review notifications.push.fcm"
+        )
+    # total=0 with read=False: one try per request, a read timeout surfaces at once as
+    # requests.ReadTimeout (-> DeadlineExceededError), and Retry-After is left to us.
+    no_retry = Retry(total=0, read=False, redirect=0, respect_retry_after_header=False)
+    # send_each runs up to one thread per message; a pool smaller than that makes urllib3 open
+    # and then discard the extra connections (a TLS handshake each) on every batch.
+    adapter = requests.adapters.HTTPAdapter(
+        pool_connections=4, pool_maxsize=pool_size, max_retries=no_retry
+    )
+    # Every mounted prefix, including the SDK's "https://fcm.googleapis.com" one, which would
+    # otherwise win over "https://" as the longest match.
+    for prefix in {*session.adapters, "https://", "http://"}:
+        session.mount(prefix, adapter)
+    if fcm_url is not None:
+        service._fcm_url = fcm_url
+    return session
+
+
+class FCMBackend(PushBackend):
+    """Sends through FCM HTTP v1 with ``firebase_admin.messaging.send_each``.
+
+    ``credentials_file`` is the service-account JSON downloaded from the Firebase console (the
+    settings read its path from ``FIREBASE_CREDENTIALS_FILE``). ``project_id`` defaults to the
+    one in that file. ``http_timeout`` bounds each HTTP request (the SDK default, 120 s, would
+    stall a whole batch behind one slow request). ``batch_size`` (<= 500) is also the number of
+    concurrent requests, because ``send_each`` starts one thread per message; ``max_connections``
+    (default ``batch_size``) sizes the connection pool and should be raised to
+    ``batch_size x threads`` when :meth:`send` is called from several threads. ``app_name``
+    names the ``firebase_admin.App`` (default: a unique ``push-fcm-...``).
+
+    ``fcm_base_url`` (e.g. ``http://127.0.0.1:8099``) replaces ``https://fcm.googleapis.com``
+    for this back-end only; it is how tests and benchmarks reach ``notifications.fake_fcm``.
+    ``sleep`` and ``random`` are injectable so tests of the back-off run instantly and
+    deterministically.
+
+    :meth:`send` is thread-safe: a worker may call it from several threads to keep more
+    requests in flight.
+    """
+
+    name = "fcm"
+
+    def __init__(
+        self,
+        credentials_file: str | os.PathLike[str],
+        *,
+        project_id: str | None = None,
+        app_name: str | None = None,
+        http_timeout: float = 10.0,
+        retry_policy: RetryPolicy | None = None,
+        batch_size: int = FCM_MAX_BATCH_SIZE,
+        max_connections: int | None = None,
+        fcm_base_url: str | None = None,
+        dry_run: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        if not 1 <= batch_size <= FCM_MAX_BATCH_SIZE:
+            raise ValueError(f"batch_size must be between 1 and {FCM_MAX_BATCH_SIZE}")
+        if http_timeout <= 0:
+            raise ValueError("http_timeout must be > 0 seconds")
+        if fcm_base_url is not None and not re.match(r"^https?://[^/]+/?$", fcm_base_url):
+            raise ValueError("fcm_base_url must look like 'https://host[:port]'")
+
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.batch_size = batch_size
+        self.dry_run = dry_run
+        self._sleep = sleep
+        self._random = random
+        self._closed = False
+
+        options: dict[str, Any] = {"httpTimeout": http_timeout}
+        if project_id:
+            options["projectId"] = project_id
+        certificate = credentials.Certificate(os.fspath(credentials_file))
+        self.app = firebase_admin.initialize_app(
+            certificate, options, name=app_name or f"push-fcm-{uuid.uuid4().hex[:12]}"
+        )
+        try:
+            self.project_id: str = self.app.project_id
+            fcm_url = None
+            if fcm_base_url is not None:
+                fcm_url = f"{fcm_base_url.rstrip('/')}/v1/projects/{self.project_id}/messages:send"
+            self._session = _configure_sdk_transport(
+                self.app, fcm_url=fcm_url, pool_size=max_connections or batch_size
+            )
+        except BaseException:
+            firebase_admin.delete_app(self.app)
+            raise
+
+        self._credential = certificate.get_credential()
+        self._token_lock = threading.Lock()
+        self._auth_session = requests.Session()
+        self._auth_request = functools.partial(
+            google.auth.transport.requests.Request(self._auth_session), timeout=http_timeout
+        )
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def send(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        """Send ``messages`` (any number; split into batches of ``batch_size``).
+
+        Returns one result per message in the same order. Retryable failures are retried for
+        the failed tokens only, as :class:`RetryPolicy` allows, then reported TRANSIENT.
+        """
+        checked = check_messages(messages)
+        if self._closed:
+            raise RuntimeError("FCMBackend is closed")
+        fcm_messages = [self._to_fcm(message) for message in checked]
+        results: list[PushResult | None] = [None] * len(checked)
+        pending = list(range(len(checked)))
+        policy = self.retry_policy
+        waited = 0.0
+        attempt = 0
+        while pending:
+            attempt += 1
+            retry: dict[int, _Verdict] = {}
+            for index, verdict in zip(pending, self._attempt(pending, fcm_messages), strict=True):
+                if verdict.outcome is None:
+                    retry[index] = verdict
+                else:
+                    results[index] = PushResult(
+                        checked[index].token,
+                        verdict.outcome,
+                        message_id=verdict.message_id,
+                        error=verdict.reason,
+                    )
+            if not retry:
+                break
+
+            hinted = max((v.retry_after for v in retry.values() if v.retry_after), default=0.0)
+            delay = max(policy.backoff(attempt, self._random()), hinted)
+            if attempt >= policy.max_attempts or waited + delay > policy.max_total_delay:
+                for index, verdict in retry.items():
+                    results[index] = PushResult(
+                        checked[index].token,
+                        PushOutcome.TRANSIENT,
+                        error=f"{verdict.reason} (gave up after {attempt} attempt(s))",
+                        retry_after=verdict.retry_after,
+                    )
+                break
+            _logger.info(
+                "FCM: %d of %d message(s) failed transiently (attempt %d), retrying in %.2fs: %s",
+                len(retry),
+                len(checked),
+                attempt,
+                delay,
+                next(iter(retry.values())).reason,
+            )
+            self._sleep(delay)
+            waited += delay
+            pending = sorted(retry)
+
+        assert all(result is not None for result in results)
+        return results  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Delete the firebase_admin App and close its connections. Call it outside an event
+        loop: the SDK closes its async client with ``asyncio.run``."""
+        if self._closed:
+            return
+        self._closed = True
+        self._session.close()
+        self._auth_session.close()
+        firebase_admin.delete_app(self.app)
+
+    # -- internals ------------------------------------------------------------------------
+
+    @staticmethod
+    def _to_fcm(message: PushMessage) -> messaging.Message:
+        android = apns = None
+        if message.collapse_key:
+            android = messaging.AndroidConfig(collapse_key=message.collapse_key)
+        if message.collapse_key or message.thread_id:
+            headers = {"apns-collapse-id": message.collapse_key} if message.collapse_key else None
+            payload = None
+            if message.thread_id:
+                payload = messaging.APNSPayload(aps=messaging.Aps(thread_id=message.thread_id))
+            apns = messaging.APNSConfig(headers=headers, payload=payload)
+        fcm_message = messaging.Message(
+            notification=messaging.Notification(title=message.title, body=message.body),
+            data=dict(message.data) or None,
+            android=android,
+            apns=apns,
+        )
+        if message.token_kind is TokenKind.FID:
+            fcm_message.fid = message.token
+        else:
+            # Set after construction: Message(token=...) emits a DeprecationWarning per message
+            # (500 per batch). Registration tokens still deliver; the deprecation is tracked by
+            # TokenKind, not by log noise, and warnings.catch_warnings is not thread-safe.
+            fcm_message.token = message.token
+        return fcm_message
+
+    def _attempt(self, pending: list[int], fcm_messages: list[messaging.Message]) -> list[_Verdict]:
+        """One try for every pending message, in batches; verdicts in ``pending`` order."""
+        auth_problem = self._ensure_access_token()
+        if auth_problem is not None:
+            return [auth_problem] * len(pending)
+        verdicts: list[_Verdict] = []
+        for start in range(0, len(pending), self.batch_size):
+            chunk = [fcm_messages[i] for i in pending[start : start + self.batch_size]]
+            verdicts.extend(self._send_batch(chunk))
+        return verdicts
+
+    def _send_batch(self, batch: list[messaging.Message]) -> list[_Verdict]:
+        try:
+            response = messaging.send_each(batch, dry_run=self.dry_run, app=self.app)
+        except ValueError as exc:
+            # The SDK encodes the whole batch before sending anything, so one message it refuses
+            # would fail the others: isolate it by sending one by one.
+            if len(batch) > 1:
+                return [verdict for message in batch for verdict in self._send_batch([message])]
+            return [_Verdict(PushOutcome.FAILED, reason=_describe(exc))]
+        except exceptions.FirebaseError as exc:
+            # Raised when the thread pool itself failed (e.g. a token refresh error mid-batch);
+            # nothing says the messages were rejected, so try them again.
+            return [_Verdict(None, reason=_describe(exc))] * len(batch)
+        verdicts = []
+        for item in response.responses:
+            if item.success:
+                verdicts.append(_Verdict(PushOutcome.SENT, message_id=item.message_id))
+            else:
+                verdicts.append(_classify(item.exception))
+        return verdicts
+
+    def _ensure_access_token(self) -> _Verdict | None:
+        """Fetch the OAuth2 access token once, before the batch, if it is missing or expiring.
+
+        google-auth refreshes without a lock, so letting the 500 threads of ``send_each`` find
+        an expired token would send up to 500 token requests at once. Returns a verdict for all
+        pending messages when the token cannot be obtained.
+        """
+        if self._credential.valid:
+            return None
+        with self._token_lock:
+            if self._credential.valid:
+                return None
+            try:
+                self._credential.refresh(self._auth_request)
+            except google.auth.exceptions.TransportError as exc:
+                return _Verdict(None, reason=f"OAuth2 token request failed: {_describe(exc)}")
+            except google.auth.exceptions.RefreshError as exc:
+                outcome = None if getattr(exc, "retryable", False) else PushOutcome.FAILED
+                return _Verdict(outcome, reason=f"OAuth2 token refused: {_describe(exc)}")
+            except google.auth.exceptions.GoogleAuthError as exc:
+                return _Verdict(PushOutcome.FAILED, reason=f"credentials error: {_describe(exc)}")
+        return None
