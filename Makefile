@@ -16,12 +16,13 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP)
 
-## Start the API (with demo data) and the reminder worker on $(HOST):$(PORT).
+## Start the API (with demo data) and the reminder worker on $(HOST):$(PORT), in development mode.
+run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: $(STAMP)

@@ -4,6 +4,7 @@ Used for sign-in failures, invitations and other abusable operations. A window i
 its start, so every process sharing the cache counts the same attempts.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -18,7 +19,10 @@ class RateLimit:
 
     def _key(self, subject: str, now: float) -> tuple[str, int]:
         window = int(now // self.window_seconds)
-        return f"rl:{self.name}:{subject}:{window}", window
+        # Subjects come from users (e-mail addresses, anything typed): hash them so a key is
+        # always short and safe for every cache back-end.
+        digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"rl:{self.name}:{digest}:{window}", window
 
     def count(self, subject: str) -> int:
         key, _ = self._key(subject, time.time())

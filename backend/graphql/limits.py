@@ -169,6 +169,24 @@ def _concrete(target, fallback):
 
 def _page_size(field: FieldNode, variables, default_page_size, max_page_size) -> int:
     size = None
+    given = {
+        argument.name.value: value_from_ast_untyped(argument.value, variables)
+        for argument in field.arguments
+    }
+    # graphene-django asserts on these combinations; refuse them here with a clear message.
+    if given.get("offset") is not None and given.get("before") is not None:
+        raise GraphQLError(
+            f"`offset` and `before` cannot be used together on `{field.name.value}`.",
+            field,
+            extensions={"code": "BAD_REQUEST"},
+        )
+    offset = given.get("offset")
+    if offset is not None and (not isinstance(offset, int) or offset < 0):
+        raise GraphQLError(
+            f"`offset` on `{field.name.value}` must be zero or more.",
+            field,
+            extensions={"code": "BAD_REQUEST"},
+        )
     for argument in field.arguments:
         if argument.name.value in PAGE_ARGUMENTS:
             value = value_from_ast_untyped(argument.value, variables)

@@ -94,3 +94,20 @@ def test_field_suggestions_can_be_turned_off(api, settings):
         _parse_and_validate.cache_clear()
 
     assert message == "Cannot query field 'mee' on type 'Query'."
+
+
+@pytest.mark.django_db
+def test_offset_with_before_is_a_clear_request_error(api):
+    query = '{ schools(offset: 1, before: "YXJyYXljb25uZWN0aW9uOjA=") { totalCount } }'
+
+    assert codes(api, query) == ["BAD_REQUEST"]
+
+
+@pytest.mark.django_db
+def test_throttle_keys_survive_any_input(api):
+    weird = "\x0f\u00eb" + "x" * 400 + "@example.org"
+    query = 'mutation S($e: String!) { signIn(input: {email: $e, password: "p", deviceName: "d"}) { errors { code } } }'  # noqa: E501
+
+    body = api.post_graphql(query, {"e": weird})
+
+    assert body["data"]["signIn"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
