@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "channels",
     "backend",
     "backend.accounts",
+    "backend.audit",
     "cohorts",
     "observations",
     "surveys",
@@ -113,6 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No single statement may hold a connection longer than this (a runaway query).
+    timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)
+    DATABASES["default"]["OPTIONS"] = {"options": f"-c statement_timeout={timeout_ms}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and shared cache (rate limits) ----------------------------------
@@ -168,6 +173,8 @@ GRAPHQL_LIMITS = {
     "max_depth": env_int("GRAPHQL_MAX_DEPTH", 10),
     "max_aliases": env_int("GRAPHQL_MAX_ALIASES", 15),
     "max_cost": env_int("GRAPHQL_MAX_COST", 50_000),
+    # Sum of operation costs one caller may spend per minute.
+    "cost_per_minute": env_int("GRAPHQL_COST_PER_MINUTE", 1_000_000),
     "default_page_size": 100,
 }
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)

@@ -28,16 +28,16 @@ class RateLimit:
         key, _ = self._key(subject, time.time())
         return int(cache.get(key, 0))
 
-    def hit(self, subject: str) -> int:
-        """Record one attempt and return how many the window now holds."""
+    def hit(self, subject: str, amount: int = 1) -> int:
+        """Record `amount` (one attempt, or a query's cost) and return the window's total."""
         key, _ = self._key(subject, time.time())
         cache.add(key, 0, timeout=self.window_seconds + 5)
         try:
-            return cache.incr(key)
+            return cache.incr(key, amount)
         except ValueError:
             # The key expired between add and incr; start the window again.
-            cache.set(key, 1, timeout=self.window_seconds + 5)
-            return 1
+            cache.set(key, amount, timeout=self.window_seconds + 5)
+            return amount
 
     def exceeded(self, subject: str) -> bool:
         return self.count(subject) >= self.limit

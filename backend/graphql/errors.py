@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from graphql import GraphQLError
 
 from backend.request_id import current_request_id
@@ -78,6 +79,10 @@ def format_error(error: GraphQLError) -> dict:
     elif isinstance(original, PermissionDenied):
         formatted["message"] = str(original) or Forbidden().args[0]
         formatted["extensions"] = {"code": "FORBIDDEN"}
+    elif isinstance(original, OperationalError) and "statement timeout" in str(original):
+        logger.warning("Statement timeout resolving %s", error.path)
+        formatted["message"] = "The request took too long. Ask for less at once."
+        formatted["extensions"] = {"code": "QUERY_TIMEOUT", "requestId": current_request_id()}
     elif isinstance(original, ValidationError):
         formatted["message"] = " ".join(original.messages)
         formatted["extensions"] = {"code": "BAD_USER_INPUT"}

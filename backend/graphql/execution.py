@@ -27,6 +27,7 @@ class PreparedOperation:
     document: DocumentNode | None
     operation: OperationDefinitionNode | None
     errors: tuple[GraphQLError, ...]
+    cost: int = 0
 
     @property
     def kind(self) -> str | None:
@@ -103,4 +104,4 @@ def prepare(schema, query: str, operation_name: str | None, variables: dict | No
             "QUERY_TOO_COSTLY",
         )
         return PreparedOperation(document, operation, (error,))
-    return PreparedOperation(document, operation, ())
+    return PreparedOperation(document, operation, (), cost)

@@ -17,6 +17,9 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from graphql import ExecutionResult, execute
 
+from backend.client_address import client_address
+from backend.throttle import RateLimit
+
 from .context import GraphQLContext
 from .errors import format_error
 from .execution import prepare
@@ -159,6 +162,7 @@ class GraphQLView(View):
                 405, "Mutations must be sent with POST.", "METHOD_NOT_ALLOWED", {"Allow": "POST"}
             )
 
+        self._charge_cost(request, prepared.cost)
         context = GraphQLContext(
             user=request.user,
             access_token=getattr(request, "access_token", None),
@@ -175,6 +179,21 @@ class GraphQLView(View):
         if result.errors:
             payload["errors"] = [format_error(error) for error in result.errors]
         return self._respond(payload, 200, media_type)
+
+    @staticmethod
+    def _charge_cost(request, cost: int) -> None:
+        """Each caller has a budget of query cost per minute, so one phone (or a script with a
+        stolen token) cannot keep the server busy with expensive lists."""
+        budget = RateLimit("query-cost", settings.GRAPHQL_LIMITS["cost_per_minute"], 60)
+        user = request.user
+        subject = f"user:{user.pk}" if user.is_authenticated else f"addr:{client_address(request)}"
+        if budget.hit(subject, max(cost, 1)) > budget.limit:
+            raise HttpError(
+                429,
+                "Too many expensive requests; wait a minute and try again.",
+                "RATE_LIMITED",
+                {"Retry-After": str(budget.retry_after())},
+            )
 
     def _respond(self, payload: dict, status: int, media_type: str) -> HttpResponse:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

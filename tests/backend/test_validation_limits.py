@@ -111,3 +111,38 @@ def test_throttle_keys_survive_any_input(api):
     body = api.post_graphql(query, {"e": weird})
 
     assert body["data"]["signIn"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+@pytest.mark.django_db
+def test_each_caller_has_a_per_minute_cost_budget(api_for, teacher, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "cost_per_minute": 700}
+    phone = api_for(teacher)
+    query = "{ schools(first: 100) { edges { node { name } } } }"  # costs 301: 1 + 100 edges + 100 nodes + 100 names
+
+    first, second, third = (phone.post(query) for _ in range(3))
+
+    assert [first.status_code, second.status_code] == [200, 200]
+    assert third.status_code == 429
+    assert top_level_codes(third.json()) == ["RATE_LIMITED"]
+    assert int(third["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_a_runaway_statement_is_cut_off_with_a_clear_error(api_for, teacher, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is a PostgreSQL setting; CI runs this on PostgreSQL")
+    from backend.accounts import selectors
+
+    def slow(user, queryset=None):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(1)")
+        return queryset
+
+    monkeypatch.setattr(selectors, "schools_visible_to", slow)
+
+    body = api_for(teacher).post_graphql("{ schools(first: 1) { totalCount } }")
+
+    assert top_level_codes(body) == ["QUERY_TIMEOUT"]

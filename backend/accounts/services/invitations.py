@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.audit.models import Action
+from backend.audit.services import audit_record
 from backend.throttle import RateLimit
 
 from ..models import AccessToken, District, Invitation, School, User
@@ -84,6 +86,16 @@ def invitation_create(
         code_hash=hash_token(code),
         expires_at=timezone.now() + settings.INVITATION_LIFETIME,
     )
+    audit_record(
+        actor=inviter,
+        action=Action.INVITATION_SENT,
+        target=invitation,
+        details={
+            "school_id": school.id if school else None,
+            "coordinated_district_id": coordinated_district.id if coordinated_district else None,
+            "as_teacher_leader": as_teacher_leader,
+        },
+    )
     transaction.on_commit(lambda: _send_invitation_email(invitation, code))
     return invitation, code
 
@@ -111,6 +123,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action=Action.INVITATION_REVOKED, target=invitation)
     return invitation
 
 
@@ -177,5 +190,6 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    audit_record(actor=user, action=Action.INVITATION_ACCEPTED, target=invitation)
     token, raw = access_token_issue(user=user, device_name=device_name)
     return user, token, raw

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from backend.audit.models import Action
+from backend.audit.services import audit_record
 from backend.graphql.events import broadcast
 from backend.graphql.websocket import REVOKED_EVENT, token_group
 
@@ -56,5 +58,11 @@ def access_token_revoke(*, actor: User, token: AccessToken) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=Action.SESSION_REVOKED,
+            target=token,
+            details={"device_name": token.device_name},
+        )
         broadcast(token_group(token.id), REVOKED_EVENT, {"session_id": token.id})
     return token
