@@ -10,6 +10,8 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     OperationDefinitionNode,
+    StringValueNode,
+    ValidationRule,
     get_operation_ast,
     parse,
     specified_rules,
@@ -34,10 +36,34 @@ class PreparedOperation:
         return self.operation.operation.value if self.operation else None
 
 
+NUL_MESSAGE = "Text may not contain NUL (\\u0000) characters."
+
+
+class NoNulInStrings(ValidationRule):
+    """PostgreSQL cannot store NUL in text, and no person types one: refuse at the door."""
+
+    def enter_string_value(self, node: StringValueNode, *_args):
+        if "\x00" in node.value:
+            self.report_error(
+                GraphQLError(NUL_MESSAGE, node, extensions={"code": "BAD_USER_INPUT"})
+            )
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _rules():
     limits = settings.GRAPHQL_LIMITS
     rules = [
         *specified_rules,
+        NoNulInStrings,
         depth_limit_validator(max_depth=limits["max_depth"]),
         alias_limit_rule(limits["max_aliases"]),
     ]
@@ -77,6 +103,8 @@ def prepare(schema, query: str, operation_name: str | None, variables: dict | No
     document, errors = _parse_and_validate(schema, query)
     if errors:
         return PreparedOperation(document, None, errors)
+    if _has_nul(variables):
+        return PreparedOperation(document, None, (request_error(NUL_MESSAGE, "BAD_USER_INPUT"),))
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = (

@@ -117,7 +117,8 @@ def test_throttle_keys_survive_any_input(api):
 def test_each_caller_has_a_per_minute_cost_budget(api_for, teacher, settings):
     settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "cost_per_minute": 700}
     phone = api_for(teacher)
-    query = "{ schools(first: 100) { edges { node { name } } } }"  # costs 301: 1 + 100 edges + 100 nodes + 100 names
+    # Costs 301: the connection, then 100 each for edges, nodes and names.
+    query = "{ schools(first: 100) { edges { node { name } } } }"
 
     first, second, third = (phone.post(query) for _ in range(3))
 
@@ -146,3 +147,17 @@ def test_a_runaway_statement_is_cut_off_with_a_clear_error(api_for, teacher, mon
     body = api_for(teacher).post_graphql("{ schools(first: 1) { totalCount } }")
 
     assert top_level_codes(body) == ["QUERY_TIMEOUT"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["literal", "variable"])
+def test_nul_characters_are_refused_before_they_reach_the_database(api, where):
+    if where == "literal":
+        query = 'mutation { signIn(input: {email: "a\\u0000b", password: "p", deviceName: "d"}) { token } }'  # noqa: E501
+        body = api.post(query)
+    else:
+        query = 'mutation S($e: String!) { signIn(input: {email: $e, password: "p", deviceName: "d"}) { token } }'  # noqa: E501
+        body = api.post(query, {"e": "a\x00b"})
+
+    assert body.status_code == 400
+    assert top_level_codes(body.json()) == ["BAD_USER_INPUT"]
