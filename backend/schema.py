@@ -7,6 +7,7 @@ from backend.accounts.graphql.schema import (
     AccountQueries,
     AccountSubscriptions,
 )
+from backend.graphql.ids import resolve_global_id
 from backend.graphql.permissions import AllowAny, requires
 from cohorts.graphql.schema import CohortMutations, CohortQueries, CohortSubscriptions
 from networks.graphql.schema import NetworkMutations, NetworkQueries, NetworkSubscriptions
@@ -43,7 +44,7 @@ class Query(
     @staticmethod
     @requires(AllowAny)
     def resolve_node(root, info, id):
-        return graphene.relay.Node.get_node_from_global_id(info, id)
+        return resolve_global_id(info, id)
 
 
 class Mutation(

@@ -262,6 +262,7 @@ UPLOAD_LIMITS = {
     "max_request_bytes": env_int("MAX_UPLOAD_REQUEST_BYTES", 30_000_000),
     "max_file_bytes": env_int("MAX_UPLOAD_FILE_BYTES", 15_000_000),
     "max_files": env_int("MAX_UPLOAD_FILES", 5),
+    "per_hour": env_int("MAX_UPLOADS_PER_HOUR", 120),
 }
 
 if TESTING:

@@ -5,10 +5,13 @@ its start, so every process sharing the cache counts the same attempts.
 """
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,20 +27,30 @@ class RateLimit:
         digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return f"rl:{self.name}:{digest}:{window}", window
 
+    # When the cache (Redis) is down, limits fail open: teachers keep signing in and working,
+    # and the outage is logged. Losing throttling for a while beats losing the service.
     def count(self, subject: str) -> int:
         key, _ = self._key(subject, time.time())
-        return int(cache.get(key, 0))
+        try:
+            return int(cache.get(key, 0))
+        except Exception:
+            logger.warning("Rate limit %s unavailable (cache down); allowing", self.name)
+            return 0
 
     def hit(self, subject: str, amount: int = 1) -> int:
         """Record `amount` (one attempt, or a query's cost) and return the window's total."""
         key, _ = self._key(subject, time.time())
-        cache.add(key, 0, timeout=self.window_seconds + 5)
         try:
-            return cache.incr(key, amount)
-        except ValueError:
-            # The key expired between add and incr; start the window again.
-            cache.set(key, amount, timeout=self.window_seconds + 5)
-            return amount
+            cache.add(key, 0, timeout=self.window_seconds + 5)
+            try:
+                return cache.incr(key, amount)
+            except ValueError:
+                # The key expired between add and incr; start the window again.
+                cache.set(key, amount, timeout=self.window_seconds + 5)
+                return amount
+        except Exception:
+            logger.warning("Rate limit %s unavailable (cache down); allowing", self.name)
+            return 0
 
     def exceeded(self, subject: str) -> bool:
         return self.count(subject) >= self.limit
@@ -48,4 +61,7 @@ class RateLimit:
 
     def reset(self, subject: str) -> None:
         key, _ = self._key(subject, time.time())
-        cache.delete(key)
+        try:
+            cache.delete(key)
+        except Exception:
+            logger.warning("Rate limit %s unavailable (cache down)", self.name)

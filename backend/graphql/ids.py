@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from graphql_relay import from_global_id
 
+from .errors import PublicError
+
 
 def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:
     try:
@@ -29,3 +31,27 @@ def load_node(info, global_id: str, object_type, *, field: str):
             {field: ValidationError(f"No {object_type._meta.name} with this id.", code="NOT_FOUND")}
         )
     return instance
+
+
+def resolve_global_id(info, global_id: str):
+    """`node(id:)`: the object if it exists and the caller may see it, else null.
+
+    A string that is not a global id at all is the client's bug and gets a clear error.
+    """
+    try:
+        type_name, pk = from_global_id(global_id)
+    except Exception:
+        type_name, pk = "", ""
+    if not type_name or not pk:
+        raise PublicError(f"{global_id[:40]!r} is not a valid id.", code="BAD_USER_INPUT")
+    graphene_type = info.schema.get_type(type_name)
+    object_type = getattr(graphene_type, "graphene_type", None)
+    get_node = getattr(object_type, "get_node", None)
+    model = getattr(getattr(object_type, "_meta", None), "model", None)
+    if get_node is None or model is None:
+        return None
+    try:
+        model._meta.pk.to_python(pk)
+    except ValidationError:
+        return None
+    return get_node(info, pk)

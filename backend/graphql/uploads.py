@@ -9,6 +9,9 @@ import json
 from django.conf import settings
 from graphene.types import Scalar
 
+from backend.client_address import client_address
+from backend.throttle import RateLimit
+
 
 class Upload(Scalar):
     """A file sent with the GraphQL multipart request specification (`operations`, `map`)."""
@@ -33,6 +36,16 @@ def place_files(request) -> dict:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > limits["max_request_bytes"]:
         raise HttpError(413, "The upload is too large.", "PAYLOAD_TOO_LARGE")
+    per_hour = RateLimit("uploads", limits["per_hour"], 3600)
+    user = request.user
+    subject = f"user:{user.pk}" if user.is_authenticated else f"addr:{client_address(request)}"
+    if per_hour.hit(subject) > per_hour.limit:
+        raise HttpError(
+            429,
+            "Too many uploads this hour; try again later.",
+            "RATE_LIMITED",
+            {"Retry-After": str(per_hour.retry_after())},
+        )
     try:
         operations = json.loads(request.POST["operations"])
         file_map = json.loads(request.POST.get("map", "{}"))

@@ -152,3 +152,27 @@ def test_node_lookup_hides_what_you_may_not_see(api_for, teacher):
 
 def test_health_check(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("global_id", "expected"),
+    [
+        ("U2Nob29sOjk5OTk5", None),  # School:99999, no such school
+        ("U2Nob29sOmFiYw==", None),  # School:abc, not a key
+        ("Tm9wZTox", None),  # Nope:1, no such type
+    ],
+)
+def test_node_answers_null_for_ids_that_lead_nowhere(api_for, teacher, global_id, expected):
+    body = api_for(teacher).post_graphql(
+        "query N($id: ID!) { node(id: $id) { id } }", {"id": global_id}
+    )
+
+    assert body == {"data": {"node": expected}}
+
+
+@pytest.mark.django_db
+def test_node_refuses_strings_that_are_not_ids(api_for, teacher):
+    body = api_for(teacher).post_graphql("query N($id: ID!) { node(id: $id) { id } }", {"id": "x"})
+
+    assert top_level_codes(body) == ["BAD_USER_INPUT"]
