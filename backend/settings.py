@@ -118,6 +118,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No single statement may hold a connection longer than this (a runaway query).
     timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)
     DATABASES["default"]["OPTIONS"] = {"options": f"-c statement_timeout={timeout_ms}"}
+    pool_size = env_int("DATABASE_POOL_SIZE", 8)
+    if pool_size > 0 and not TESTING:
+        # Under ASGI, per-thread persistent connections leak; a pool per process does not.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and shared cache (rate limits) ----------------------------------
@@ -180,6 +189,7 @@ GRAPHQL_LIMITS = {
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
 GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG or TESTING)
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
+BENCH_BASELINE_VIEWS = env_bool("BENCH_BASELINE_VIEWS", False)
 WEBSOCKET_INIT_TIMEOUT_SECONDS = float(os.environ.get("WEBSOCKET_INIT_TIMEOUT_SECONDS", "10"))
 
 # Request bodies: JSON operations stay small; uploads have their own cap.
@@ -273,3 +283,33 @@ if TESTING:
     MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
     # Hashing cost is not what the tests are about.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Notifications: push back-end, Firebase, reminder worker (issue #6) --------------------
+# See notifications/README.md. PUSH_BACKEND is console | memory | fcm; by default tests use
+# memory, a site with FIREBASE_CREDENTIALS_FILE uses fcm, and anything else logs to the console.
+FIREBASE_CREDENTIALS_FILE = os.environ.get("FIREBASE_CREDENTIALS_FILE", "")
+NOTIFICATIONS_PUSH_BACKEND = os.environ.get("PUSH_BACKEND", "").strip().lower() or (
+    "memory" if TESTING else "fcm" if FIREBASE_CREDENTIALS_FILE and not DEBUG else "console"
+)
+if NOTIFICATIONS_PUSH_BACKEND not in {"console", "memory", "fcm"}:
+    raise ImproperlyConfigured("PUSH_BACKEND must be console, memory or fcm.")
+# Replaces https://fcm.googleapis.com, for the fake FCM server of tests and benchmarks only.
+FCM_BASE_URL = os.environ.get("FCM_BASE_URL", "")
+FCM_HTTP_TIMEOUT_SECONDS = float(os.environ.get("FCM_HTTP_TIMEOUT_SECONDS", "10"))
+NOTIFICATIONS_WORKER = {
+    # Notifications claimed per round; FCM takes at most 500 messages per send_each call.
+    "batch_size": env_int("NOTIFICATIONS_BATCH_SIZE", 500),
+    # Seconds to wait when nothing was due.
+    "idle_seconds": float(os.environ.get("NOTIFICATIONS_IDLE_SECONDS", "1")),
+    # A claimed notification whose worker has not recorded a result by then is claimed again.
+    # Must exceed the longest send (FCM retries wait up to 30 s, plus HTTP timeouts).
+    "lease_seconds": env_int("NOTIFICATIONS_LEASE_SECONDS", 300),
+    # Delivery rounds before a notification FCM keeps refusing transiently is marked failed.
+    "max_attempts": env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5),
+    # First wait before such a round is tried again; doubles each time, with jitter.
+    "retry_seconds": env_int("NOTIFICATIONS_RETRY_SECONDS", 60),
+}
+# Local quiet hours for everyone who has not chosen theirs: "HH:MM-HH:MM" (start-end).
+NOTIFICATIONS_DEFAULT_QUIET_HOURS = os.environ.get("NOTIFICATIONS_QUIET_HOURS", "21:00-07:00")
+# The zone of quiet hours for people with neither a school nor a zone of their own.
+NOTIFICATIONS_DEFAULT_TIME_ZONE = os.environ.get("NOTIFICATIONS_TIME_ZONE", "UTC")

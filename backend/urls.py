@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import include, path
 
 from backend.graphql.view import GraphQLView
 from backend.schema import schema
@@ -20,3 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BASELINE_VIEWS:
+    # The benchmark's hand-written twins of GraphQL operations (bench/); off in production.
+    urlpatterns.append(path("bench/baseline/", include("bench.urls")))
