@@ -12,7 +12,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import Mode, from_schema
+from hypothesis_graphql import Mode, from_schema, nodes
 
 from backend.accounts.services.tokens import access_token_issue
 from backend.schema import schema
@@ -20,7 +20,19 @@ from tests.factories import LeaderFactory
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 SDL = str(schema)
-UPLOAD = {"Upload": st.none()}
+UPLOAD = {
+    "Upload": st.none(),
+    # graphene's own scalars, as the phone would send them (and sometimes garbage).
+    "DateTime": st.one_of(
+        st.datetimes(timezones=st.just(__import__("datetime").UTC)).map(lambda d: d.isoformat()),
+        st.text(max_size=20),
+    ).map(nodes.String),
+    "Date": st.one_of(st.dates().map(str), st.text(max_size=12)).map(nodes.String),
+    "Time": st.one_of(st.times().map(str), st.text(max_size=10)).map(nodes.String),
+    "UUID": st.one_of(st.uuids().map(str), st.text(max_size=40)).map(nodes.String),
+    "Decimal": st.decimals(allow_nan=False, allow_infinity=False).map(str).map(nodes.String),
+    "JSONString": st.one_of(st.just("{}"), st.text(max_size=40)).map(nodes.String),
+}
 ALLOWED_STATUS = {200, 400, 401, 405, 406, 413, 415}
 FUZZ = settings(
     max_examples=EXAMPLES,
