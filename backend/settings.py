@@ -267,6 +267,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Surveys: no figure is shown for fewer respondents than this ---------------------------
+SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 5)
+# Comments identify their writers more easily than numbers, so they need a larger group.
+SURVEY_MIN_GROUP_SIZE_TEXT = env_int("SURVEY_MIN_GROUP_SIZE_TEXT", 8)
+
 # --- Uploads (photos of student work) -----------------------------------------------------
 UPLOAD_LIMITS = {
     "max_request_bytes": env_int("MAX_UPLOAD_REQUEST_BYTES", 30_000_000),

@@ -1,0 +1,470 @@
+"""Survey mutations: build instruments, launch and edit administrations, answer, take notes."""
+
+import graphene
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from backend.accounts.graphql.types import PersonType
+from backend.graphql.ids import load_node, pk_from_global_id
+from backend.graphql.mutations import BaseMutation
+from backend.graphql.permissions import SignedIn, TeacherLeader
+from cohorts.models import Cohort
+from cohorts.selectors import cohorts_visible_to
+
+from ..models import Administration
+from ..services.administrations import (
+    administration_cancel,
+    administration_launch,
+    administration_update,
+)
+from ..services.instruments import ConstructDraft, ItemDraft, instrument_create
+from ..services.notes import report_note_add, report_note_delete, report_note_update
+from ..services.responses import AnswerDraft, response_submit
+from .enums import SurveyAdministrationKind, SurveyInstrumentKind
+from .errors import SurveyError
+from .types import (
+    SurveyAdministrationType,
+    SurveyInstrumentType,
+    SurveyItemType,
+    SurveyReceiptType,
+    SurveyReportNoteType,
+)
+
+
+def _cohort(info, global_id: str) -> Cohort:
+    pk = pk_from_global_id(global_id, "Cohort", field="cohortId")
+    cohort = (
+        cohorts_visible_to(info.context.user, Cohort.objects.select_related("school"))
+        .filter(pk=pk)
+        .first()
+        if pk.isdigit()
+        else None
+    )
+    if cohort is None:
+        raise ValidationError(
+            {"cohortId": ValidationError("No Cohort with this id.", code="NOT_FOUND")}
+        )
+    return cohort
+
+
+def _people(info, global_ids: list[str]) -> list:
+    pks = []
+    for index, global_id in enumerate(global_ids):
+        pk = pk_from_global_id(global_id, "Person", field=f"person_ids.{index}")
+        if not pk.isdigit():
+            raise ValidationError(
+                {f"person_ids.{index}": ValidationError("Not a person id.", code="INVALID_ID")}
+            )
+        pks.append(int(pk))
+    people = list(PersonType.get_queryset(get_user_model().objects.filter(pk__in=set(pks)), info))
+    if len(people) != len(set(pks)):
+        raise ValidationError(
+            {"personIds": ValidationError("Someone in the list was not found.", code="NOT_FOUND")}
+        )
+    return people
+
+
+def _reloaded(info, administration: Administration):
+    """The administration through the type's queryset, so counts and viewer flags are set."""
+    if administration is None:
+        return None
+    return SurveyAdministrationType.get_queryset(
+        Administration.objects.filter(pk=administration.pk), info
+    ).first()
+
+
+# --- instruments ----------------------------------------------------------------------------------
+
+
+class SurveyScaledItemInput(graphene.InputObjectType):
+    """A statement answered on a response scale."""
+
+    prompt = graphene.String(required=True, description="The statement or question.")
+    scale_key = graphene.String(
+        required=True, description="Key of a response scale (see `surveyScales`)."
+    )
+    reverse_scored = graphene.Boolean(
+        default_value=False,
+        description="Agreeing means less of the construct (reversed in construct scores).",
+    )
+
+
+class SurveyConstructInput(graphene.InputObjectType):
+    """A group of items measuring one idea; its items share one scale."""
+
+    title = graphene.String(required=True, description="The construct's name.")
+    description = graphene.String(description="What it measures.")
+    items = graphene.List(
+        graphene.NonNull(SurveyScaledItemInput), required=True, description="Its items."
+    )
+
+
+class CreateSurveyInstrumentInput(graphene.InputObjectType):
+    """A new instrument for your school."""
+
+    title = graphene.String(required=True, description="The instrument's name.")
+    description = graphene.String(description="What it is for, shown to respondents.")
+    kind = SurveyInstrumentKind(description="What it is for; CUSTOM if not given.")
+    constructs = graphene.List(
+        graphene.NonNull(SurveyConstructInput),
+        required=True,
+        description="Constructs of scaled items, in display order (may be empty).",
+    )
+    open_text_prompts = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Questions answered in words, shown after the constructs.",
+    )
+
+
+class CreateSurveyInstrument(BaseMutation):
+    """Build your own survey instrument, owned by your school. Instruments cannot be edited
+    afterwards, so every administration of one asks exactly the same questions."""
+
+    instrument = graphene.Field(SurveyInstrumentType, description="The new instrument.")
+
+    class Arguments:
+        input = CreateSurveyInstrumentInput(required=True, description="Its questions.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        instrument = instrument_create(
+            actor=info.context.user,
+            title=input.title,
+            description=input.description or "",
+            kind=str(input.kind.value) if input.kind else "CUSTOM",
+            constructs=[
+                ConstructDraft(
+                    title=construct.title,
+                    description=construct.description or "",
+                    items=[
+                        ItemDraft(
+                            prompt=item.prompt,
+                            scale_key=item.scale_key,
+                            reverse_scored=bool(item.reverse_scored),
+                        )
+                        for item in construct.items
+                    ],
+                )
+                for construct in input.constructs
+            ],
+            open_text_prompts=list(input.open_text_prompts or []),
+        )
+        return {"instrument": instrument}
+
+
+# --- administrations ------------------------------------------------------------------------------
+
+
+class LaunchSurveyInput(graphene.InputObjectType):
+    """What to send, to whom, and when."""
+
+    instrument_id = graphene.ID(required=True, description="The instrument to send.")
+    kind = SurveyAdministrationKind(
+        required=True,
+        description="Why it is given. A BASELINE schedules its six-month follow-up; SIX_MONTH "
+        "cannot be launched on its own.",
+    )
+    title = graphene.String(description="What the phone shows; defaults to instrument and kind.")
+    cohort_id = graphene.ID(
+        description="A cohort you lead: without `personIds` its current blue and yellow dots "
+        "are invited; with them, only those members."
+    )
+    person_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="A chosen list of people (teachers of your school, or members of the "
+        "cohort given).",
+    )
+    opens_at = graphene.DateTime(description="When answering opens; now if not given.")
+    closes_at = graphene.DateTime(required=True, description="When answering closes.")
+    schedule_follow_up = graphene.Boolean(
+        default_value=True,
+        description="For a BASELINE: also schedule the six-month follow-up (default true).",
+    )
+
+
+class LaunchSurvey(BaseMutation):
+    """Send an instrument to a cohort or a list of people for a window of time. Invitees get a
+    notification when it opens and a reminder two days before it closes. A BASELINE also
+    schedules its six-month follow-up: same instrument and audience, six calendar months
+    later, editable with `updateSurveyAdministration`."""
+
+    administration = graphene.Field(SurveyAdministrationType, description="The survey launched.")
+    follow_up = graphene.Field(
+        SurveyAdministrationType, description="For a baseline: its scheduled six-month follow-up."
+    )
+
+    class Arguments:
+        input = LaunchSurveyInput(required=True, description="What, to whom, and when.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        instrument = load_node(
+            info, input.instrument_id, SurveyInstrumentType, field="instrumentId"
+        )
+        cohort = _cohort(info, input.cohort_id) if input.cohort_id else None
+        people = _people(info, input.person_ids) if input.person_ids is not None else None
+        administration = administration_launch(
+            actor=info.context.user,
+            instrument=instrument,
+            kind=str(input.kind.value),
+            title=input.title or "",
+            cohort=cohort,
+            people=people,
+            opens_at=input.opens_at,
+            closes_at=input.closes_at,
+            schedule_follow_up=bool(input.schedule_follow_up),
+        )
+        return {
+            "administration": _reloaded(info, administration),
+            "follow_up": _reloaded(info, administration.follow_ups.first()),
+        }
+
+
+class UpdateSurveyAdministrationInput(graphene.InputObjectType):
+    """What to change; leave out what stays."""
+
+    administration_id = graphene.ID(required=True, description="The survey.")
+    title = graphene.String(description="A new title.")
+    opens_at = graphene.DateTime(description="A new opening time (only before it opens).")
+    closes_at = graphene.DateTime(description="A new closing time (only before it closes).")
+    person_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="The new list of people to invite (only before it opens).",
+    )
+
+
+class UpdateSurveyAdministration(BaseMutation):
+    """Change a survey's title, window or (before it opens) audience; reminders move along.
+    A closed survey cannot change: reopening it would let two reports be subtracted."""
+
+    administration = graphene.Field(SurveyAdministrationType, description="The changed survey.")
+
+    class Arguments:
+        input = UpdateSurveyAdministrationInput(required=True, description="What to change.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        administration = load_node(
+            info, input.administration_id, SurveyAdministrationType, field="administrationId"
+        )
+        people = _people(info, input.person_ids) if input.person_ids is not None else None
+        administration = administration_update(
+            actor=info.context.user,
+            administration=administration,
+            title=input.title,
+            opens_at=input.opens_at,
+            closes_at=input.closes_at,
+            people=people,
+        )
+        return {"administration": _reloaded(info, administration)}
+
+
+class CancelSurveyAdministrationInput(graphene.InputObjectType):
+    """Which survey to withdraw."""
+
+    administration_id = graphene.ID(required=True, description="The survey.")
+
+
+class CancelSurveyAdministration(BaseMutation):
+    """Withdraw a survey nobody has answered yet, with its reminders (and, for a baseline, its
+    unanswered follow-up)."""
+
+    administration = graphene.Field(SurveyAdministrationType, description="The withdrawn survey.")
+
+    class Arguments:
+        input = CancelSurveyAdministrationInput(required=True, description="Which survey.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        administration = load_node(
+            info, input.administration_id, SurveyAdministrationType, field="administrationId"
+        )
+        administration = administration_cancel(
+            actor=info.context.user, administration=administration
+        )
+        return {"administration": _reloaded(info, administration)}
+
+
+# --- answering ------------------------------------------------------------------------------------
+
+
+class SurveyAnswerInput(graphene.InputObjectType):
+    """One answer: `value` for a scaled item, `text` for an open-text one. Leave a question out
+    to skip it."""
+
+    item_id = graphene.ID(required=True, description="The question (a SurveyItem id).")
+    value = graphene.Int(description="The chosen scale point's value.")
+    text = graphene.String(description="The answer in words (up to 4,000 characters).")
+
+
+class SubmitSurveyResponseInput(graphene.InputObjectType):
+    """Your answers to a survey, sent once when you are done (drafts stay on the phone)."""
+
+    administration_id = graphene.ID(required=True, description="The survey.")
+    answers = graphene.List(
+        graphene.NonNull(SurveyAnswerInput), required=True, description="Your answers."
+    )
+
+
+class SubmitSurveyResponse(BaseMutation):
+    """Answer a survey you were invited to, once, while it is open. Your answers are stored
+    apart from the fact that you answered, with nothing that links the two. You get a receipt
+    code to check later that your response was counted."""
+
+    receipt = graphene.Field(SurveyReceiptType, description="Your receipt; shown only once.")
+
+    class Arguments:
+        input = SubmitSurveyResponseInput(required=True, description="The survey and answers.")
+
+    class Meta:
+        permission = SignedIn
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        administration = load_node(
+            info, input.administration_id, SurveyAdministrationType, field="administrationId"
+        )
+        drafts = []
+        for index, answer in enumerate(input.answers):
+            pk = pk_from_global_id(
+                answer.item_id, SurveyItemType._meta.name, field=f"answers.{index}.item_id"
+            )
+            if not pk.isdigit():
+                raise ValidationError(
+                    {
+                        f"answers.{index}.item_id": ValidationError(
+                            "Not a question id.", code="INVALID_ID"
+                        )
+                    }
+                )
+            drafts.append(AnswerDraft(item_id=int(pk), value=answer.value, text=answer.text))
+        code = response_submit(
+            respondent=info.context.user, administration=administration, answers=drafts
+        )
+        return {
+            "receipt": SurveyReceiptType(code=code, administration=_reloaded(info, administration))
+        }
+
+
+# --- notes ----------------------------------------------------------------------------------------
+
+
+class AddSurveyReportNoteInput(graphene.InputObjectType):
+    """A note on a survey's report."""
+
+    administration_id = graphene.ID(
+        required=True, description="The survey (for a comparison: the follow-up)."
+    )
+    text = graphene.String(required=True, description="Trends and themes the team sees.")
+
+
+class AddSurveyReportNote(BaseMutation):
+    """Record the trends and themes the team sees in a report (the micro-credential for
+    Considering Impact on Culture asks for them)."""
+
+    note = graphene.Field(SurveyReportNoteType, description="The new note.")
+
+    class Arguments:
+        input = AddSurveyReportNoteInput(required=True, description="The survey and the note.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        administration = load_node(
+            info, input.administration_id, SurveyAdministrationType, field="administrationId"
+        )
+        note = report_note_add(
+            actor=info.context.user, administration=administration, text=input.text
+        )
+        return {"note": note}
+
+
+class UpdateSurveyReportNoteInput(graphene.InputObjectType):
+    """A new text for one of your notes."""
+
+    note_id = graphene.ID(required=True, description="The note.")
+    text = graphene.String(required=True, description="The new text.")
+
+
+class UpdateSurveyReportNote(BaseMutation):
+    """Rewrite one of your notes on a report."""
+
+    note = graphene.Field(SurveyReportNoteType, description="The changed note.")
+
+    class Arguments:
+        input = UpdateSurveyReportNoteInput(required=True, description="Note and text.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        note = load_node(info, input.note_id, SurveyReportNoteType, field="noteId")
+        return {"note": report_note_update(actor=info.context.user, note=note, text=input.text)}
+
+
+class DeleteSurveyReportNoteInput(graphene.InputObjectType):
+    """Which note to delete."""
+
+    note_id = graphene.ID(required=True, description="The note.")
+
+
+class DeleteSurveyReportNote(BaseMutation):
+    """Delete a note (yours, or any on a survey you run)."""
+
+    deleted_note_id = graphene.ID(description="Global id of the deleted note.")
+
+    class Arguments:
+        input = DeleteSurveyReportNoteInput(required=True, description="Which note.")
+
+    class Meta:
+        permission = TeacherLeader
+        error_type = SurveyError
+
+    @classmethod
+    def perform(cls, info, input):
+        note = load_node(info, input.note_id, SurveyReportNoteType, field="noteId")
+        report_note_delete(actor=info.context.user, note=note)
+        return {"deleted_note_id": input.note_id}
+
+
+class SurveyMutationFields(graphene.ObjectType):
+    create_survey_instrument = CreateSurveyInstrument.Field(
+        description=CreateSurveyInstrument.__doc__
+    )
+    launch_survey = LaunchSurvey.Field(description=LaunchSurvey.__doc__)
+    update_survey_administration = UpdateSurveyAdministration.Field(
+        description=UpdateSurveyAdministration.__doc__
+    )
+    cancel_survey_administration = CancelSurveyAdministration.Field(
+        description=CancelSurveyAdministration.__doc__
+    )
+    submit_survey_response = SubmitSurveyResponse.Field(description=SubmitSurveyResponse.__doc__)
+    add_survey_report_note = AddSurveyReportNote.Field(description=AddSurveyReportNote.__doc__)
+    update_survey_report_note = UpdateSurveyReportNote.Field(
+        description=UpdateSurveyReportNote.__doc__
+    )
+    delete_survey_report_note = DeleteSurveyReportNote.Field(
+        description=DeleteSurveyReportNote.__doc__
+    )

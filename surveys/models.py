@@ -1,0 +1,302 @@
+"""Surveys: instruments, administrations, and anonymous responses.
+
+Two sides that must never meet:
+
+- the **participation side** says *who* was invited and *whether* they responded
+  (`Invitee`, one row per invited person, with a boolean and no time);
+- the **response side** says *what* was answered (`Response`, `Answer`), with random UUID keys,
+  no person, no time, and no order: every submission rewrites the administration's responses in
+  a shuffled order (see `services/responses.py`), so neither the row order nor PostgreSQL's
+  `xmin`/`ctid` tells which response came when.
+
+Nothing on either side refers to the other. Both are written in the submitting transaction.
+
+What this does not close (operations must): old row versions stay on disk until VACUUM (SQLite:
+in free pages) and the WAL / PITR archive records each transaction in order, so someone with
+superuser access to raw pages or WAL, or with two backups taken between two submissions, can
+diff them: the one new response appears beside the one newly flipped `has_responded`. Keep WAL
+archives and backups as restricted as the database itself, do not enable statement logging
+(`log_statement`, pgaudit) on these tables, and do not add error trackers that capture local
+variables around `response_submit`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from backend.accounts.models import School
+
+
+class InstrumentKind(models.TextChoices):
+    """What an instrument is for; the shipped library's kinds plus leaders' own."""
+
+    TRUST_CULTURE = "TRUST_CULTURE", "Trust and learning culture"
+    CONFIDENCE = "CONFIDENCE", "Confidence"
+    PEER_FEEDBACK = "PEER_FEEDBACK", "Peer feedback"
+    SESSION_FEEDBACK = "SESSION_FEEDBACK", "Session feedback"
+    CUSTOM = "CUSTOM", "Built by a leader"
+
+
+class ItemFormat(models.TextChoices):
+    SCALE = "SCALE", "Answered on a response scale"
+    OPEN_TEXT = "OPEN_TEXT", "Answered in the respondent's own words"
+
+
+class AdministrationKind(models.TextChoices):
+    BASELINE = "BASELINE", "Baseline"
+    SIX_MONTH = "SIX_MONTH", "Six-month follow-up"
+    END_OF_YEAR = "END_OF_YEAR", "End of year"
+    PEER_FEEDBACK = "PEER_FEEDBACK", "Peer feedback"
+    SESSION_FEEDBACK = "SESSION_FEEDBACK", "Session feedback"
+    OTHER = "OTHER", "Other"
+
+
+class ResponseScale(models.Model):
+    """An ordered set of labelled points (agreement, frequency, confidence)."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScalePoint(models.Model):
+    scale = models.ForeignKey(ResponseScale, on_delete=models.CASCADE, related_name="points")
+    value = models.SmallIntegerField(help_text="What is stored and averaged.")
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["scale_id", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "value"], name="scale_point_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+
+class Instrument(models.Model):
+    """A survey: constructs of scaled items, then open-text questions.
+
+    Shipped instruments have a `key` and no school; a leader's own belong to their school.
+    An instrument is never edited once created, so every administration of it asked the same
+    questions (the shipped ones change only with a new `version`)."""
+
+    key = models.SlugField(max_length=64, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=InstrumentKind.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="survey_instruments"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key__isnull=False) | Q(school__isnull=False),
+                name="instrument_shipped_or_owned",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_shipped(self) -> bool:
+        return self.school_id is None
+
+
+class Construct(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="constructs")
+    key = models.SlugField(max_length=64)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["instrument_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "key"], name="construct_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Item(models.Model):
+    """A question. Scaled items belong to a construct; open-text items to none."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
+    construct = models.ForeignKey(
+        Construct, null=True, blank=True, on_delete=models.CASCADE, related_name="items"
+    )
+    key = models.SlugField(max_length=64)
+    prompt = models.TextField()
+    format = models.CharField(max_length=10, choices=ItemFormat.choices)
+    scale = models.ForeignKey(
+        ResponseScale, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reverse_scored = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["instrument_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "key"], name="item_key_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(format="SCALE", scale__isnull=False, construct__isnull=False)
+                    | Q(format="OPEN_TEXT", scale__isnull=True, reverse_scored=False)
+                ),
+                name="item_scale_matches_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Administration(models.Model):
+    """An instrument sent to an audience for a window of time."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="administrations"
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    # Referenced by name: the cohorts app is another team's and only read here. A survey's
+    # history outlives its cohort (it keeps its school and the leader who launched it).
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey_administrations",
+    )
+    kind = models.CharField(max_length=20, choices=AdministrationKind.choices)
+    title = models.CharField(max_length=200)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="administration_window"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "opens_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.cancelled_at is None and self.opens_at <= now < self.closes_at
+
+    def is_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.cancelled_at is None and now >= self.closes_at
+
+
+class Invitee(models.Model):
+    """The participation side: a person invited, and whether they have responded.
+
+    Deliberately no timestamp and no reference to their response: `has_responded` is the
+    only trace of answering, and the leader may see it (to remind), never what was answered."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="invitees"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    has_responded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["administration_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "person"], name="one_invitation_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} invited to {self.administration_id}"
+
+
+class Response(models.Model):
+    """The response side: one anonymous set of answers.
+
+    Random UUID key, no person, no time. `receipt_hash` is the SHA-256 of a random code only the
+    respondent's phone was given: they can check their response was counted; nobody else can
+    tell whose it is."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="responses"
+    )
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        # By the random key: any listing is in an order that means nothing.
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "Anonymous response"
+
+
+class Answer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=4000)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="one_answer_per_item"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(text=""), name="answer_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Anonymous answer"
+
+
+class ReportNote(models.Model):
+    """Trends and themes the team sees in a report (the micro-credential asks for them)."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="report_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["administration_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.administration_id}"

@@ -1,0 +1,532 @@
+"""Aggregated reports: one administration, and a baseline compared with its follow-up.
+
+Rules that keep answers anonymous:
+- a report exists only once the survey has **closed**. While it is open the leader sees the
+  response count and who has not answered, never figures: figures that changed with each new
+  response could be subtracted from one another to recover the newest respondent's answers;
+- no figure (n, mean, SD, distribution, comparison) is shown for fewer answers than
+  `minimum_group_size()`; open-text comments need `minimum_comment_group_size()` respondents
+  and are shuffled each time they are shown;
+- there is no breakdown by role, school or any other subgroup, so no group can be subtracted
+  from another.
+
+Everything is computed in Python from a fixed number of queries (the instrument's items and
+scale points, the counts, and one `values()` query of all answers), however many responses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from . import statistics
+from .models import Administration, Answer, Construct, Invitee, Item, ItemFormat, ScalePoint
+from .settings import minimum_comment_group_size, minimum_group_size
+
+
+class ReportStatus(models.TextChoices):
+    AVAILABLE = "AVAILABLE", "Figures are shown"
+    NOT_CLOSED = "NOT_CLOSED", "Figures appear when the survey closes"
+    TOO_FEW_RESPONSES = "TOO_FEW_RESPONSES", "Too few responses to show anything"
+    CANCELLED = "CANCELLED", "The survey was cancelled"
+
+
+@dataclass(frozen=True)
+class PointCount:
+    value: int
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """n, mean, SD (and for items the distribution); all None when suppressed."""
+
+    suppressed: bool
+    n: int | None = None
+    mean: float | None = None
+    sd: float | None = None
+    distribution: tuple[PointCount, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    item: Item
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ConstructFigures:
+    construct: Construct
+    figures: Figures
+    items: list[ItemFigures]
+
+
+@dataclass(frozen=True)
+class CommentSet:
+    item: Item
+    suppressed: bool
+    comments: list[str]
+
+
+@dataclass
+class Report:
+    administration: Administration
+    status: str
+    invited_count: int
+    responded_count: int
+    response_count: int
+    minimum_group_size: int
+    minimum_comment_group_size: int
+    constructs: list[ConstructFigures] = field(default_factory=list)
+    comments: list[CommentSet] = field(default_factory=list)
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded_count / self.invited_count if self.invited_count else None
+
+
+@dataclass(frozen=True)
+class Change:
+    """Baseline and follow-up figures of one construct or item, and the change between them."""
+
+    suppressed: bool
+    baseline: Figures
+    follow_up: Figures
+    comparison: statistics.GroupComparison | None = None
+
+    @property
+    def size(self) -> float:
+        """How big the change is, whichever way: |g|, else |difference|; 0 when suppressed."""
+        if self.comparison is None:
+            return 0.0
+        if self.comparison.hedges_g is not None:
+            return abs(self.comparison.hedges_g)
+        return abs(self.comparison.mean_difference or 0.0)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    item: Item
+    change: Change
+
+
+@dataclass(frozen=True)
+class ConstructChange:
+    construct: Construct
+    change: Change
+    items: list[ItemChange]
+
+
+@dataclass(frozen=True)
+class CommentPair:
+    item: Item
+    baseline: CommentSet
+    follow_up: CommentSet
+
+
+@dataclass
+class Comparison:
+    baseline: Report
+    follow_up: Report
+    status: str
+    constructs: list[ConstructChange] = field(default_factory=list)
+    items: list[ItemChange] = field(default_factory=list)
+    comments: list[CommentPair] = field(default_factory=list)
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Instrument:
+    """The instrument's structure, from two queries."""
+
+    constructs: list[Construct]
+    items_by_construct: dict[int, list[Item]]
+    open_items: list[Item]
+    points: dict[int, list[ScalePoint]]
+
+    @classmethod
+    def load(cls, instrument_id: int) -> _Instrument:
+        items = list(
+            Item.objects.filter(instrument_id=instrument_id)
+            .select_related("construct", "scale")
+            .order_by("position")
+        )
+        scale_ids = {item.scale_id for item in items if item.scale_id}
+        points: dict[int, list[ScalePoint]] = defaultdict(list)
+        for point in ScalePoint.objects.filter(scale_id__in=scale_ids).order_by("value"):
+            points[point.scale_id].append(point)
+        constructs: dict[int, Construct] = {}
+        by_construct: dict[int, list[Item]] = defaultdict(list)
+        open_items = []
+        for item in items:
+            if item.format == ItemFormat.OPEN_TEXT:
+                open_items.append(item)
+            else:
+                constructs.setdefault(item.construct_id, item.construct)
+                by_construct[item.construct_id].append(item)
+        ordered = sorted(constructs.values(), key=lambda construct: construct.position)
+        return cls(ordered, by_construct, open_items, points)
+
+
+@dataclass
+class _Answers:
+    """All answers of one administration, by respondent, from one query."""
+
+    respondents: list[dict[int, int]]  # item id -> value, one dict per response
+    texts: dict[int, list[str]]  # item id -> comments
+
+    @classmethod
+    def load(cls, administration: Administration) -> _Answers:
+        by_response: dict = defaultdict(dict)
+        texts: dict[int, list[str]] = defaultdict(list)
+        rows = Answer.objects.filter(response__administration=administration).values_list(
+            "response_id", "item_id", "value", "text"
+        )
+        for response_id, item_id, value, text in rows:
+            if value is not None:
+                by_response[response_id][item_id] = value
+            elif text:
+                texts[item_id].append(text)
+        return cls(list(by_response.values()), texts)
+
+
+def _status(administration: Administration, response_count: int, now: datetime) -> str:
+    if administration.cancelled_at is not None:
+        return ReportStatus.CANCELLED
+    if now < administration.closes_at:
+        return ReportStatus.NOT_CLOSED
+    if response_count < minimum_group_size():
+        return ReportStatus.TOO_FEW_RESPONSES
+    return ReportStatus.AVAILABLE
+
+
+def _counts(administration: Administration) -> tuple[int, int, int]:
+    participation = Invitee.objects.filter(administration=administration).aggregate(
+        invited=Count("id"), responded=Count("id", filter=Q(has_responded=True))
+    )
+    response_count = administration.responses.count()
+    return participation["invited"], participation["responded"], response_count
+
+
+# --- one administration ---------------------------------------------------------------------------
+
+
+def _figures(values: list[float], points: list[ScalePoint] | None, minimum: int) -> Figures:
+    if len(values) < minimum:
+        return Figures(suppressed=True)
+    summary = statistics.summarise(values, [p.value for p in points] if points else None)
+    labels = {p.value: p.label for p in points or ()}
+    return Figures(
+        suppressed=False,
+        n=summary.n,
+        mean=summary.mean,
+        sd=summary.sd,
+        distribution=tuple(
+            PointCount(value=value, label=labels[value], count=count)
+            for value, count in summary.distribution
+        ),
+    )
+
+
+def _construct_scores(
+    items: list[Item], points: dict[int, list[ScalePoint]], respondents: list[dict[int, int]]
+) -> list[float]:
+    scale_points = points[items[0].scale_id]
+    return statistics.construct_scores(
+        respondents,
+        item_keys=[item.pk for item in items],
+        reverse_item_keys=[item.pk for item in items if item.reverse_scored],
+        low=scale_points[0].value,
+        high=scale_points[-1].value,
+    )
+
+
+def _item_values(item: Item, respondents: list[dict[int, int]]) -> list[float]:
+    return [answers[item.pk] for answers in respondents if item.pk in answers]
+
+
+def _comment_set(item: Item, texts: list[str], respondents: int, rng) -> CommentSet:
+    if respondents < minimum_comment_group_size():
+        return CommentSet(item=item, suppressed=True, comments=[])
+    return CommentSet(
+        item=item, suppressed=False, comments=statistics.shuffled_comments(texts, rng=rng)
+    )
+
+
+def administration_report(
+    administration: Administration,
+    *,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Report:
+    """The aggregated report of one administration (see the module's rules)."""
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    invited, responded, response_count = _counts(administration)
+    report = Report(
+        administration=administration,
+        status=_status(administration, response_count, now),
+        invited_count=invited,
+        responded_count=responded,
+        response_count=response_count,
+        minimum_group_size=minimum_group_size(),
+        minimum_comment_group_size=minimum_comment_group_size(),
+    )
+    if report.status != ReportStatus.AVAILABLE:
+        return report
+    structure = _Instrument.load(administration.instrument_id)
+    answers = _Answers.load(administration)
+    minimum = report.minimum_group_size
+    for construct in structure.constructs:
+        items = structure.items_by_construct[construct.pk]
+        scores = _construct_scores(items, structure.points, answers.respondents)
+        report.constructs.append(
+            ConstructFigures(
+                construct=construct,
+                figures=_figures(scores, None, minimum),
+                items=[
+                    ItemFigures(
+                        item=item,
+                        figures=_figures(
+                            _item_values(item, answers.respondents),
+                            structure.points[item.scale_id],
+                            minimum,
+                        ),
+                    )
+                    for item in items
+                ],
+            )
+        )
+    report.comments = [
+        _comment_set(item, answers.texts.get(item.pk, []), response_count, rng)
+        for item in structure.open_items
+    ]
+    return report
+
+
+# --- baseline compared with follow-up -------------------------------------------------------------
+
+
+def _change(
+    baseline_values: list[float],
+    follow_up_values: list[float],
+    points: list[ScalePoint] | None,
+    minimum: int,
+) -> Change:
+    baseline = _figures(baseline_values, points, minimum)
+    follow_up = _figures(follow_up_values, points, minimum)
+    if baseline.suppressed or follow_up.suppressed:
+        return Change(suppressed=True, baseline=baseline, follow_up=follow_up)
+    return Change(
+        suppressed=False,
+        baseline=baseline,
+        follow_up=follow_up,
+        comparison=statistics.compare_groups(baseline_values, follow_up_values),
+    )
+
+
+def _largest_first(change: Change) -> tuple:
+    return (change.suppressed, -change.size)
+
+
+def administrations_comparison(
+    baseline: Administration,
+    follow_up: Administration,
+    *,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Comparison:
+    """Per construct and item: both sides' figures, the change, the change in SD units and
+    Hedges' g with its 95% CI, largest changes (up or down) first; comments side by side.
+
+    The two groups are independent samples: anonymous responses cannot be paired."""
+    if baseline.instrument_id != follow_up.instrument_id:
+        raise ValidationError(
+            "Only administrations of the same instrument can be compared.",
+            code="DIFFERENT_INSTRUMENTS",
+        )
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    reports = []
+    for administration in (baseline, follow_up):
+        invited, responded, response_count = _counts(administration)
+        reports.append(
+            Report(
+                administration=administration,
+                status=_status(administration, response_count, now),
+                invited_count=invited,
+                responded_count=responded,
+                response_count=response_count,
+                minimum_group_size=minimum_group_size(),
+                minimum_comment_group_size=minimum_comment_group_size(),
+            )
+        )
+    statuses = [report.status for report in reports]
+    status = next((s for s in statuses if s != ReportStatus.AVAILABLE), ReportStatus.AVAILABLE)
+    comparison = Comparison(baseline=reports[0], follow_up=reports[1], status=status)
+    if status != ReportStatus.AVAILABLE:
+        return comparison
+    structure = _Instrument.load(baseline.instrument_id)
+    before, after = _Answers.load(baseline), _Answers.load(follow_up)
+    minimum = minimum_group_size()
+    for construct in structure.constructs:
+        items = structure.items_by_construct[construct.pk]
+        item_changes = [
+            ItemChange(
+                item=item,
+                change=_change(
+                    _item_values(item, before.respondents),
+                    _item_values(item, after.respondents),
+                    structure.points[item.scale_id],
+                    minimum,
+                ),
+            )
+            for item in items
+        ]
+        comparison.items.extend(item_changes)
+        comparison.constructs.append(
+            ConstructChange(
+                construct=construct,
+                change=_change(
+                    _construct_scores(items, structure.points, before.respondents),
+                    _construct_scores(items, structure.points, after.respondents),
+                    None,
+                    minimum,
+                ),
+                items=sorted(item_changes, key=lambda entry: _largest_first(entry.change)),
+            )
+        )
+    comparison.constructs.sort(key=lambda entry: _largest_first(entry.change))
+    comparison.items.sort(key=lambda entry: _largest_first(entry.change))
+    comparison.comments = [
+        CommentPair(
+            item=item,
+            baseline=_comment_set(
+                item, before.texts.get(item.pk, []), reports[0].response_count, rng
+            ),
+            follow_up=_comment_set(
+                item, after.texts.get(item.pk, []), reports[1].response_count, rng
+            ),
+        )
+        for item in structure.open_items
+    ]
+    return comparison
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula (CSV injection)."""
+    value = value or ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _distribution(figures: Figures) -> str:
+    return "; ".join(f"{p.value} {p.label}: {p.count}" for p in figures.distribution)
+
+
+def _figure_cells(figures: Figures) -> list[str]:
+    if figures.suppressed:
+        return ["", "", ""]
+    return [str(figures.n), _number(figures.mean), _number(figures.sd)]
+
+
+def report_csv(report: Report) -> str:
+    """The aggregated report as CSV: what the report shows, nothing more."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["level", "construct", "item_key", "question", "reverse_scored", "n", "mean", "sd",
+         "distribution", "comment"]
+    )  # fmt: skip
+    writer.writerow(
+        ["survey", "", "", _text(report.administration.title), "", str(report.responded_count),
+         "", "", f"invited: {report.invited_count}; status: {report.status}", ""]
+    )  # fmt: skip
+    for entry in report.constructs:
+        construct = _text(entry.construct.title)
+        writer.writerow(
+            ["construct", construct, entry.construct.key, "", "", *_figure_cells(entry.figures),
+             "", ""]
+        )  # fmt: skip
+        for item_entry in entry.items:
+            item = item_entry.item
+            writer.writerow(
+                ["item", construct, item.key, _text(item.prompt), str(item.reverse_scored).lower(),
+                 *_figure_cells(item_entry.figures), _distribution(item_entry.figures), ""]
+            )  # fmt: skip
+    for comment_set in report.comments:
+        for comment in comment_set.comments:
+            writer.writerow(
+                ["comment", "", comment_set.item.key, _text(comment_set.item.prompt), "", "", "",
+                 "", "", _text(comment)]
+            )  # fmt: skip
+    return out.getvalue()
+
+
+def _change_cells(change: Change) -> list[str]:
+    result = _figure_cells(change.baseline) + _figure_cells(change.follow_up)
+    c = change.comparison
+    if c is None:
+        return [*result, "", "", "", "", ""]
+    return [
+        *result,
+        _number(c.mean_difference),
+        _number(c.change_in_sd_units),
+        _number(c.hedges_g),
+        _number(c.hedges_g_ci_low),
+        _number(c.hedges_g_ci_high),
+    ]
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """The baseline / follow-up comparison as CSV, largest changes first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["level", "construct", "item_key", "question", "reverse_scored",
+         "baseline_n", "baseline_mean", "baseline_sd", "follow_up_n", "follow_up_mean",
+         "follow_up_sd", "change", "change_in_sd_units", "hedges_g", "hedges_g_ci_low",
+         "hedges_g_ci_high", "comment"]
+    )  # fmt: skip
+    for entry in comparison.constructs:
+        construct = _text(entry.construct.title)
+        writer.writerow(
+            ["construct", construct, entry.construct.key, "", "", *_change_cells(entry.change), ""]
+        )
+    for item_entry in comparison.items:
+        item = item_entry.item
+        writer.writerow(
+            ["item", _text(item.construct.title), item.key, _text(item.prompt),
+             str(item.reverse_scored).lower(), *_change_cells(item_entry.change), ""]
+        )  # fmt: skip
+    for pair in comparison.comments:
+        for level, comment_set in (
+            ("baseline_comment", pair.baseline),
+            ("follow_up_comment", pair.follow_up),
+        ):
+            for comment in comment_set.comments:
+                writer.writerow(
+                    [level, "", pair.item.key, _text(pair.item.prompt), "", *[""] * 11,
+                     _text(comment)]
+                )  # fmt: skip
+    return out.getvalue()

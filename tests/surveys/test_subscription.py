@@ -1,0 +1,100 @@
+"""surveyResponseCount over the WebSocket: numbers only, for the survey's leader only."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from backend.accounts.services.tokens import access_token_issue
+from backend.asgi import application
+from tests.surveys.factories import administration, answer, small_instrument
+from tests.surveys.graphql import administration_id
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+COUNT = """
+subscription($id: ID!) {
+  surveyResponseCount(administrationId: $id) { administrationId invitedCount respondedCount }
+}
+"""
+
+
+async def signed_in_socket(user):
+    _token, raw = await database_sync_to_async(access_token_issue)(user=user, device_name="ws")
+    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    connected, _ = await socket.connect()
+    assert connected
+    await socket.send_json_to(
+        {"type": "connection_init", "payload": {"authorization": f"Bearer {raw}"}}
+    )
+    assert await socket.receive_json_from() == {"type": "connection_ack"}
+    return socket
+
+
+@database_sync_to_async
+def open_survey(leader, peers):
+    return administration(
+        instrument=small_instrument(school=leader.school), people=peers[:6], created_by=leader
+    )
+
+
+async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
+    survey = await open_survey(leader, peers)
+    socket = await signed_in_socket(leader)
+    await socket.send_json_to(
+        {
+            "id": "c",
+            "type": "subscribe",
+            "payload": {"query": COUNT, "variables": {"id": administration_id(survey)}},
+        }
+    )
+    expected = {"administrationId": administration_id(survey), "invitedCount": 6}
+
+    first = await socket.receive_json_from(timeout=3)
+    assert first["payload"]["data"]["surveyResponseCount"] == {**expected, "respondedCount": 0}
+    await asyncio.sleep(0.05)  # let the subscription join its group
+
+    await database_sync_to_async(answer)(survey, peers[0], {"q1": 4, "q3": "secret words"})
+
+    message = await socket.receive_json_from(timeout=3)
+    assert message["type"] == "next"
+    assert message["payload"] == {
+        "data": {"surveyResponseCount": {**expected, "respondedCount": 1}}
+    }
+    await socket.disconnect()
+
+
+async def test_respondents_cannot_follow_the_count(leader, peers):
+    survey = await open_survey(leader, peers)
+    socket = await signed_in_socket(peers[0])
+    await socket.send_json_to(
+        {
+            "id": "c",
+            "type": "subscribe",
+            "payload": {"query": COUNT, "variables": {"id": administration_id(survey)}},
+        }
+    )
+
+    message = await socket.receive_json_from(timeout=3)
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    await socket.disconnect()
+
+
+async def test_another_leader_cannot_follow_the_count(leader, peers):
+    from tests.factories import LeaderFactory
+
+    survey = await open_survey(leader, peers)
+    other = await database_sync_to_async(LeaderFactory)(school=leader.school)
+    socket = await signed_in_socket(other)
+    await socket.send_json_to(
+        {
+            "id": "c",
+            "type": "subscribe",
+            "payload": {"query": COUNT, "variables": {"id": administration_id(survey)}},
+        }
+    )
+
+    message = await socket.receive_json_from(timeout=3)
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    await socket.disconnect()
