@@ -20,6 +20,7 @@ urlpatterns = [
     path("graphql/", GraphQLView.as_view(schema=schema), name="graphql"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("cohorts/", include("cohorts.urls")),
 ]
 
 if settings.BENCH_BASELINE_VIEWS:

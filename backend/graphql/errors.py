@@ -64,7 +64,10 @@ def request_error(message: str, code: str) -> GraphQLError:
 def format_error(error: GraphQLError) -> dict:
     """Turn an error into its wire form; anything not meant for the client is masked."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
+    # Errors made by the request pipeline (parse, validation, limits) carry their code already,
+    # even when a scalar's parser raised underneath them.
+    already_public = bool(error.extensions and "code" in error.extensions)
+    if original is None or isinstance(original, GraphQLError) or already_public:
         formatted = error.formatted
         formatted.setdefault("extensions", {}).setdefault("code", "BAD_REQUEST")
         return formatted

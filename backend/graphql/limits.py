@@ -18,6 +18,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.type import GraphQLInterfaceType, GraphQLUnionType
+from graphql_relay import cursor_to_offset
 
 PAGE_ARGUMENTS = ("first", "last")
 
@@ -180,6 +181,15 @@ def _page_size(field: FieldNode, variables, default_page_size, max_page_size) ->
             field,
             extensions={"code": "BAD_REQUEST"},
         )
+    # graphene-django adds `offset` to the decoded cursor without checking it decodes.
+    for name in ("after", "before"):
+        cursor = given.get(name)
+        if cursor is not None and (not isinstance(cursor, str) or cursor_to_offset(cursor) is None):
+            raise GraphQLError(
+                f"`{name}` on `{field.name.value}` is not a cursor from this list.",
+                field,
+                extensions={"code": "BAD_REQUEST"},
+            )
     offset = given.get("offset")
     if offset is not None and (not isinstance(offset, int) or offset < 0):
         raise GraphQLError(

@@ -32,6 +32,9 @@ UPLOAD = {
     "UUID": st.one_of(st.uuids().map(str), st.text(max_size=40)).map(nodes.String),
     "Decimal": st.decimals(allow_nan=False, allow_infinity=False).map(str).map(nodes.String),
     "JSONString": st.one_of(st.just("{}"), st.text(max_size=40)).map(nodes.String),
+    "GenericScalar": st.one_of(
+        st.text(max_size=30).map(nodes.String), st.integers(-5, 5).map(nodes.Int)
+    ),
 }
 ALLOWED_STATUS = {200, 400, 401, 405, 406, 413, 415}
 FUZZ = settings(

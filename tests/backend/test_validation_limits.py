@@ -161,3 +161,25 @@ def test_nul_characters_are_refused_before_they_reach_the_database(api, where):
 
     assert body.status_code == 400
     assert top_level_codes(body.json()) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.django_db
+def test_made_up_cursors_are_refused_clearly(api):
+    assert codes(api, '{ schools(offset: 1, after: "x") { totalCount } }') == ["BAD_REQUEST"]
+
+
+def test_a_scalar_that_refuses_a_literal_is_a_validation_error_not_a_bug():
+    from graphene import JSONString, ObjectType, Schema, String
+
+    from backend.graphql.errors import format_error
+    from backend.graphql.execution import _parse_and_validate
+
+    class Query(ObjectType):
+        echo = String(value=JSONString(), description="x")
+
+    schema = Schema(query=Query)
+    _document, errors = _parse_and_validate(schema, '{ echo(value: "not json") }')
+
+    formatted = format_error(errors[0])
+    assert formatted["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "JSONString" in formatted["message"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -64,7 +65,8 @@ def invitation_create(
         raise PermissionDenied("Only coordinators can invite teacher leaders.")
     if school is None and coordinated_district is None:
         raise ValidationError({"school": ValidationError("Choose a school.", code="REQUIRED")})
-    email = email.strip().lower()
+    email = _clean_email(email)
+    full_name = _clean_name(full_name, required=False)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
             {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
@@ -98,6 +100,32 @@ def invitation_create(
     )
     transaction.on_commit(lambda: _send_invitation_email(invitation, code))
     return invitation, code
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": ValidationError("Enter a valid e-mail address.", code="INVALID")}
+        ) from exc
+    if len(email) > User._meta.get_field("email").max_length:
+        raise ValidationError(
+            {"email": ValidationError("That address is too long.", code="INVALID")}
+        )
+    return email
+
+
+def _clean_name(name: str, *, required: bool) -> str:
+    name = name.strip()
+    if required and not name:
+        raise ValidationError({"fullName": ValidationError("Enter your name.", code="REQUIRED")})
+    if len(name) > User._meta.get_field("full_name").max_length:
+        raise ValidationError(
+            {"fullName": ValidationError("That name is too long.", code="INVALID")}
+        )
+    return name
 
 
 def _send_invitation_email(invitation: Invitation, code: str) -> None:
@@ -163,9 +191,7 @@ def invitation_accept(
                 )
             }
         )
-    name = full_name.strip() or invitation.full_name
-    if not name:
-        raise ValidationError({"fullName": ValidationError("Enter your name.", code="REQUIRED")})
+    name = _clean_name(full_name or invitation.full_name, required=True)
     candidate = User(email=email, full_name=name)
     try:
         validate_password(password, user=candidate)

@@ -223,3 +223,19 @@ def test_the_inviter_lists_and_withdraws_invitations(api, api_for, leader):
 
     assert listed["myInvitations"]["totalCount"] == 1
     assert error_codes(accept(api, "maybe@example.org", code)) == ["INVALID_CODE"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [({"email": "not-an-address"}, "email"), ({"fullName": "x" * 300}, "fullName")],
+)
+def test_invitation_input_is_validated_per_field(api_for, leader, extra, field):
+    variables = {
+        "input": {"email": "ok@example.org", "schoolId": school_id(leader.school), **extra}
+    }
+
+    result = api_for(leader).post_graphql(INVITE, variables)
+
+    assert error_codes(result["data"]["invite"]) == ["INVALID"]
+    assert result["data"]["invite"]["errors"][0]["field"] == field

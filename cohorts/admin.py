@@ -1,0 +1,171 @@
+"""Staff views of cohorts, meetings and protocols. Changes that have rules (membership,
+archiving, cancelling) go through the same services as the API; history is read only."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    BlueYellowLink,
+    Cohort,
+    CohortInvitation,
+    Meeting,
+    MeetingInvitee,
+    Membership,
+    Protocol,
+    ProtocolStep,
+)
+from .services.cohorts import cohort_archive
+from .services.meetings import meeting_cancel
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyInline):
+    model = Membership
+    fields = ("person", "role", "started_at", "ended_at")
+    readonly_fields = fields
+    ordering = ("ended_at", "role", "started_at")
+
+
+class LinkInline(ReadOnlyInline):
+    model = BlueYellowLink
+    fk_name = "cohort"
+    fields = ("blue", "yellow", "started_at", "ended_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("blue__person", "yellow__person")
+
+
+def _run(modeladmin, request, queryset, service, argument: str, done: str):
+    count = 0
+    for obj in queryset:
+        try:
+            service(actor=request.user, **{argument: obj})
+            count += 1
+        except (ValidationError, PermissionDenied) as exc:
+            modeladmin.message_user(request, f"{obj}: {exc}", level=messages.ERROR)
+    if count:
+        modeladmin.message_user(request, f"{count} {done}.")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "school", "school_year", "enforce_targets", "archived_at")
+    list_filter = ("school__district", "school_year", "archived_at")
+    search_fields = ("name", "school__name")
+    list_select_related = ("school",)
+    fields = (
+        "school",
+        "name",
+        "school_year",
+        "target_blue_count",
+        "target_yellow_count",
+        "enforce_targets",
+        "created_by",
+        "created_at",
+        "archived_at",
+    )
+    readonly_fields = ("school", "created_by", "created_at", "archived_at")
+    inlines = (MembershipInline, LinkInline)
+    actions = ("archive",)
+
+    def has_add_permission(self, request):
+        # Cohorts start in the app (cohortCreate), which sets up the leader's membership.
+        return False
+
+    @admin.action(description="Archive the selected cohorts")
+    def archive(self, request, queryset):
+        _run(self, request, queryset, cohort_archive, "cohort", "cohorts archived")
+
+
+class AgendaItemInline(ReadOnlyInline):
+    model = AgendaItem
+    fields = ("position", "title", "minutes", "facilitator", "protocol", "materials", "notes")
+    readonly_fields = fields
+
+
+class InviteeInline(ReadOnlyInline):
+    model = MeetingInvitee
+    fields = ("person", "invited_at")
+    readonly_fields = fields
+
+
+class AttendanceInline(ReadOnlyInline):
+    model = Attendance
+    fields = ("person", "status", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "cohort", "kind", "starts_at", "duration_minutes", "cancelled_at")
+    list_filter = ("kind", "cohort__school__district", "cancelled_at")
+    search_fields = ("title", "cohort__name")
+    list_select_related = ("cohort",)
+    date_hierarchy = "starts_at"
+    readonly_fields = (
+        "cohort",
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "duration_minutes",
+        "location",
+        "video_url",
+        "strict_timing",
+        "notes",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+    )
+    inlines = (AgendaItemInline, InviteeInline, AttendanceInline)
+    actions = ("cancel",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Cancel the selected meetings")
+    def cancel(self, request, queryset):
+        _run(self, request, queryset, meeting_cancel, "meeting", "meetings cancelled")
+
+
+class ProtocolStepInline(admin.TabularInline):
+    model = ProtocolStep
+    extra = 0
+    fields = ("position", "title", "minutes", "guidance")
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(admin.ModelAdmin):
+    list_display = ("name", "school", "key")
+    list_filter = ("school__district",)
+    search_fields = ("name", "key")
+    list_select_related = ("school",)
+    readonly_fields = ("created_by", "created_at")
+    inlines = (ProtocolStepInline,)
+
+
+@admin.register(CohortInvitation)
+class CohortInvitationAdmin(admin.ModelAdmin):
+    list_display = ("invitation", "cohort", "role", "invited_by", "created_at", "membership")
+    list_select_related = ("invitation", "cohort", "invited_by", "membership")
+    readonly_fields = ("cohort", "invitation", "role", "invited_by", "created_at", "membership")
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,264 @@
+"""Meetings, their agendas and attendance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import graphene
+from django.utils import timezone
+from graphene_django import DjangoObjectType
+
+from backend.accounts.graphql.types import PersonType
+from backend.graphql.types import CountableConnection
+
+from ... import selectors
+from ...models import AgendaItem, Cohort, Meeting
+from ...services.agendas import meeting_warnings
+from .. import enums
+from ..loading import viewer_roles
+from .cohorts import CohortType
+from .guidance import GuidanceMessageType
+from .protocols import ProtocolType
+
+
+def _sees_cohort(user, cohort: Cohort, roles: dict[int, str]) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or cohort.pk in roles:
+        return True
+    return (
+        user.coordinated_district_id is not None
+        and user.coordinated_district_id == cohort.school.district_id
+    )
+
+
+def _notes_visible(info, meeting: Meeting) -> bool:
+    return selectors.is_in_meeting_group(
+        info.context.user, meeting, roles_by_cohort=viewer_roles(info)
+    )
+
+
+def _agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.agenda_items.all())
+
+
+class AttendanceType(graphene.ObjectType):
+    """Whether one person came to a meeting."""
+
+    class Meta:
+        name = "Attendance"
+
+    person = graphene.Field(PersonType, required=True, description="Who.")
+    status = graphene.Field(enums.AttendanceStatus, required=True, description="Came or not.")
+    recorded_at = graphene.DateTime(required=True, description="When it was recorded.")
+
+
+class AgendaItemType(DjangoObjectType):
+    """One timed item of a meeting's agenda."""
+
+    position = graphene.Int(required=True, description="1 for the first item.")
+    title = graphene.String(required=True, description="What happens.")
+    minutes = graphene.Int(required=True, description="How long it is planned to take.")
+    start_offset_minutes = graphene.Int(
+        required=True, description="Minutes from the meeting's start to this item's start."
+    )
+    starts_at = graphene.DateTime(
+        required=True, description="When the item is planned to start (UTC)."
+    )
+    facilitator = graphene.Field(PersonType, description="Who leads the item.")
+    protocol = graphene.Field(ProtocolType, description="The protocol the item follows, if any.")
+    materials = graphene.String(required=True, description="What to bring or prepare.")
+    notes = graphene.String(
+        description="Notes taken on this item; null unless you are in the meeting's group."
+    )
+
+    class Meta:
+        model = AgendaItem
+        name = "AgendaItem"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id",)
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        visible = selectors.meetings_visible_to(info.context.user).values("pk")
+        return queryset.filter(meeting_id__in=visible)
+
+    @staticmethod
+    def resolve_start_offset_minutes(root: AgendaItem, info):
+        offset = 0
+        for item in _agenda(root.meeting):
+            if item.pk == root.pk:
+                return offset
+            offset += item.minutes
+        return offset
+
+    @staticmethod
+    def resolve_starts_at(root: AgendaItem, info):
+        offset = AgendaItemType.resolve_start_offset_minutes(root, info)
+        return root.meeting.starts_at + timedelta(minutes=offset)
+
+    @staticmethod
+    def resolve_notes(root: AgendaItem, info):
+        return root.notes if _notes_visible(info, root.meeting) else None
+
+
+class MeetingType(DjangoObjectType):
+    """A meeting of a cohort: the group of 5, the group of 13 or another. Times are stored in
+    UTC and shown in the school's time zone."""
+
+    cohort = graphene.Field(
+        CohortType, description="The cohort; null for an invitee who is not in it."
+    )
+    cohort_name = graphene.String(required=True, description="The cohort's name.")
+    kind = graphene.Field(enums.MeetingKind, required=True, description="Which group it is for.")
+    title = graphene.String(required=True, description="The meeting's title.")
+    starts_at = graphene.DateTime(required=True, description="When it starts (UTC).")
+    ends_at = graphene.DateTime(required=True, description="When it ends (UTC).")
+    duration_minutes = graphene.Int(required=True, description="How long it lasts.")
+    time_zone = graphene.String(required=True, description="The school's IANA time zone.")
+    local_date = graphene.Date(required=True, description="The date at the school.")
+    local_start_time = graphene.Time(required=True, description="The start time at the school.")
+    local_end_time = graphene.Time(required=True, description="The end time at the school.")
+    location = graphene.String(required=True, description="The place; empty if none.")
+    video_url = graphene.String(description="The video call link, if any.")
+    strict_timing = graphene.Boolean(
+        required=True,
+        description="When true, an agenda longer than the meeting is refused "
+        "(AGENDA_OVERRUNS_MEETING) instead of saved with a warning.",
+    )
+    status = graphene.Field(enums.MeetingStatus, required=True, description="Where it stands.")
+    cancelled_at = graphene.DateTime(description="When it was called off, if it was.")
+    agenda = graphene.List(
+        graphene.NonNull(AgendaItemType), required=True, description="The agenda, in order."
+    )
+    agenda_minutes = graphene.Int(required=True, description="The agenda's minutes added up.")
+    overrun_minutes = graphene.Int(
+        required=True, description="How far the agenda runs past the meeting's end (0 if not)."
+    )
+    warnings = graphene.List(
+        graphene.NonNull(GuidanceMessageType),
+        required=True,
+        description="Things to fix, e.g. AGENDA_OVERRUNS_MEETING; empty when none.",
+    )
+    invitees = graphene.List(
+        graphene.NonNull(PersonType),
+        required=True,
+        description="People asked beyond the meeting's group (or, for an OTHER meeting, the "
+        "people it is for).",
+    )
+    attendance = graphene.List(
+        graphene.NonNull(AttendanceType), required=True, description="Who came, once recorded."
+    )
+    can_see_notes = graphene.Boolean(
+        required=True,
+        description="True if you are in the meeting's group and so may read its notes.",
+    )
+    notes = graphene.String(
+        description="Notes of the meeting; null unless you are in the meeting's group."
+    )
+    printable_agenda_url = graphene.String(
+        description="A link to a printable agenda (HTML with print styles), signed for you "
+        "and valid for an hour. Evidence for the Building Skills in Others micro-credential."
+    )
+
+    class Meta:
+        model = Meeting
+        name = "Meeting"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id",)
+        connection_class = CountableConnection
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return selectors.meetings_visible_to(info.context.user, queryset)
+
+    @staticmethod
+    def resolve_cohort(root: Meeting, info):
+        cohort = root.cohort
+        return cohort if _sees_cohort(info.context.user, cohort, viewer_roles(info)) else None
+
+    @staticmethod
+    def resolve_kind(root: Meeting, info):
+        return str(root.kind)
+
+    @staticmethod
+    def resolve_cohort_name(root: Meeting, info):
+        return root.cohort.name
+
+    @staticmethod
+    def resolve_time_zone(root: Meeting, info):
+        return root.cohort.school.time_zone
+
+    @staticmethod
+    def _local(root: Meeting, instant):
+        return instant.astimezone(root.cohort.school.zone)
+
+    @staticmethod
+    def resolve_local_date(root: Meeting, info):
+        return MeetingType._local(root, root.starts_at).date()
+
+    @staticmethod
+    def resolve_local_start_time(root: Meeting, info):
+        return MeetingType._local(root, root.starts_at).time()
+
+    @staticmethod
+    def resolve_local_end_time(root: Meeting, info):
+        return MeetingType._local(root, root.ends_at).time()
+
+    @staticmethod
+    def resolve_video_url(root: Meeting, info):
+        return root.video_url or None
+
+    @staticmethod
+    def resolve_status(root: Meeting, info):
+        if root.cancelled_at is not None:
+            return enums.MeetingStatus.CANCELLED
+        now = timezone.now()
+        if root.starts_at > now:
+            return enums.MeetingStatus.UPCOMING
+        if root.ends_at > now:
+            return enums.MeetingStatus.IN_PROGRESS
+        return enums.MeetingStatus.HELD
+
+    @staticmethod
+    def resolve_agenda(root: Meeting, info):
+        return _agenda(root)
+
+    @staticmethod
+    def resolve_agenda_minutes(root: Meeting, info):
+        return sum(item.minutes for item in _agenda(root))
+
+    @staticmethod
+    def resolve_overrun_minutes(root: Meeting, info):
+        return max(0, sum(item.minutes for item in _agenda(root)) - root.duration_minutes)
+
+    @staticmethod
+    def resolve_warnings(root: Meeting, info):
+        return meeting_warnings(root)
+
+    @staticmethod
+    def resolve_invitees(root: Meeting, info):
+        return [invitee.person for invitee in root.invitees.all()]
+
+    @staticmethod
+    def resolve_attendance(root: Meeting, info):
+        return [
+            AttendanceType(person=row.person, status=str(row.status), recorded_at=row.recorded_at)
+            for row in root.attendance.all()
+        ]
+
+    @staticmethod
+    def resolve_can_see_notes(root: Meeting, info):
+        return _notes_visible(info, root)
+
+    @staticmethod
+    def resolve_notes(root: Meeting, info):
+        return root.notes if _notes_visible(info, root) else None
+
+    @staticmethod
+    def resolve_printable_agenda_url(root: Meeting, info):
+        from ...printable import printable_agenda_url
+
+        return printable_agenda_url(
+            meeting=root, viewer=info.context.user, request=info.context.request
+        )
