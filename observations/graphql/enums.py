@@ -1,0 +1,157 @@
+"""Enums the phone receives as native enums; values mirror the models' choices."""
+
+import graphene
+
+from ..tool_kinds import ToolKind as ToolKindValues
+
+
+def _described(descriptions: dict[str, str]):
+    @property
+    def description(self):
+        return descriptions.get(self.name)
+
+    return description
+
+
+class ToolKind(graphene.Enum):
+    """The kind of a data-collection tool; it fixes the shape of its definition and entries."""
+
+    SCRIPTING = ToolKindValues.SCRIPTING.value
+    TALLY = ToolKindValues.TALLY.value
+    SEATING_CHART = ToolKindValues.SEATING_CHART.value
+    CHECKLIST = ToolKindValues.CHECKLIST.value
+    TIMED_INTERVAL_SWEEP = ToolKindValues.TIMED_INTERVAL_SWEEP.value
+
+    description = _described(
+        {
+            "SCRIPTING": "Timestamped notes of what students say and do. "
+            "Definition {prompts: [str]}; entry {at, text, student?}.",
+            "TALLY": "Counts per category (and student group). Definition {categories: "
+            "[{key, label}], student_groups?}; entry {at, category, group?, count?}.",
+            "SEATING_CHART": "Marks per seat on a room layout. Definition {layout?, seats: "
+            "[{key, label, x, y}], marks: [{key, label}]}; entry {at, seat, mark, note?}.",
+            "CHECKLIST": "Items ticked when seen. Definition {items: [{key, label}]}; entry "
+            "{item, checked, note?, at?}.",
+            "TIMED_INTERVAL_SWEEP": "Counts of students per behaviour every few minutes. "
+            "Definition {interval_minutes, behaviours, sweeps?}; entry {sweep, behaviour, "
+            "students}.",
+        }
+    )
+
+
+class ToolSharing(graphene.Enum):
+    """Who can see and copy a tool."""
+
+    PRIVATE = "PRIVATE"
+    SCHOOL = "SCHOOL"
+    DISTRICT = "DISTRICT"
+    LIBRARY = "LIBRARY"
+
+    description = _described(
+        {
+            "PRIVATE": "Only its owner (and the people of visits that use it).",
+            "SCHOOL": "Teachers of the owner's school.",
+            "DISTRICT": "Teachers of the owner's district.",
+            "LIBRARY": "Everyone: the app's starter library (cannot be chosen).",
+        }
+    )
+
+
+class ToolScope(graphene.Enum):
+    """Which tools to list."""
+
+    MINE = "MINE"
+    SCHOOL = "SCHOOL"
+    DISTRICT = "DISTRICT"
+    LIBRARY = "LIBRARY"
+
+    description = _described(
+        {
+            "MINE": "Tools you own.",
+            "SCHOOL": "Tools shared with your school.",
+            "DISTRICT": "Tools shared with your district.",
+            "LIBRARY": "The starter library.",
+        }
+    )
+
+
+class VisitStatus(graphene.Enum):
+    """Where a visit is in its life."""
+
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+    description = _described(
+        {
+            "PROPOSED": "Proposed (or moved by the visitor); waiting for the host to accept.",
+            "ACCEPTED": "The host accepted; reminders are scheduled.",
+            "DECLINED": "The host declined, with a reason. Final.",
+            "CANCELLED": "The host or a visitor cancelled, with a reason. Final.",
+            "COMPLETED": "It happened: data or the reflection sheet arrived, or it was marked.",
+        }
+    )
+
+
+class VisitRole(graphene.Enum):
+    """A person's part in a visit."""
+
+    HOST = "HOST"
+    VISITOR = "VISITOR"
+
+    description = _described(
+        {"HOST": "The teacher whose class is visited.", "VISITOR": "A visiting peer."}
+    )
+
+
+class VisitChange(graphene.Enum):
+    """What happened to a visit (live events)."""
+
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    RESCHEDULED = "RESCHEDULED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    DATA_ARRIVED = "DATA_ARRIVED"
+    PLAN_CHANGED = "PLAN_CHANGED"
+    REFLECTION_WRITTEN = "REFLECTION_WRITTEN"
+
+    description = _described(
+        {
+            "PROPOSED": "A visitor proposed the visit.",
+            "ACCEPTED": "The host accepted it.",
+            "DECLINED": "The host declined it.",
+            "RESCHEDULED": "Its time (or room) moved.",
+            "CANCELLED": "It was cancelled.",
+            "COMPLETED": "It was marked as having happened.",
+            "DATA_ARRIVED": "New data entries were stored.",
+            "PLAN_CHANGED": "Its SLQ, tool, room or notes changed.",
+            "REFLECTION_WRITTEN": "Its reflection sheet was written or revised.",
+        }
+    )
+
+
+class TimetablePeriodKind(graphene.Enum):
+    """Whether a teacher teaches a class in a period."""
+
+    TEACHING = "TEACHING"
+    FREE = "FREE"
+
+    description = _described(
+        {"TEACHING": "Teaching a class: can be visited.", "FREE": "No class: can visit."}
+    )
+
+
+class TimetableWeekday(graphene.Enum):
+    """A day of the school week."""
+
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6

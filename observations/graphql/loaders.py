@@ -1,0 +1,79 @@
+"""Turning ids in mutation input into objects, with what the caller may see.
+
+A visit id (of a Visit or a VisitSummary) is looked up among the visits the caller may know
+about: someone who can see that a visit exists but takes no part in it then gets a typed
+NOT_VISIT_PARTICIPANT from the service; anyone else gets NOT_FOUND, so ids reveal nothing.
+"""
+
+from django.core.exceptions import ValidationError
+from graphql_relay import from_global_id
+
+from backend.accounts.models import User
+from backend.graphql.ids import load_node, pk_from_global_id
+from cohorts.selectors import cohorts_visible_to
+
+from .. import selectors
+from .types import BellPeriodType, ReflectionSheetType, StudentLearningQuestionType, ToolType
+
+VISIT_TYPES = ("Visit", "VisitSummary")
+
+
+def _not_found(field: str, what: str) -> ValidationError:
+    return ValidationError({field: ValidationError(f"No {what} with this id.", code="NOT_FOUND")})
+
+
+def load_visit(info, global_id: str, *, field: str = "visitId"):
+    try:
+        kind, pk = from_global_id(global_id)
+    except Exception:
+        kind, pk = None, None
+    if kind not in VISIT_TYPES or not pk or not pk.isdigit():
+        raise ValidationError(
+            {field: ValidationError("Expected the id of a Visit.", code="INVALID_ID")}
+        )
+    visit = selectors.visit_summaries_visible_to(info.context.user).filter(pk=pk).first()
+    if visit is None:
+        raise _not_found(field, "Visit")
+    return visit
+
+
+def load_teacher(info, global_id: str, *, field: str):
+    """A teacher of the caller's district (visits cross schools; coordinators do not teach)."""
+    pk = pk_from_global_id(global_id, "Person", field=field)
+    user = info.context.user
+    district_id = user.district_id_for_scope
+    people = User.objects.filter(is_active=True, school__isnull=False).select_related("school")
+    if not user.is_staff:
+        people = people.filter(school__district_id=district_id)
+    person = people.filter(pk=pk).first() if pk.isdigit() else None
+    if person is None:
+        raise _not_found(field, "teacher")
+    return person
+
+
+def load_slq(info, global_id: str, *, field: str = "slqId"):
+    return load_node(info, global_id, StudentLearningQuestionType, field=field)
+
+
+def load_tool(info, global_id: str, *, field: str = "toolId"):
+    return load_node(info, global_id, ToolType, field=field)
+
+
+def load_reflection_sheet(info, global_id: str, *, field: str = "reflectionSheetId"):
+    return load_node(info, global_id, ReflectionSheetType, field=field)
+
+
+def load_bell_period(info, global_id: str, *, field: str):
+    return load_node(info, global_id, BellPeriodType, field=field)
+
+
+def load_cohort(info, global_id: str, *, field: str = "cohortId"):
+    pk = pk_from_global_id(global_id, "Cohort", field=field)
+    cohort = cohorts_visible_to(info.context.user).filter(pk=pk).first() if pk.isdigit() else None
+    if cohort is None:
+        raise _not_found(field, "Cohort")
+    return cohort
+
+
+def optional(loader, info, global_id, **kwargs):
+    return loader(info, global_id, **kwargs) if global_id else None

@@ -1,0 +1,177 @@
+"""Who may see what of the reflection cycle.
+
+Two views of a visit:
+- its *content* (`visits_visible_to`): SLQ, tool, notes, data, reflection sheet; host and
+  visitors only. Not staff, not the cohort leader, not coordinators.
+- its *summary* (`visit_summaries_visible_to`): who, when, status, cycle; also the current
+  leader of the visit's cohort, the coordinators of the host's district, and staff.
+A reflection sheet the host shared is readable by the current members of the visit's cohort.
+"""
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from cohorts.models import Membership, Role
+
+from .models import (
+    ACTIVE_STATUSES,
+    ObservationEntry,
+    ReflectionSheet,
+    Sharing,
+    StudentLearningQuestion,
+    TimetablePeriod,
+    Tool,
+    Visit,
+    VisitParticipant,
+    VisitRole,
+)
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def _participates(user, visit_ref: str = "pk") -> Exists:
+    return Exists(VisitParticipant.objects.filter(visit_id=OuterRef(visit_ref), person=user))
+
+
+def visits_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Visits whose content `user` may read: the ones they host or visit."""
+    queryset = Visit.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    return queryset.filter(_participates(user))
+
+
+def led_cohort_ids(user) -> QuerySet:
+    return Membership.objects.filter(person=user, role=Role.LEADER, ended_at__isnull=True).values(
+        "cohort_id"
+    )
+
+
+def visit_summaries_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Visits `user` may know happened (who, when, status): participants, the leader of the
+    visit's cohort, the coordinators of the host's district, staff."""
+    queryset = Visit.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    scope = Q(_participates(user)) | Q(cohort_id__in=led_cohort_ids(user))
+    if user.coordinated_district_id:
+        scope |= Q(school__district_id=user.coordinated_district_id)
+    return queryset.filter(scope)
+
+
+def participant_role(visit: Visit, user) -> str | None:
+    """HOST, VISITOR or None, from prefetched participants when there are some."""
+    if not _signed_in(user):
+        return None
+    cache = getattr(visit, "_prefetched_objects_cache", {}).get("participants")
+    if cache is not None:
+        return next((p.role for p in cache if p.person_id == user.pk), None)
+    return (
+        VisitParticipant.objects.filter(visit=visit, person=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def visit_list_queryset(queryset: QuerySet | None = None) -> QuerySet:
+    """What a list of visits needs in a constant number of queries: people, SLQ, tool, sheet."""
+    queryset = Visit.objects.all() if queryset is None else queryset
+    entry_total = (
+        ObservationEntry.objects.filter(visit_id=OuterRef("pk"))
+        .order_by()
+        .values("visit_id")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return (
+        queryset.select_related("host__school", "school", "slq", "tool", "reflection_sheet")
+        .annotate(entry_total=Coalesce(Subquery(entry_total), 0))
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=VisitParticipant.objects.select_related("person__school").order_by(
+                    "role", "id"
+                ),
+            )
+        )
+    )
+
+
+def visits_of_person(person, *, roles=(VisitRole.HOST, VisitRole.VISITOR)) -> QuerySet:
+    """A person's visits, as host or visitor (e.g. for a calendar feed), soonest first."""
+    return Visit.objects.filter(
+        Exists(
+            VisitParticipant.objects.filter(
+                visit_id=OuterRef("pk"), person=person, role__in=list(roles)
+            )
+        )
+    ).order_by("starts_at", "id")
+
+
+def busy_ranges(people, *, start, end, exclude_visit_id: int | None = None) -> list[tuple]:
+    """(person_id, starts_at, ends_at) of active visits overlapping [start, end)."""
+    rows = VisitParticipant.objects.filter(
+        person__in=people, is_active=True, starts_at__lt=end, ends_at__gt=start
+    )
+    if exclude_visit_id is not None:
+        rows = rows.exclude(visit_id=exclude_visit_id)
+    return list(rows.values_list("person_id", "starts_at", "ends_at"))
+
+
+def slqs_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The host's own, the peer who helped craft it, and the visitors of visits that use it."""
+    queryset = StudentLearningQuestion.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    in_visit = Exists(VisitParticipant.objects.filter(visit__slq_id=OuterRef("pk"), person=user))
+    return queryset.filter(Q(host=user) | Q(crafted_with=user) | Q(in_visit))
+
+
+def tools_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The library, your own, those shared with your school or district, and the tools of your
+    visits. Coordinators see what is shared in their district."""
+    queryset = Tool.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    scope = Q(sharing=Sharing.LIBRARY) | Q(owner=user)
+    scope |= Exists(VisitParticipant.objects.filter(visit__tool_id=OuterRef("pk"), person=user))
+    if user.school_id:
+        scope |= Q(sharing=Sharing.SCHOOL, school_id=user.school_id)
+    district_id = user.district_id_for_scope
+    if district_id:
+        scope |= Q(sharing=Sharing.DISTRICT, school__district_id=district_id)
+    if user.coordinated_district_id:
+        scope |= Q(sharing=Sharing.SCHOOL, school__district_id=user.coordinated_district_id)
+    return queryset.filter(scope)
+
+
+def reflection_sheets_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Participants of the visit; and, once the host shared it, the visit's cohort's current
+    members (leader, blue and yellow dots). Never coordinators or staff by role alone."""
+    queryset = ReflectionSheet.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    in_cohort = Exists(
+        Membership.objects.filter(
+            cohort_id=OuterRef("visit__cohort_id"), person=user, ended_at__isnull=True
+        )
+    )
+    return queryset.filter(_participates(user, "visit_id") | Q(in_cohort, shared_with_cohort=True))
+
+
+def timetable_of(person) -> QuerySet:
+    return TimetablePeriod.objects.filter(person=person).select_related("bell_period")
+
+
+def highest_cycle_number(host) -> int:
+    """The highest cycle of the host's active visits (0 when there are none)."""
+    found = Visit.objects.filter(host=host, status__in=list(ACTIVE_STATUSES)).aggregate(
+        highest=Max("cycle_number")
+    )
+    return found["highest"] or 0

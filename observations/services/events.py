@@ -1,0 +1,32 @@
+"""Live hints about a visit, sent after commit to each participant's `user.<id>` group.
+
+Only the host and visitors are told (the content is theirs); the payload carries ids, the
+status and the times, never content. The database stays the truth: clients refetch.
+"""
+
+from backend.graphql.events import broadcast
+
+from ..models import Visit, VisitParticipant
+
+EVENT = "visit_changed"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def visit_changed(visit: Visit, change: str, *, actor) -> None:
+    """`change` is a VisitChange value (see graphql/enums.py)."""
+    payload = {
+        "visit_id": visit.pk,
+        "change": change,
+        "revision": visit.revision,
+        "status": str(visit.status),
+        "starts_at": visit.starts_at.isoformat(),
+        "ends_at": visit.ends_at.isoformat(),
+        "actor_id": getattr(actor, "pk", None),
+    }
+    for person_id in VisitParticipant.objects.filter(visit=visit).values_list(
+        "person_id", flat=True
+    ):
+        broadcast(user_group(person_id), EVENT, payload)

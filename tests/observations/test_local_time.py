@@ -1,0 +1,45 @@
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from observations.local_time import local_iso, local_to_utc
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def test_an_ordinary_local_time_becomes_utc():
+    assert local_to_utc(date(2026, 3, 3), time(9, 15), CHICAGO) == datetime(
+        2026, 3, 3, 15, 15, tzinfo=UTC
+    )
+    assert local_to_utc(date(2026, 6, 3), time(9, 15), CHICAGO) == datetime(
+        2026, 6, 3, 14, 15, tzinfo=UTC
+    )
+
+
+def test_a_time_in_the_spring_gap_is_refused_with_its_field():
+    with pytest.raises(ValidationError) as caught:
+        local_to_utc(date(2026, 3, 8), time(2, 0), CHICAGO, field="when.startTime")
+
+    [error] = caught.value.error_dict["when.startTime"]
+    assert error.code == "NONEXISTENT_LOCAL_TIME"
+
+
+def test_a_time_in_the_autumn_fold_is_its_first_occurrence():
+    assert local_to_utc(date(2026, 11, 1), time(1, 0), CHICAGO) == datetime(
+        2026, 11, 1, 6, 0, tzinfo=UTC
+    )
+    # The edges of the gap exist.
+    assert local_to_utc(date(2026, 3, 8), time(3, 0), CHICAGO) == datetime(
+        2026, 3, 8, 8, 0, tzinfo=UTC
+    )
+
+
+def test_local_iso_has_the_offset_of_that_day():
+    assert (
+        local_iso(datetime(2026, 3, 3, 15, 15, tzinfo=UTC), CHICAGO) == "2026-03-03T09:15:00-06:00"
+    )
+    assert (
+        local_iso(datetime(2026, 6, 3, 14, 15, tzinfo=UTC), CHICAGO) == "2026-06-03T09:15:00-05:00"
+    )

@@ -1,0 +1,103 @@
+"""visitChanged over the WebSocket: the host and visitors hear of changes to their visits."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from graphql_relay import to_global_id
+
+from backend.accounts.services.tokens import access_token_issue
+from backend.asgi import application
+from observations.services.visits import visit_accept, visit_propose
+from tests.observations.conftest import at
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+CHANGED = """
+subscription Changed($visitId: ID) {
+  visitChanged(visitId: $visitId) { change visitId revision status startsAt actorId }
+}
+"""
+
+
+async def subscribed(user, variables=None, op="s"):
+    _token, raw = await database_sync_to_async(access_token_issue)(user=user, device_name="ws")
+    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    connected, _ = await socket.connect()
+    assert connected
+    await socket.send_json_to(
+        {"type": "connection_init", "payload": {"authorization": f"Bearer {raw}"}}
+    )
+    assert await socket.receive_json_from() == {"type": "connection_ack"}
+    await socket.send_json_to(
+        {"id": op, "type": "subscribe", "payload": {"query": CHANGED, "variables": variables or {}}}
+    )
+    await asyncio.sleep(0.1)  # let the subscription join its group
+    return socket
+
+
+async def test_host_and_visitor_hear_of_a_proposal_and_its_acceptance(host, visitor):
+    host_socket = await subscribed(host)
+    visitor_socket = await subscribed(visitor)
+
+    visit = await database_sync_to_async(visit_propose)(
+        actor=visitor, host=host, when=at(9), cycle_number=1
+    )
+    proposed = await host_socket.receive_json_from(timeout=3)
+    await visitor_socket.receive_json_from(timeout=3)
+    await database_sync_to_async(visit_accept)(actor=host, visit=visit)
+    accepted = await visitor_socket.receive_json_from(timeout=3)
+
+    assert proposed == {
+        "id": "s",
+        "type": "next",
+        "payload": {
+            "data": {
+                "visitChanged": {
+                    "change": "PROPOSED",
+                    "visitId": to_global_id("Visit", visit.pk),
+                    "revision": 1,
+                    "status": "PROPOSED",
+                    "startsAt": "2026-03-03T15:00:00+00:00",
+                    "actorId": to_global_id("Person", visitor.pk),
+                }
+            }
+        },
+    }
+    assert accepted["payload"]["data"]["visitChanged"]["change"] == "ACCEPTED"
+    assert accepted["payload"]["data"]["visitChanged"]["revision"] == 2
+    await host_socket.disconnect()
+    await visitor_socket.disconnect()
+
+
+async def test_others_hear_nothing_and_a_filter_keeps_to_one_visit(host, visitor, outsider):
+    outsider_socket = await subscribed(outsider)
+    first = await database_sync_to_async(visit_propose)(
+        actor=visitor, host=host, when=at(9), cycle_number=1
+    )
+    filtered = await subscribed(visitor, {"visitId": to_global_id("Visit", first.pk)})
+
+    await database_sync_to_async(visit_propose)(
+        actor=visitor, host=host, when=at(11), cycle_number=1
+    )
+    await database_sync_to_async(visit_accept)(actor=host, visit=first)
+
+    message = await filtered.receive_json_from(timeout=3)
+    assert message["payload"]["data"]["visitChanged"]["change"] == "ACCEPTED"
+    assert await outsider_socket.receive_nothing(timeout=0.3)
+    await outsider_socket.disconnect()
+    await filtered.disconnect()
+
+
+async def test_anonymous_subscribers_are_refused():
+    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    await socket.connect()
+    await socket.send_json_to({"type": "connection_init"})
+    await socket.receive_json_from()
+    await socket.send_json_to({"id": "s", "type": "subscribe", "payload": {"query": CHANGED}})
+
+    message = await socket.receive_json_from()
+
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    await socket.disconnect()
