@@ -11,7 +11,14 @@ from backend.accounts.models import District, School, User
 
 DEMO_PASSWORD = "observe-and-reflect"  # noqa: S105 (demo accounts only)
 DEMO_DISTRICT_SLUG = "riverside-unified"
-APP_DEMOS = ("cohorts.demo", "observations.demo", "surveys.demo", "notifications.demo")
+APP_DEMOS = (
+    "cohorts.demo",
+    "observations.demo",
+    "surveys.demo",
+    "notifications.demo",
+    # Last: adds a third school and cohorts at other stages so the district map is worth a look.
+    "networks.demo",
+)
 
 PEER_NAMES = [
     "Amara Okafor", "Ben Whitaker", "Carmen Ruiz", "Dev Patel", "Elena Novak", "Farah Haddad",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("cohorts/", include("cohorts.urls")),
+    path("networks/", include("networks.urls")),
 ]
 
 if settings.BENCH_BASELINE_VIEWS:
