@@ -313,6 +313,10 @@ NOTIFICATIONS_WORKER = {
     "max_attempts": env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5),
     # First wait before such a round is tried again; doubles each time, with jitter.
     "retry_seconds": env_int("NOTIFICATIONS_RETRY_SECONDS", 60),
+    # Sender loops per worker process (PostgreSQL; one on SQLite): one batch on the wire
+    # while another waits for FCM. One under tests: other threads cannot see a test's
+    # uncommitted rows.
+    "threads": env_int("NOTIFICATIONS_WORKER_THREADS", 1 if TESTING else 2),
 }
 # Local quiet hours for everyone who has not chosen theirs: "HH:MM-HH:MM" (start-end).
 NOTIFICATIONS_DEFAULT_QUIET_HOURS = os.environ.get("NOTIFICATIONS_QUIET_HOURS", "21:00-07:00")

@@ -1,8 +1,16 @@
-"""The durable outbox: a notification is a row written in the same transaction as its cause."""
+"""The durable outbox, the phones it is pushed to, and each person's preferences.
+
+A notification is a row written in the same transaction as its cause (see `outbox.py`); the
+worker (`manage.py deliver_notifications`, `delivery.py`) claims due rows, pushes them to the
+recipient's devices and puts them in the in-app inbox.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from backend.accounts.models import validate_time_zone
 
 
 class Kind(models.TextChoices):
@@ -22,10 +30,16 @@ class Kind(models.TextChoices):
     MEETING_TOMORROW = "MEETING_TOMORROW", "A meeting tomorrow"
     COHORT_CHANGED = "COHORT_CHANGED", "Your cohort changed"
     INVITATION = "INVITATION", "You were invited"
+    TEST = "TEST", "A test notification you asked for"
+
+
+# Kinds a person cannot turn off or delay: they asked for it a second ago.
+ALWAYS_DELIVERED_KINDS = frozenset({Kind.TEST})
 
 
 class Status(models.TextChoices):
     PENDING = "PENDING", "Waiting to be sent"
+    SENDING = "SENDING", "Claimed by a worker and being sent"
     SENT = "SENT", "Sent"
     FAILED = "FAILED", "Failed"
     CANCELLED = "CANCELLED", "Cancelled"
@@ -47,8 +61,15 @@ class Notification(models.Model):
     target_id = models.CharField(max_length=200, blank=True)
     due_at = models.DateTimeField(db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Delivery attempts so far (a claim counts one), bounded by the worker's max_attempts.
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # The lease of the worker sending it (status SENDING). A worker that dies leaves the lease
+    # to expire, and the row is claimed again: nothing is lost.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # When it reached the in-app inbox (the first time a worker took it up); null before.
+    delivered_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -59,11 +80,113 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["due_at"],
-                condition=models.Q(status="PENDING"),
+                condition=Q(status="PENDING"),
                 name="notification_pending_due",
             ),
-            models.Index(fields=["recipient", "-due_at"], name="notification_inbox"),
+            models.Index(
+                fields=["claimed_until"],
+                condition=Q(status="SENDING"),
+                name="notification_lease",
+            ),
+            models.Index(
+                fields=["recipient", "-delivered_at", "-id"],
+                condition=Q(delivered_at__isnull=False),
+                name="notification_inbox",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(delivered_at__isnull=False, read_at__isnull=True),
+                name="notification_unread",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Platform(models.TextChoices):
+    IOS = "IOS", "iOS"
+    ANDROID = "ANDROID", "Android"
+
+
+class DeviceTokenKind(models.TextChoices):
+    """Values match `notifications.push.TokenKind`."""
+
+    REGISTRATION_TOKEN = "registration_token", "FCM registration token"
+    FID = "fid", "Firebase installation id"
+
+
+class Device(models.Model):
+    """A phone's push address, registered by the app from a signed-in session.
+
+    A token belongs to one account at a time: registering it from another account (a shared
+    phone) moves it. Signing out deletes the devices of that session; tokens FCM reports as
+    unregistered or invalid are deactivated and no longer used.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"
+    )
+    access_token = models.ForeignKey(
+        "accounts.AccessToken",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="devices",
+        help_text="The session that registered it; signing out removes the device.",
+    )
+    token = models.CharField(max_length=512, unique=True)
+    token_kind = models.CharField(
+        max_length=20, choices=DeviceTokenKind.choices, default=DeviceTokenKind.REGISTRATION_TOKEN
+    )
+    platform = models.CharField(max_length=7, choices=Platform.choices)
+    app_version = models.CharField(max_length=40, blank=True)
+    locale = models.CharField(max_length=35, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            # A session is one installation of the app: a new token replaces the old one.
+            models.UniqueConstraint(
+                fields=["access_token"],
+                condition=Q(access_token__isnull=False),
+                name="one_device_per_session",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user"], condition=Q(active=True), name="device_active_by_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} device of {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """What a person wants pushed, and when not. No row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    disabled_kinds = models.JSONField(
+        default=list, blank=True, help_text="Kinds not pushed (still in the inbox)."
+    )
+    quiet_hours_enabled = models.BooleanField(default=True)
+    # Null means the site default (settings.NOTIFICATIONS_DEFAULT_QUIET_HOURS), so changing the
+    # default reaches everyone who never chose their own hours.
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Only for people without a school (coordinators): the zone of quiet hours.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"

@@ -13,6 +13,7 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     OperationDefinitionNode,
+    Undefined,
     ValidationRule,
     get_named_type,
     value_from_ast_untyped,
@@ -168,10 +169,16 @@ def _concrete(target, fallback):
     return fallback
 
 
+def _argument_value(node, variables):
+    """The argument's value; an omitted variable counts as not given (its default applies)."""
+    value = value_from_ast_untyped(node, variables)
+    return None if value is Undefined else value
+
+
 def _page_size(field: FieldNode, variables, default_page_size, max_page_size) -> int:
     size = None
     given = {
-        argument.name.value: value_from_ast_untyped(argument.value, variables)
+        argument.name.value: _argument_value(argument.value, variables)
         for argument in field.arguments
     }
     # graphene-django asserts on these combinations; refuse them here with a clear message.
@@ -199,7 +206,7 @@ def _page_size(field: FieldNode, variables, default_page_size, max_page_size) ->
         )
     for argument in field.arguments:
         if argument.name.value in PAGE_ARGUMENTS:
-            value = value_from_ast_untyped(argument.value, variables)
+            value = _argument_value(argument.value, variables)
             if value is None:
                 continue
             if not isinstance(value, int) or value < 0:

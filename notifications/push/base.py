@@ -71,6 +71,13 @@ class PushMessage:
     (Android ``collapse_key``, iOS ``apns-collapse-id``); ``thread_id`` groups notifications on
     iOS (``aps.thread-id``). ``token_kind`` says whether ``token`` is an FCM registration token
     (the default) or a Firebase Installation ID.
+
+    ``tag`` makes the phone replace a notification it already shows with the same tag (Android
+    notification ``tag``, iOS ``apns-collapse-id``) without making the message collapsible.
+    The worker tags each push with its notification's key, so the rare second push after a
+    worker crash replaces the first instead of showing twice. A collapse key would do that too,
+    but FCM keeps only four collapse keys per offline Android device, so one key per
+    notification would drop reminders queued for a phone that was switched off.
     """
 
     token: str
@@ -80,6 +87,7 @@ class PushMessage:
     collapse_key: str | None = None
     thread_id: str | None = None
     token_kind: TokenKind = TokenKind.REGISTRATION_TOKEN
+    tag: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.token, str) or not self.token:
@@ -94,6 +102,8 @@ class PushMessage:
         # APNs rejects an apns-collapse-id longer than 64 bytes, which would fail the message.
         if self.collapse_key is not None and len(self.collapse_key.encode()) > 64:
             raise ValueError("PushMessage.collapse_key must be at most 64 bytes")
+        if self.tag is not None and len(self.tag.encode()) > 64:
+            raise ValueError("PushMessage.tag must be at most 64 bytes")
         object.__setattr__(self, "token_kind", TokenKind(self.token_kind))
         # A private copy: the caller mutating its dict afterwards must not change a queued message.
         object.__setattr__(self, "data", dict(self.data))

@@ -45,13 +45,14 @@ class ConsoleBackend(PushBackend):
                 message_id = f"console-{next(self._ids)}"
             self._logger.log(
                 self._level,
-                "push %s to %s: %r / %r data=%s collapse_key=%s thread_id=%s",
+                "push %s to %s: %r / %r data=%s collapse_key=%s tag=%s thread_id=%s",
                 message_id,
                 redact_token(message.token),
                 message.title,
                 message.body,
                 json.dumps(dict(message.data), sort_keys=True, ensure_ascii=False),
                 message.collapse_key,
+                message.tag,
                 message.thread_id,
             )
             results.append(PushResult(message.token, PushOutcome.SENT, message_id=message_id))

@@ -183,3 +183,10 @@ def test_a_scalar_that_refuses_a_literal_is_a_validation_error_not_a_bug():
     formatted = format_error(errors[0])
     assert formatted["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "JSONString" in formatted["message"]
+
+
+@pytest.mark.django_db
+def test_an_omitted_page_variable_falls_back_to_the_default(api):
+    query = "query S($n: Int) { schools(first: $n) { totalCount } }"
+
+    assert api.post(query, {}).status_code == 200

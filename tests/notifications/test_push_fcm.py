@@ -377,3 +377,38 @@ def test_retry_policy_full_jitter():
 def test_parse_retry_after(header, seconds):
     now = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
     assert parse_retry_after(header, now=now) == seconds
+
+
+def test_against_a_fake_server_nothing_but_loopback_is_resolved(fcm, make_backend, monkeypatch):
+    # google-auth looks up a "regional access boundary" at iamcredentials.googleapis.com in a
+    # background thread after each token refresh; with fcm_base_url that must not happen.
+    import socket
+    import time
+
+    resolved: list[str] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def recording_getaddrinfo(host, *args, **kwargs):
+        resolved.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", recording_getaddrinfo)
+    backend = make_backend()
+
+    assert backend.send([msg("tok-a")])[0].ok
+    time.sleep(0.3)  # time for a background lookup to start, if one were going to
+
+    assert set(resolved) <= {"127.0.0.1", "localhost"}, resolved
+
+
+def test_the_environment_is_read_once_unless_it_configures_a_proxy(make_backend, monkeypatch):
+    # requests re-reads proxy variables on every request; without any, that is skipped.
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                 "all_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    plain = make_backend()
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.district.org:3128")
+    behind_a_proxy = make_backend()
+
+    assert plain._session.trust_env is False
+    assert behind_a_proxy._session.trust_env is True

@@ -12,6 +12,7 @@ from backend.audit.models import Action
 from backend.audit.services import audit_record
 from backend.graphql.events import broadcast
 from backend.graphql.websocket import REVOKED_EVENT, token_group
+from notifications.services.devices import devices_forget_session
 
 from ..models import AccessToken, User
 
@@ -55,6 +56,7 @@ def access_token_revoke(*, actor: User, token: AccessToken) -> AccessToken:
     """Revoke one of the actor's own tokens (sign out on that device)."""
     if token.user_id != actor.id:
         raise PermissionDenied("You can only sign out your own devices.")
+    devices_forget_session(access_token=token)  # the phone stops receiving this account's pushes
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -4,6 +4,7 @@ Production runs these as separate supervised processes; see README.
 """
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Reminder worker started (pid {worker.pid}).")
         self.stdout.write(f"API on http://{host}:{port}/graphql/ (WebSocket on the same path).")
+        # uvicorn re-raises SIGTERM once it has shut down; turn it into SystemExit so the
+        # `finally` below still stops the worker instead of orphaning it.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             uvicorn.run(
                 "backend.asgi:application",
@@ -48,3 +52,7 @@ class Command(BaseCommand):
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(0)
