@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cohorts/", include("cohorts.urls")),
     path("networks/", include("networks.urls")),
+    path("observations/", include("observations.urls")),
 ]
 
 if settings.BENCH_BASELINE_VIEWS:

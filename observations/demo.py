@@ -6,7 +6,9 @@
   micro-credential asks for);
 - one cycle of blue dots visiting their yellow dots, and the next cycle being scheduled
   (accepted and proposed visits next week), plus one declined proposal;
-- a tool shared with the district by a teacher at Harbor Middle School.
+- a tool shared with the district by a teacher at Harbor Middle School;
+- photos of student work on two visits, a question and a reflection sheet, and the room photo
+  of the leader's seating chart (drawn with Pillow, see `demo_photos`).
 
 Roles come from the cohorts demo's `context.extra["maple_cohort"]` when it exists; otherwise
 the first four peers are blue dots and the next eight yellow dots (two per blue dot).
@@ -21,6 +23,7 @@ from datetime import UTC, datetime, time, timedelta
 from cohorts.models import BlueYellowLink, Role
 from notifications import outbox
 
+from . import demo_photos
 from .models import PeriodKind, Sharing, Tool, Visit
 from .services.data import EntryInput, observation_data_submit
 from .services.reflections import reflection_sheet_share, reflection_sheet_write
@@ -253,6 +256,8 @@ def load(context) -> None:
             name="Engagement sweep (5 behaviours)",
             sharing=Sharing.DISTRICT,
         )
+
+    demo_photos.load(leader=leader, blues=blues)
 
     # The history is in the past: nothing about it should be pushed when the worker starts.
     for visit in Visit.objects.filter(ends_at__lt=datetime.now(UTC)):

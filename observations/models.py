@@ -389,3 +389,112 @@ class ReflectionSheet(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection sheet for visit {self.visit_id} (cycle {self.cycle_number})"
+
+
+# --- Photos of student work and artifacts --------------------------------------------------
+
+
+class Photo(models.Model):
+    """A photo of student work or of an artifact, attached to exactly one question, visit,
+    reflection sheet or (the room of) a seating-chart tool.
+
+    Only what `images.sanitize_image` re-encoded from the pixels is stored: a JPEG without
+    EXIF, GPS, XMP or comments, and a thumbnail. The files have random names (nothing of the
+    phone's file name) in the default storage and are never served from MEDIA_URL: only
+    through expiring signed links (`photo_links`) to people who may see the photo
+    (`selectors.photos_visible_to`).
+    """
+
+    slq = models.ForeignKey(
+        StudentLearningQuestion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    reflection_sheet = models.ForeignKey(
+        ReflectionSheet, null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    tool = models.ForeignKey(
+        Tool,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+        help_text="The room photo of a seating-chart tool.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    image = models.FileField(max_length=200, help_text="Storage name of the sanitised JPEG.")
+    thumbnail = models.FileField(max_length=200, help_text="Storage name of the thumbnail.")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    thumbnail_width = models.PositiveIntegerField()
+    thumbnail_height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        slq__isnull=False,
+                        visit__isnull=True,
+                        reflection_sheet__isnull=True,
+                        tool__isnull=True,
+                    )
+                    | Q(
+                        slq__isnull=True,
+                        visit__isnull=False,
+                        reflection_sheet__isnull=True,
+                        tool__isnull=True,
+                    )
+                    | Q(
+                        slq__isnull=True,
+                        visit__isnull=True,
+                        reflection_sheet__isnull=False,
+                        tool__isnull=True,
+                    )
+                    | Q(
+                        slq__isnull=True,
+                        visit__isnull=True,
+                        reflection_sheet__isnull=True,
+                        tool__isnull=False,
+                    )
+                ),
+                name="photo_has_exactly_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk}"
+
+
+# --- Private calendar feeds ---------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar feed of their visits and meetings.
+
+    The feed's URL carries a secret: an HMAC (keyed by SECRET_KEY) of the person and a random
+    `nonce`. Only the nonce and a SHA-256 of the secret are stored, so a copy of the database
+    alone does not give anyone's feed; the app can still show the URL again. Rotating draws
+    a new nonce, and the old URL stops working at once (see `services.calendar_feeds`).
+    """
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    nonce = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person_id}"

@@ -6,6 +6,8 @@ Two views of a visit:
 - its *summary* (`visit_summaries_visible_to`): who, when, status, cycle; also the current
   leader of the visit's cohort, the coordinators of the host's district, and staff.
 A reflection sheet the host shared is readable by the current members of the visit's cohort.
+A photo is content: it is seen by whoever may read what it is attached to (see
+`photos_visible_to`).
 """
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -16,6 +18,7 @@ from cohorts.models import Membership, Role
 from .models import (
     ACTIVE_STATUSES,
     ObservationEntry,
+    Photo,
     ReflectionSheet,
     Sharing,
     StudentLearningQuestion,
@@ -163,6 +166,42 @@ def reflection_sheets_visible_to(user, queryset: QuerySet | None = None) -> Quer
         )
     )
     return queryset.filter(_participates(user, "visit_id") | Q(in_cohort, shared_with_cohort=True))
+
+
+def room_photo_tools_of(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Tools whose room photo `user` may see: a room photo shows one teacher's classroom, so
+    sharing the tool as a template (with a school, a district, the staff) does not share it.
+    Its owner and the people of visits that use the tool see it."""
+    queryset = Tool.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    in_visit = Exists(VisitParticipant.objects.filter(visit__tool_id=OuterRef("pk"), person=user))
+    return tools_visible_to(user, queryset).filter(Q(owner=user) | Q(in_visit))
+
+
+def photos_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Photos are content: a visit's for its host and visitors, a question's for whoever sees
+    the question, a reflection sheet's by the sheet's sharing rule, a tool's room photo for
+    its owner and the people of its visits. Never for a leader, coordinator or staff by role."""
+    queryset = Photo.objects.all() if queryset is None else queryset
+    if not _signed_in(user):
+        return queryset.none()
+    return queryset.filter(
+        Q(visit__in=visits_visible_to(user).values("pk"))
+        | Q(slq__in=slqs_visible_to(user).values("pk"))
+        | Q(reflection_sheet__in=reflection_sheets_visible_to(user).values("pk"))
+        | Q(tool__in=room_photo_tools_of(user).values("pk"))
+    )
+
+
+def photo_list_queryset(user) -> QuerySet:
+    """Photos `user` may see, with what the Photo type reads (uploader, the owner of what it
+    is attached to), in the order they were added."""
+    return (
+        photos_visible_to(user)
+        .select_related("uploaded_by__school", "visit", "slq", "reflection_sheet", "tool")
+        .order_by("created_at", "id")
+    )
 
 
 def timetable_of(person) -> QuerySet:

@@ -118,6 +118,7 @@ class VisitChange(graphene.Enum):
     DATA_ARRIVED = "DATA_ARRIVED"
     PLAN_CHANGED = "PLAN_CHANGED"
     REFLECTION_WRITTEN = "REFLECTION_WRITTEN"
+    PHOTOS_CHANGED = "PHOTOS_CHANGED"
 
     description = _described(
         {
@@ -130,6 +131,7 @@ class VisitChange(graphene.Enum):
             "DATA_ARRIVED": "New data entries were stored.",
             "PLAN_CHANGED": "Its SLQ, tool, room or notes changed.",
             "REFLECTION_WRITTEN": "Its reflection sheet was written or revised.",
+            "PHOTOS_CHANGED": "A photo was added to or deleted from it or its reflection sheet.",
         }
     )
 

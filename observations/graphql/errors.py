@@ -50,6 +50,12 @@ class ObservationErrorCode(graphene.Enum):
     INVALID_TOOL_DATA = "INVALID_TOOL_DATA"
     CLIENT_ID_CONFLICT = "CLIENT_ID_CONFLICT"
     TOO_MANY_ENTRIES = "TOO_MANY_ENTRIES"
+    # Photos
+    UNSUPPORTED_IMAGE = "UNSUPPORTED_IMAGE"
+    IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
+    TOO_MANY_PHOTOS = "TOO_MANY_PHOTOS"
+    NOT_SEATING_CHART = "NOT_SEATING_CHART"
+    NOT_PHOTO_OWNER = "NOT_PHOTO_OWNER"
 
     @property
     def description(self):
@@ -95,10 +101,16 @@ _DESCRIPTIONS = {
     "INVALID_TOOL_DATA": "An entry does not fit the tool's definition (see field).",
     "CLIENT_ID_CONFLICT": "A different entry was already accepted under this clientId.",
     "TOO_MANY_ENTRIES": "Too many entries in one request.",
+    "UNSUPPORTED_IMAGE": "The file is not a JPEG, PNG, WebP or HEIC photo, or it is damaged.",
+    "IMAGE_TOO_LARGE": "The photo has too many bytes or too many pixels (see the message).",
+    "TOO_MANY_PHOTOS": "This already has as many photos as allowed; delete one first.",
+    "NOT_SEATING_CHART": "Only a seating-chart tool has a room photo.",
+    "NOT_PHOTO_OWNER": "Only who added the photo, or the host it belongs to, can delete it.",
 }
 
 ObservationError = error_type(
     "ObservationError",
     ObservationErrorCode,
-    "A problem with a question, tool, timetable, visit, data or reflection the person can fix.",
+    "A problem with a question, tool, timetable, visit, data, reflection or photo the person "
+    "can fix.",
 )

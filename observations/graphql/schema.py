@@ -24,12 +24,14 @@ from ..models import (
     VisitSummaryRecord,
 )
 from ..scheduling import MAX_SUGGESTION_DAYS, suggested_visit_slots
+from ..services.calendar_feeds import calendar_feed_get
 from ..services.events import EVENT, user_group
 from .enums import ToolKind, ToolScope, VisitRole, VisitStatus
 from .loaders import load_cohort, load_teacher
 from .mutations import ObservationMutations
 from .types import (
     BellPeriodType,
+    CalendarFeedType,
     ReflectionSheetType,
     StudentLearningQuestionType,
     TimetablePeriodType,
@@ -127,6 +129,12 @@ class ObservationQueries(graphene.ObjectType):
         cohort_id=graphene.ID(description="Only sheets of visits counting for this cohort."),
         host_id=graphene.ID(description="Only this host's sheets (Person)."),
         cycle_number=graphene.Int(description="Only sheets of this cycle."),
+    )
+    my_calendar_feed = graphene.Field(
+        CalendarFeedType,
+        required=True,
+        description="Your private calendar feed (made on first use): subscribe to its URL in "
+        "the phone's calendar to see your visits and cohort meetings there.",
     )
 
     @staticmethod
@@ -254,6 +262,11 @@ class ObservationQueries(graphene.ObjectType):
         if cycle_number is not None:
             sheets = sheets.filter(cycle_number=cycle_number)
         return sheets
+
+    @staticmethod
+    @requires(SignedIn)
+    def resolve_my_calendar_feed(root, info):
+        return calendar_feed_get(person=info.context.user)
 
 
 def _pk(global_id: str, type_name: str, field: str) -> int:

@@ -6,23 +6,32 @@
 leader, coordinators and staff; none of its fields leads to content except `visit`, which is
 null unless you take part, and `sharedReflectionSheet`, which is null unless the host shared it
 with a cohort you are in.
+
+A `Photo` is content too: it is seen by whoever may read what it is attached to, and its
+pictures are behind signed links made for the viewer that expire (`photo_links`). Lists of
+visits, questions, sheets and tools prefetch their photos, so a list costs the same number of
+queries whatever its length.
 """
 
 import copy
 
 import graphene
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
 from graphene_django import DjangoObjectType
 from graphql_relay import to_global_id
 
 from backend.accounts.graphql.types import PersonType
+from backend.graphql.errors import PublicError
 from backend.graphql.types import CountableConnection
 from cohorts.models import Membership
 
-from .. import selectors
+from .. import photo_links, selectors
 from ..local_time import local_iso
 from ..models import (
     BellPeriod,
+    CalendarFeed,
+    Photo,
     ReflectionSheet,
     StudentLearningQuestion,
     TimetablePeriod,
@@ -98,6 +107,153 @@ def _cohort_global_id(visit: Visit):
     return to_global_id("Cohort", visit.cohort_id) if visit.cohort_id else None
 
 
+def photo_prefetch(info, lookup: str = "photos") -> Prefetch:
+    """Prefetch the photos at `lookup` that the viewer may see, with what PhotoType reads."""
+    return Prefetch(lookup, queryset=selectors.photo_list_queryset(_viewer(info)))
+
+
+def _photos_of(root, info, **owner) -> list:
+    """`root`'s photos: prefetched in lists (photo_prefetch), else one query."""
+    cache = getattr(root, "_prefetched_objects_cache", {})
+    if "photos" in cache:
+        return list(cache["photos"])
+    return list(selectors.photo_list_queryset(_viewer(info)).filter(**owner))
+
+
+def _photos_field(what: str):
+    return graphene.List(
+        graphene.NonNull(lambda: PhotoType),
+        required=True,
+        description=f"Photos of student work and artifacts attached to {what}, oldest first.",
+    )
+
+
+class PhotoType(DjangoObjectType):
+    """A photo of student work or an artifact, attached to a question, a visit, a reflection
+    sheet or (the room photo of) a seating-chart tool. Re-encoded as a JPEG from its pixels
+    only: no EXIF, GPS position, XMP or comments survive. Seen by whoever may read what it is
+    attached to; a tool's room photo by the tool's owner and the people of visits using it.
+    The pictures are at links made for you that expire at `linksExpireAt`: ask for the photo
+    again after that (the links stay the same for a few minutes, so images cache)."""
+
+    caption = graphene.String(required=True, description="What it shows; may be empty.")
+    width = graphene.Int(
+        required=True, description="Width of the picture at `url` in pixels (sides <= 2048)."
+    )
+    height = graphene.Int(required=True, description="Height of the picture at `url` in pixels.")
+    thumbnail_width = graphene.Int(
+        required=True, description="Width of the thumbnail in pixels (sides <= 320)."
+    )
+    thumbnail_height = graphene.Int(required=True, description="Height of the thumbnail.")
+    url = graphene.String(
+        required=True,
+        description="The picture (image/jpeg) at a signed link made for you; it works until "
+        "`linksExpireAt` and while you may still see the photo.",
+    )
+    thumbnail_url = graphene.String(
+        required=True, description="The thumbnail (image/jpeg) for lists, at a link like `url`."
+    )
+    links_expire_at = graphene.DateTime(
+        required=True,
+        description="When `url` and `thumbnailUrl` stop working (15 to 20 minutes from now).",
+    )
+    uploaded_by = graphene.Field(PersonType, required=True, description="Who added it.")
+    can_delete = graphene.Boolean(
+        required=True,
+        description="Whether you may delete it: you added it, or it belongs to your class, "
+        "question or tool.",
+    )
+    created_at = graphene.DateTime(required=True, description="When it was added.")
+
+    class Meta:
+        model = Photo
+        name = "Photo"
+        interfaces = (graphene.relay.Node,)
+        fields = ("id",)
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return selectors.photos_visible_to(_viewer(info), queryset).select_related(
+            "uploaded_by__school", "visit", "slq", "reflection_sheet", "tool"
+        )
+
+    @staticmethod
+    def _link(root, info, variant):
+        try:
+            return photo_links.photo_url(
+                photo_id=root.pk,
+                variant=variant,
+                viewer=_viewer(info),
+                request=info.context.request,
+            )
+        except photo_links.NotRouted as exc:
+            raise PublicError(
+                "Photos are not available on this server.", code="NOT_AVAILABLE"
+            ) from exc
+
+    @staticmethod
+    def resolve_url(root, info):
+        return PhotoType._link(root, info, photo_links.Variant.MAIN)
+
+    @staticmethod
+    def resolve_thumbnail_url(root, info):
+        return PhotoType._link(root, info, photo_links.Variant.THUMBNAIL)
+
+    @staticmethod
+    def resolve_links_expire_at(root, info):
+        return photo_links.expires_at()
+
+    @staticmethod
+    def resolve_can_delete(root, info):
+        from ..services.photos import may_delete
+
+        return may_delete(_viewer(info), root)
+
+
+class CalendarFeedType(graphene.ObjectType):
+    """Your private calendar feed (iCalendar) of your classroom visits and cohort meetings,
+    for the phone's own calendar app to subscribe to. It names people, times and rooms, never
+    what is observed. Anyone with the URL can read it: keep it to yourself, and rotate it
+    (`rotateCalendarFeed`) if it got out."""
+
+    class Meta:
+        name = "CalendarFeed"
+
+    url = graphene.String(
+        required=True, description="The feed's URL; a calendar app subscribes to it."
+    )
+    webcal_url = graphene.String(
+        required=True,
+        description="The same feed with the webcal: scheme, which opens the subscribe dialog "
+        "of iOS and macOS calendars.",
+    )
+    created_at = graphene.DateTime(required=True, description="When the feed was made.")
+    rotated_at = graphene.DateTime(description="When its URL was last replaced; null if never.")
+
+    @staticmethod
+    def resolve_url(root: CalendarFeed, info):
+        from ..services.calendar_feeds import calendar_feed_secret
+
+        try:
+            path = reverse(
+                "observations:calendar-feed", kwargs={"secret": calendar_feed_secret(root)}
+            )
+        except NoReverseMatch as exc:  # the root URLconf does not include observations.urls
+            raise PublicError(
+                "Calendar feeds are not available on this server.", code="NOT_AVAILABLE"
+            ) from exc
+        request = info.context.request
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @staticmethod
+    def resolve_webcal_url(root: CalendarFeed, info):
+        url = CalendarFeedType.resolve_url(root, info)
+        for scheme in ("https://", "http://"):
+            if url.startswith(scheme):
+                return "webcal://" + url[len(scheme) :]
+        return url
+
+
 class StudentLearningQuestionType(DjangoObjectType):
     """A host teacher's question about their students' learning, crafted with a visiting peer.
     Seen by the host, the peer who helped craft it and the visitors of visits that use it."""
@@ -119,6 +275,7 @@ class StudentLearningQuestionType(DjangoObjectType):
     )
     created_at = graphene.DateTime(required=True, description="When it was written.")
     updated_at = graphene.DateTime(required=True, description="When it was last edited.")
+    photos = _photos_field("the question (e.g. the student work that prompted it)")
 
     class Meta:
         model = StudentLearningQuestion
@@ -129,9 +286,15 @@ class StudentLearningQuestionType(DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return selectors.slqs_visible_to(_viewer(info), queryset).select_related(
-            "host__school", "crafted_with__school"
+        return (
+            selectors.slqs_visible_to(_viewer(info), queryset)
+            .select_related("host__school", "crafted_with__school")
+            .prefetch_related(photo_prefetch(info))
         )
+
+    @staticmethod
+    def resolve_photos(root, info):
+        return _photos_of(root, info, slq=root)
 
     @staticmethod
     def resolve_is_retired(root, info):
@@ -181,6 +344,11 @@ class ToolType(DjangoObjectType):
     )
     created_at = graphene.DateTime(required=True, description="When it was made.")
     updated_at = graphene.DateTime(required=True, description="When it last changed.")
+    room_photo = graphene.Field(
+        lambda: PhotoType,
+        description="A seating-chart tool's photo of the room; shown to its owner and the "
+        "people of visits using it (sharing the tool does not share it), else null.",
+    )
 
     class Meta:
         model = Tool
@@ -191,7 +359,16 @@ class ToolType(DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return selectors.tools_visible_to(_viewer(info), queryset).select_related("owner__school")
+        return (
+            selectors.tools_visible_to(_viewer(info), queryset)
+            .select_related("owner__school")
+            .prefetch_related(photo_prefetch(info))
+        )
+
+    @staticmethod
+    def resolve_room_photo(root, info):
+        photos = _photos_of(root, info, tool=root)
+        return photos[-1] if photos else None
 
     @staticmethod
     def resolve_kind(root, info):
@@ -399,6 +576,7 @@ class ReflectionSheetType(DjangoObjectType):
     )
     created_at = graphene.DateTime(required=True, description="When it was first written.")
     updated_at = graphene.DateTime(required=True, description="When it was last revised.")
+    photos = _photos_field("the sheet (shared with the cohort along with the sheet)")
 
     class Meta:
         model = ReflectionSheet
@@ -418,13 +596,18 @@ class ReflectionSheetType(DjangoObjectType):
                 Prefetch(
                     "visit__participants",
                     queryset=VisitParticipant.objects.select_related("person__school"),
-                )
+                ),
+                photo_prefetch(info),
             )
         )
 
     @staticmethod
     def resolve_data_summary(root, info):
         return json_text.dump(root.data_summary)
+
+    @staticmethod
+    def resolve_photos(root, info):
+        return _photos_of(root, info, reflection_sheet=root)
 
     @staticmethod
     def resolve_visit_summary(root, info):
@@ -459,7 +642,7 @@ class VisitSummaryType(_VisitTimes, DjangoObjectType):
     def get_queryset(cls, queryset, info):
         return selectors.visit_list_queryset(
             selectors.visit_summaries_visible_to(_viewer(info), queryset)
-        )
+        ).prefetch_related(photo_prefetch(info, "reflection_sheet__photos"))
 
     @staticmethod
     def resolve_visit(root, info):
@@ -508,6 +691,7 @@ class VisitType(_VisitTimes, DjangoObjectType):
         description="The tool's summary of the data as a JSON text; null without a tool."
     )
     reflection_sheet = graphene.Field(ReflectionSheetType, description="The reflection sheet.")
+    photos = _photos_field("the visit")
     summary = graphene.Field(
         VisitSummaryType, required=True, description="The content-free view of this visit."
     )
@@ -528,7 +712,18 @@ class VisitType(_VisitTimes, DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return selectors.visit_list_queryset(selectors.visits_visible_to(_viewer(info), queryset))
+        return selectors.visit_list_queryset(
+            selectors.visits_visible_to(_viewer(info), queryset)
+        ).prefetch_related(
+            photo_prefetch(info),
+            photo_prefetch(info, "reflection_sheet__photos"),
+            photo_prefetch(info, "slq__photos"),
+            photo_prefetch(info, "tool__photos"),
+        )
+
+    @staticmethod
+    def resolve_photos(root, info):
+        return _photos_of(root, info, visit=root)
 
     @staticmethod
     def resolve_my_role(root, info):

@@ -26,6 +26,13 @@ TUESDAY = date(2026, 3, 3)
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Photo files go to a fresh directory per test, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def frozen_time():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller

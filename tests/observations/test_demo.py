@@ -61,3 +61,21 @@ def test_the_demo_uses_the_cohorts_roles_and_shares_the_sheets():
 
     assert set(Visit.objects.values_list("cohort", flat=True)) == {cohort.pk}
     assert ReflectionSheet.objects.filter(shared_with_cohort=True).count() == 8
+
+
+def test_the_demo_has_photos_on_visits_a_question_a_sheet_and_a_room(media_root):
+    from observations.models import Photo
+
+    context = _load_people()
+
+    demo.load(context)
+
+    photos = Photo.objects.all()
+    assert photos.filter(visit__isnull=False).count() == 4
+    assert photos.filter(slq__isnull=False).count() == 1
+    assert photos.filter(reflection_sheet__isnull=False).count() == 1
+    room = photos.get(tool__isnull=False)
+    assert room.tool.kind == ToolKind.SEATING_CHART and room.tool.owner == context.leader
+    for photo in photos:
+        assert (media_root / photo.image.name).is_file()
+        assert (media_root / photo.thumbnail.name).is_file()

@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from observations.models import ReflectionSheet
+from observations.models import Photo, ReflectionSheet
 from tests.factories import TeacherFactory
 from tests.observations.factories import StudentLearningQuestionFactory, ToolFactory, visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.observations.urls")]
 
 MY_VISITS = """
 {
@@ -19,8 +19,9 @@ MY_VISITS = """
     edges { node {
       id status startsAtLocal cycleNumber myRole hasReflectionSheet entryCount
       host { fullName school { name } } visitors { fullName roles }
-      slq { question } tool { name kind }
-      reflectionSheet { id keepsSlq }
+      slq { question photos { id url } } tool { name kind roomPhoto { id thumbnailUrl } }
+      reflectionSheet { id keepsSlq photos { id } }
+      photos { id caption url thumbnailUrl linksExpireAt canDelete uploadedBy { fullName } }
     } }
   }
 }
@@ -30,10 +31,24 @@ SUMMARIES = """
   visitSummaries(first: 100) {
     totalCount
     edges { node { id status startsAtLocal host { fullName } visitors { fullName }
-                   hasReflectionSheet sharedReflectionSheet { id } } }
+                   hasReflectionSheet sharedReflectionSheet { id photos { id url } } } }
   }
 }
 """
+
+
+def add_photo(uploaded_by, **target):
+    """A photo row (the files do not matter for counting queries)."""
+    return Photo.objects.create(
+        **target,
+        uploaded_by=uploaded_by,
+        image="observations/photos/aa/main.jpg",
+        thumbnail="observations/photos/aa/thumb.jpg",
+        width=40,
+        height=60,
+        thumbnail_width=40,
+        thumbnail_height=60,
+    )
 
 
 def make_visits(count, host, school, cohort=None, *, after=0):
@@ -47,11 +62,15 @@ def make_visits(count, host, school, cohort=None, *, after=0):
             visitor=other if n % 2 else host,
             starts_at=start + timedelta(hours=n),
             slq=slq,
-            tool=ToolFactory(owner=host),
+            tool=ToolFactory(owner=host, kind="SEATING_CHART"),
             cohort=cohort,
         )
+        for _ in range(n % 3):
+            add_photo(other, visit=made)
+        add_photo(host, slq=slq)
+        add_photo(host, tool=made.tool)
         if n % 3 == 0:
-            ReflectionSheet.objects.create(
+            sheet = ReflectionSheet.objects.create(
                 visit=made,
                 host=made.host,
                 facilitator=host,
@@ -62,7 +81,9 @@ def make_visits(count, host, school, cohort=None, *, after=0):
                 considerations="c",
                 next_steps="n",
                 keeps_slq=True,
+                shared_with_cohort=cohort is not None,
             )
+            add_photo(host, reflection_sheet=sheet)
 
 
 def count_queries(api, query) -> tuple[int, dict]:
@@ -96,7 +117,8 @@ SHEETS = """
   reflectionSheets(first: 100) {
     totalCount
     edges { node { cycleNumber slqQuestion host { fullName } facilitator { fullName }
-                   visitSummary { startsAtLocal visitors { fullName } } } }
+                   visitSummary { startsAtLocal visitors { fullName } }
+                   photos { id url canDelete uploadedBy { fullName } } } }
   }
 }
 """
@@ -111,4 +133,29 @@ def test_reflection_sheet_lists_use_a_constant_number_of_queries(api_for, host, 
     large, data = count_queries(api, SHEETS)
 
     assert data["reflectionSheets"]["totalCount"] == 10
+    assert large == small
+
+
+SLQS_AND_TOOLS = """
+{
+  myStudentLearningQuestions { question photos { id url uploadedBy { fullName } } }
+  tools(first: 100, scope: MINE) { totalCount edges { node { name roomPhoto { id url } } } }
+}
+"""
+
+
+def test_photo_fields_of_questions_and_tools_use_a_constant_number_of_queries(
+    api_for, host, school
+):
+    api = api_for(host)
+    make_visits(3, host, school)
+    small, data = count_queries(api, SLQS_AND_TOOLS)
+    assert all(len(q["photos"]) == 1 for q in data["myStudentLearningQuestions"])
+
+    make_visits(27, host, school, after=3)
+    large, data = count_queries(api, SLQS_AND_TOOLS)
+
+    assert len(data["myStudentLearningQuestions"]) == 30
+    assert data["tools"]["totalCount"] == 30
+    assert all(e["node"]["roomPhoto"] for e in data["tools"]["edges"])
     assert large == small

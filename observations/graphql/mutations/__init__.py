@@ -2,7 +2,9 @@
 
 import graphene
 
+from .calendar import RotateCalendarFeed
 from .data import SubmitObservationData
+from .photos import DeletePhoto, UploadPhoto
 from .reflections import ShareReflectionSheet, WriteReflectionSheet
 from .slqs import CreateStudentLearningQuestion, UpdateStudentLearningQuestion
 from .timetable import SetBellSchedule, SetMyTimetable
@@ -35,6 +37,9 @@ _ALL = (
     SubmitObservationData,
     WriteReflectionSheet,
     ShareReflectionSheet,
+    UploadPhoto,
+    DeletePhoto,
+    RotateCalendarFeed,
 )
 
 
