@@ -2,13 +2,7 @@
 
 import graphene
 
-
-def _described(descriptions: dict[str, str]):
-    @property
-    def description(self):
-        return descriptions[self.name]
-
-    return description
+from backend.graphql.enums import described
 
 
 class CohortRole(graphene.Enum):
@@ -18,7 +12,7 @@ class CohortRole(graphene.Enum):
     BLUE = "BLUE"
     YELLOW = "YELLOW"
 
-    description = _described(
+    description = described(
         {
             "LEADER": "The teacher leader: visits the blue dots and runs the meetings.",
             "BLUE": "A blue dot: visited by the leader, visits yellow dots.",
@@ -33,7 +27,7 @@ class PeerRole(graphene.Enum):
     BLUE = "BLUE"
     YELLOW = "YELLOW"
 
-    description = _described(
+    description = described(
         {
             "BLUE": "A blue dot: visited by the leader, visits yellow dots.",
             "YELLOW": "A yellow dot.",
@@ -48,7 +42,7 @@ class MeetingKind(graphene.Enum):
     WHOLE_GROUP = "WHOLE_GROUP"
     OTHER = "OTHER"
 
-    description = _described(
+    description = described(
         {
             "BLUE_GROUP": "The group of 5: the leader and the blue dots.",
             "WHOLE_GROUP": "The group of 13: everyone in the cohort.",
@@ -65,7 +59,7 @@ class MeetingStatus(graphene.Enum):
     HELD = "HELD"
     CANCELLED = "CANCELLED"
 
-    description = _described(
+    description = described(
         {
             "UPCOMING": "It has not started yet.",
             "IN_PROGRESS": "It has started and not yet ended.",
@@ -82,7 +76,7 @@ class AttendanceStatus(graphene.Enum):
     ABSENT = "ABSENT"
     EXCUSED = "EXCUSED"
 
-    description = _described(
+    description = described(
         {"PRESENT": "Came.", "ABSENT": "Did not come.", "EXCUSED": "Sent apologies in advance."}
     )
 
@@ -100,7 +94,7 @@ class GuidanceCode(graphene.Enum):
     BLUE_DOTS_WITHOUT_YELLOW = "BLUE_DOTS_WITHOUT_YELLOW"
     AGENDA_OVERRUNS_MEETING = "AGENDA_OVERRUNS_MEETING"
 
-    description = _described(
+    description = described(
         {
             "NO_LEADER": "The cohort has no leader.",
             "BLUE_DOTS_MISSING": "Fewer blue dots than the target.",
@@ -123,7 +117,7 @@ class CohortInvitationStatus(graphene.Enum):
     EXPIRED = "EXPIRED"
     REVOKED = "REVOKED"
 
-    description = _described(
+    description = described(
         {
             "OPEN": "Sent; the person has not accepted yet.",
             "ACCEPTED": "The person has an account now: add them to the cohort.",
@@ -153,7 +147,7 @@ class CohortChangeKind(graphene.Enum):
     AGENDA_CHANGED = "AGENDA_CHANGED"
     MEETING_RECORDED = "MEETING_RECORDED"
 
-    description = _described(
+    description = described(
         {
             "COHORT_UPDATED": "Name, school year or targets changed.",
             "COHORT_ARCHIVED": "The cohort was archived.",

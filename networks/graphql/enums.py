@@ -2,6 +2,8 @@
 
 import graphene
 
+from backend.graphql.enums import described
+
 try:  # one enum for a person's place in a cohort across the API, if the cohorts app has it
     from cohorts.graphql.enums import CohortRole
 except ImportError:  # pragma: no cover - depends on the cohorts app's state
@@ -22,14 +24,6 @@ except ImportError:  # pragma: no cover - depends on the cohorts app's state
             }[self.name]
 
 
-def _described(descriptions: dict[str, str]):
-    @property
-    def description(self):
-        return descriptions[self.name]
-
-    return description
-
-
 class NetworkScopeKind(graphene.Enum):
     """How much of the programme a network map covers."""
 
@@ -37,7 +31,7 @@ class NetworkScopeKind(graphene.Enum):
     SCHOOL = "SCHOOL"
     DISTRICT = "DISTRICT"
 
-    description = _described(
+    description = described(
         {
             "COHORT": "One learning group: a leader, their blue dots and yellow dots.",
             "SCHOOL": "The school's cohorts running at the date shown, side by side.",
@@ -53,7 +47,7 @@ class NetworkSurveyState(graphene.Enum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
 
-    description = _described(
+    description = described(
         {
             "NOT_LAUNCHED": "No such survey had opened yet.",
             "OPEN": "The survey was taking answers.",
@@ -69,7 +63,7 @@ class StuckReason(graphene.Enum):
     BLUE_DOTS_NOT_REACHING_YELLOW = "BLUE_DOTS_NOT_REACHING_YELLOW"
     REFLECTIONS_OVERDUE = "REFLECTIONS_OVERDUE"
 
-    description = _described(
+    description = described(
         {
             "NO_RECENT_VISIT": "No completed visit between its members in the weeks asked about.",
             "BLUE_DOTS_NOT_REACHING_YELLOW": "A blue dot has not visited a yellow dot assigned "
@@ -86,7 +80,7 @@ class MapImageFormat(graphene.Enum):
     PNG = "PNG"
     SVG = "SVG"
 
-    description = _described(
+    description = described(
         {
             "PNG": "A PNG image (for reports, e-mail and sharing).",
             "SVG": "An SVG drawing that scales without blurring (for print and the web).",

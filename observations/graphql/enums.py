@@ -2,15 +2,9 @@
 
 import graphene
 
+from backend.graphql.enums import described
+
 from ..tool_kinds import ToolKind as ToolKindValues
-
-
-def _described(descriptions: dict[str, str]):
-    @property
-    def description(self):
-        return descriptions.get(self.name)
-
-    return description
 
 
 class ToolKind(graphene.Enum):
@@ -22,7 +16,7 @@ class ToolKind(graphene.Enum):
     CHECKLIST = ToolKindValues.CHECKLIST.value
     TIMED_INTERVAL_SWEEP = ToolKindValues.TIMED_INTERVAL_SWEEP.value
 
-    description = _described(
+    description = described(
         {
             "SCRIPTING": "Timestamped notes of what students say and do. "
             "Definition {prompts: [str]}; entry {at, text, student?}.",
@@ -47,7 +41,7 @@ class ToolSharing(graphene.Enum):
     DISTRICT = "DISTRICT"
     LIBRARY = "LIBRARY"
 
-    description = _described(
+    description = described(
         {
             "PRIVATE": "Only its owner (and the people of visits that use it).",
             "SCHOOL": "Teachers of the owner's school.",
@@ -65,7 +59,7 @@ class ToolScope(graphene.Enum):
     DISTRICT = "DISTRICT"
     LIBRARY = "LIBRARY"
 
-    description = _described(
+    description = described(
         {
             "MINE": "Tools you own.",
             "SCHOOL": "Tools shared with your school.",
@@ -84,7 +78,7 @@ class VisitStatus(graphene.Enum):
     CANCELLED = "CANCELLED"
     COMPLETED = "COMPLETED"
 
-    description = _described(
+    description = described(
         {
             "PROPOSED": "Proposed (or moved by the visitor); waiting for the host to accept.",
             "ACCEPTED": "The host accepted; reminders are scheduled.",
@@ -101,7 +95,7 @@ class VisitRole(graphene.Enum):
     HOST = "HOST"
     VISITOR = "VISITOR"
 
-    description = _described(
+    description = described(
         {"HOST": "The teacher whose class is visited.", "VISITOR": "A visiting peer."}
     )
 
@@ -120,7 +114,7 @@ class VisitChange(graphene.Enum):
     REFLECTION_WRITTEN = "REFLECTION_WRITTEN"
     PHOTOS_CHANGED = "PHOTOS_CHANGED"
 
-    description = _described(
+    description = described(
         {
             "PROPOSED": "A visitor proposed the visit.",
             "ACCEPTED": "The host accepted it.",
@@ -142,7 +136,7 @@ class TimetablePeriodKind(graphene.Enum):
     TEACHING = "TEACHING"
     FREE = "FREE"
 
-    description = _described(
+    description = described(
         {"TEACHING": "Teaching a class: can be visited.", "FREE": "No class: can visit."}
     )
 
