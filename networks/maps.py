@@ -381,28 +381,28 @@ _NONE: frozenset = frozenset()
 def _edges(
     pairs: list[PairVisits], people: dict[int, MemberRow], cohort_sets: dict[int, frozenset]
 ) -> tuple[MapEdge, ...]:
+    school_of = {person_id: row.school_id for person_id, row in people.items()}
+    sets_of = cohort_sets.get
     edges = []
+    append = edges.append
     for pair in pairs:
         edge = pair.edge
-        visitor_school = people[edge.visitor_id].school_id
-        host_school = people[edge.host_id].school_id
-        edges.append(
+        visitor, host = edge.visitor_id, edge.host_id
+        visitor_school = school_of[visitor]
+        host_school = school_of[host]
+        append(
             MapEdge(
-                visitor_id=edge.visitor_id,
-                host_id=edge.host_id,
-                completed_count=edge.completed_count,
-                planned_count=edge.planned_count,
-                first_visit_date=edge.first_date,
-                last_visit_date=edge.last_date,
-                next_planned_date=pair.next_planned_date,
-                is_cross_school=(
-                    visitor_school is not None
-                    and host_school is not None
-                    and visitor_school != host_school
-                ),
-                is_cross_cohort=cohort_sets.get(edge.visitor_id, _NONE).isdisjoint(
-                    cohort_sets.get(edge.host_id, _NONE)
-                ),
+                visitor,
+                host,
+                edge.completed_count,
+                edge.planned_count,
+                edge.first_date,
+                edge.last_date,
+                pair.next_planned_date,
+                visitor_school is not None
+                and host_school is not None
+                and visitor_school != host_school,
+                sets_of(visitor, _NONE).isdisjoint(sets_of(host, _NONE)),
             )
         )
     return tuple(edges)
@@ -419,12 +419,13 @@ def _nodes(
     last_visit: dict[PersonId, date] = {}
     for pair in pairs:
         edge = pair.edge
-        if edge.last_date is None:
+        last = edge.last_date
+        if last is None:
             continue
-        for person in edge.pair:
+        for person in (edge.visitor_id, edge.host_id):
             seen = last_visit.get(person)
-            if seen is None or edge.last_date > seen:
-                last_visit[person] = edge.last_date
+            if seen is None or last > seen:
+                last_visit[person] = last
     isolated = set(measured.isolated_ids)
     nodes = []
     for position in positions:

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -417,6 +417,7 @@ def visit_pairs(
     )
     zone_of = {} if zones is None else zones
     zone_cache: dict[str | None, ZoneInfo] = {}
+    local_day = _LocalDays()
     pairs = []
     for visitor, host, completed, planned_n, first_at, last_at, next_at in _raw_rows(queryset):
         if visitor == host:
@@ -432,10 +433,10 @@ def visit_pairs(
                     host,
                     completed,
                     planned_n,
-                    _local_date(_utc(first_at), zone),
-                    _local_date(_utc(last_at), zone),
+                    local_day(first_at, zone),
+                    local_day(last_at, zone),
                 ),
-                _local_date(_utc(next_at), zone),
+                local_day(next_at, zone),
             )
         )
     pairs.sort(key=lambda pair: pair.edge.pair)
@@ -575,3 +576,61 @@ def _zone(name: str | None) -> ZoneInfo:
 
 def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
     return None if moment is None else moment.astimezone(zone).date()
+
+
+_LAST_MICROSECOND = timedelta(days=1, microseconds=-1)
+_ONE_DAY = timedelta(days=1)
+
+
+class _LocalDays:
+    """`_local_date(_utc(value), zone)` for raw timestamp columns, fast.
+
+    Parsing and converting each of tens of thousands of visit times costs more than the query
+    that returns them. On a UTC day in which a zone's offset does not change (every day but
+    the two of a DST change), the local date follows from the hour and minute of the text
+    and the offset, which is worked out once per day and zone. Values that are not plain UTC
+    text (another offset, a datetime object) and days of a change are converted one by one."""
+
+    __slots__ = ("_days",)
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[str, ZoneInfo], tuple | None] = {}
+
+    def __call__(self, value, zone: ZoneInfo) -> date | None:
+        if value is None:
+            return None
+        if value.__class__ is str and _is_utc_text(value):
+            key = (value[:10], zone)
+            try:
+                day = self._days[key]
+            except KeyError:
+                day = self._days[key] = _utc_day(value[:10], zone)
+            if day is not None:
+                offset, before, same, after = day
+                minute = int(value[11:13]) * 60 + int(value[14:16]) + offset
+                return before if minute < 0 else after if minute >= 1440 else same
+        return _local_date(_utc(value), zone)
+
+
+def _is_utc_text(value: str) -> bool:
+    """SQLite's naive UTC text ("YYYY-MM-DD HH:MM:SS[.ffffff]") or PostgreSQL's with +00."""
+    n = len(value)
+    return (
+        (value.endswith("+00") or n == 19 or (n == 26 and value[19] == "."))
+        and n >= 19
+        and value[13] == ":"
+    )
+
+
+def _utc_day(day: str, zone: ZoneInfo) -> tuple | None:
+    """(offset in minutes, the day before, the day, the day after) for a UTC day on which the
+    zone's offset stays the same and is whole minutes; None otherwise."""
+    try:
+        start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    offset = start.astimezone(zone).utcoffset()
+    if (start + _LAST_MICROSECOND).astimezone(zone).utcoffset() != offset or offset.seconds % 60:
+        return None
+    today = start.date()
+    return (int(offset.total_seconds()) // 60, today - _ONE_DAY, today, today + _ONE_DAY)

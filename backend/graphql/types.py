@@ -19,6 +19,11 @@ class CountableConnection(graphene.relay.Connection):
 
     @staticmethod
     def resolve_total_count(root, info):
+        # graphene-django's connection field counted the list already to slice it; counting
+        # again would cost a second COUNT query.
+        length = getattr(root, "length", None)
+        if length is not None:
+            return length
         iterable = root.iterable
         if isinstance(iterable, list | tuple):
             return len(iterable)

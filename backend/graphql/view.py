@@ -22,7 +22,7 @@ from backend.throttle import RateLimit
 
 from .context import GraphQLContext
 from .errors import format_error
-from .execution import prepare
+from .execution import SyncExecutionContext, is_coroutine, prepare
 from .uploads import place_files
 
 logger = logging.getLogger("backend.graphql")
@@ -174,6 +174,8 @@ class GraphQLView(View):
             context_value=context,
             variable_values=params["variables"],
             operation_name=params["operationName"],
+            execution_context_class=SyncExecutionContext,
+            is_awaitable=is_coroutine,
         )
         payload = {"data": result.data}
         if result.errors:

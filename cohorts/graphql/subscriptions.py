@@ -75,6 +75,10 @@ def _load_event(context, names: frozenset[str], cohort_pk: int, event: dict):
         meeting = meeting_queryset(
             meetings_visible_to(user, Meeting.objects.filter(pk=event["meeting_id"])), names
         ).first()
+        if meeting is not None and meeting.cohort_id == cohort.pk:
+            # The cohort above carries everything the selection reads; resolving
+            # meeting.cohort from the database would run on the event loop.
+            meeting.cohort = cohort
 
     def gid(type_name: str, pk):
         return graphene.relay.Node.to_global_id(type_name, pk) if pk else None

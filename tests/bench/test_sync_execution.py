@@ -1,0 +1,126 @@
+"""The one-step leaf path of `SyncExecutionContext` answers exactly what graphql-core does:
+the same data and the same errors (message, path, locations), field by field."""
+
+import graphene
+import pytest
+from graphql import ExecutionContext, execute, parse
+
+from backend.graphql.execution import SyncExecutionContext, is_coroutine
+
+
+class Colour(graphene.Enum):
+    RED = "RED"
+    BLUE = "BLUE"
+
+
+class Thing(graphene.ObjectType):
+    name = graphene.String(required=True)
+    nickname = graphene.String()
+    size = graphene.Int()
+    colour = graphene.Field(Colour)
+    shouted = graphene.String(required=True)
+    broken = graphene.String()
+    broken_required = graphene.String(required=True)
+    missing_required = graphene.String(required=True)
+    bad_int = graphene.Int()
+    returned_error = graphene.String()
+    with_argument = graphene.String(times=graphene.Int())
+
+    @staticmethod
+    def resolve_shouted(root, info):
+        return (root["name"] if isinstance(root, dict) else root.name).upper()
+
+    @staticmethod
+    def resolve_broken(root, info):
+        raise ValueError("broken on purpose")
+
+    @staticmethod
+    def resolve_broken_required(root, info):
+        raise ValueError("required and broken")
+
+    @staticmethod
+    def resolve_missing_required(root, info):
+        return None
+
+    @staticmethod
+    def resolve_bad_int(root, info):
+        return "not a number"
+
+    @staticmethod
+    def resolve_returned_error(root, info):
+        return ValueError("returned, not raised")
+
+    @staticmethod
+    def resolve_with_argument(root, info, times=1):
+        return "x" * times
+
+
+class Holder:
+    def __init__(self, name, nickname=None, size=None, colour=None):
+        self.name, self.nickname, self.size, self.colour = name, nickname, size, colour
+
+
+class Query(graphene.ObjectType):
+    things = graphene.List(Thing)
+    dicts = graphene.List(Thing)
+    strict = graphene.Field(Thing)
+
+    @staticmethod
+    def resolve_things(root, info):
+        return [Holder("ada", "A", 3, "RED"), Holder("bo", None, None, Colour.BLUE)]
+
+    @staticmethod
+    def resolve_dicts(root, info):
+        return [{"name": "cy", "size": 5}]
+
+    @staticmethod
+    def resolve_strict(root, info):
+        return Holder(None)
+
+
+schema = graphene.Schema(query=Query)
+
+DOCUMENTS = [
+    "{ things { name nickname size colour shouted withArgument(times: 2) } }",
+    "{ dicts { name size nickname shouted } }",
+    "{ things { name broken badInt returnedError } }",
+    "{ things { name brokenRequired } }",
+    "{ things { missingRequired } }",
+    "{ strict { name } }",
+    "{ things { __typename name n: nickname } }",
+]
+
+
+def _run(document, context_class, is_awaitable=None):
+    result = execute(
+        schema.graphql_schema,
+        parse(document),
+        execution_context_class=context_class,
+        is_awaitable=is_awaitable,
+    )
+    errors = [(e.message, e.path, e.locations) for e in result.errors or []]
+    return result.data, errors
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_the_same_data_and_errors_as_graphql_core(document):
+    assert _run(document, SyncExecutionContext, is_coroutine) == _run(document, ExecutionContext)
+
+
+def test_an_async_resolver_is_an_error_not_a_hang():
+    class AsyncQuery(graphene.ObjectType):
+        value = graphene.String()
+
+        @staticmethod
+        async def resolve_value(root, info):
+            return "never"
+
+    result = execute(
+        graphene.Schema(query=AsyncQuery).graphql_schema,
+        parse("{ value }"),
+        execution_context_class=SyncExecutionContext,
+        is_awaitable=is_coroutine,
+    )
+
+    assert result.data == {"value": None}
+    assert "synchronous" in result.errors[0].message
