@@ -84,9 +84,11 @@ async def _read_response(reader) -> tuple[int, bytes]:
     return status, body
 
 
-async def _connection(host, port, requests, deadline, budget, latencies, counters, check):
+async def _connection(host, port, requests, deadline, budget, latencies, counters, check, start):
     reader, writer = await asyncio.open_connection(host, port)
-    index = 0
+    # Connections start at different requests, so a list of callers (per-person limits) is
+    # spread evenly from the first second.
+    index = start
     try:
         while time.perf_counter() < deadline and budget[0] > 0:
             budget[0] -= 1
@@ -111,8 +113,18 @@ async def _run_client(host, port, requests, connections, max_requests, seconds, 
     started = time.perf_counter()
     await asyncio.gather(
         *(
-            _connection(host, port, requests, deadline, budget, latencies, counters, check)
-            for _ in range(connections)
+            _connection(
+                host,
+                port,
+                requests,
+                deadline,
+                budget,
+                latencies,
+                counters,
+                check,
+                n * len(requests) // connections,
+            )
+            for n in range(connections)
         )
     )
     return latencies, counters["errors"], time.perf_counter() - started

@@ -7,8 +7,10 @@
 Migrates the database, generates the district once (seeded, with `bulk_create`; later runs
 reuse it), then times the district map a few times two ways: the service call
 (`networks.maps.network_map`) and the full GraphQL request through `django.test.Client` with a
-coordinator's bearer token, selecting every field of the map. Prints the SQL query count, the
-time spent in SQL, and the median (p50) and worst of the runs.
+coordinator's bearer token, selecting every field of the map, and the compact download
+(`networkMapDownload`, then a GET of its link, gzipped and plain). Prints the SQL query count,
+the time spent in SQL, the median (p50) and worst wall time of the runs, the median CPU time of
+this process (`time.process_time`), the sizes of the answers and the load average.
 
 Without DATABASE_URL it uses its own SQLite file, never the development database.
 """
@@ -25,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, Python puts bench/ first on the path, where bench/http.py would shadow the
+# standard library's `http`; import from the project root instead.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 SLUG = "bench-networks"
@@ -37,6 +42,11 @@ query Draw($scope: NetworkScopeInput!) {
     cohorts { cohortId name frame { x y radius } }
     measures { density reach reciprocity }
   }
+}
+"""
+DOWNLOAD_QUERY = """
+query Download($scope: NetworkScopeInput!) {
+  networkMapDownload(scope: $scope) { url format contentType expiresAt }
 }
 """
 SIZE = {"schools": 40, "cohorts": 400, "teachers": 5000, "visits": 50_000}
@@ -153,6 +163,26 @@ def main() -> None:
     body = json.dumps({"query": DRAW_QUERY, "variables": {"scope": district_scope(district)}})
     response = run("GraphQL, drawing only", request)
     print(f"{'':<24} response {len(response.content) / 1e6:.2f} MB of JSON")
+
+    # The compact path: the link from GraphQL, then the document behind it.
+    body = json.dumps({"query": DOWNLOAD_QUERY, "variables": {"scope": district_scope(district)}})
+    url = run("GraphQL, download link", request).json()["data"]["networkMapDownload"]["url"]
+    for label, encoding in (("download, gzip", "gzip"), ("download, plain JSON", "identity")):
+
+        def download(encoding=encoding):
+            response = client.get(url, headers={"Accept-Encoding": encoding}, secure=True)
+            assert response.status_code == 200, response.content[:500]
+            return response
+
+        response = run(label, download)
+        print(f"{'':<24} response {len(response.content) / 1e6:.2f} MB")
+
+    def link_and_download():
+        link = request().json()["data"]["networkMapDownload"]["url"]
+        return client.get(link, headers={"Accept-Encoding": "gzip"}, secure=True)
+
+    run("link + gzip download", link_and_download)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

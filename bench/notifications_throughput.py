@@ -30,21 +30,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
+
+from bench.setup import ensure_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin_url = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django() -> None:
@@ -230,7 +219,7 @@ def main(argv=None) -> int:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL database, e.g. .../bench_notif")
-    ensure_database(database_url)
+    ensure_postgres_database(database_url)
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     setup_django()
     from django.core.management import call_command
