@@ -11,4 +11,5 @@ app_name = "networks"
 
 urlpatterns = [
     path("maps/<str:token>", views.map_image, name="map-image"),
+    path("map-data/<str:token>", views.map_download, name="map-download"),
 ]

@@ -1,4 +1,5 @@
-"""Root fields of the networks app: network maps, the stuck list, and map pictures."""
+"""Root fields of the networks app: network maps, the stuck list, map pictures and map
+downloads."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from datetime import date
 from types import SimpleNamespace
 
 import graphene
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from graphql import FieldNode, InlineFragmentNode
 from graphql_relay import from_global_id
@@ -14,11 +14,11 @@ from graphql_relay import from_global_id
 from backend.graphql.errors import NotFound, PublicError, RateLimited
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.throttle import RateLimit
-from networks import images, maps
+from networks import downloads, images, links, maps
 from networks.access import Scope, ScopeKind, ScopeNotFound, map_target
 
 from .enums import MapImageFormat
-from .types import NetworkMap, NetworkMapImage, StuckCohort
+from .types import NetworkMap, NetworkMapDownload, NetworkMapImage, StuckCohort
 
 MAPS_PER_MINUTE = 30
 """Maps one person may have computed per minute (a district map costs a few hundred ms; the
@@ -155,7 +155,9 @@ class NetworkQueries(graphene.ObjectType):
         description="The network map of a cohort (its members), a school (its leaders and "
         "coordinators) or a district (its coordinators): who visited whom, ready-to-draw "
         "positions, programme progress per cohort and network measures. Refused with "
-        "NOT_FOUND for what you may not see, FORBIDDEN for a scope too wide for you.",
+        "NOT_FOUND for what you may not see, FORBIDDEN for a scope too wide for you. A "
+        "district map is hundreds of thousands of fields: fetch it with "
+        "`networkMapDownload` instead.",
     )
     stuck_cohorts = graphene.List(
         graphene.NonNull(StuckCohort),
@@ -184,6 +186,24 @@ class NetworkQueries(graphene.ObjectType):
         description="A link to a picture of a cohort's map (dots coloured by role) for reports "
         "and evidence. The link works without signing in and expires after "
         f"{int(images.TICKET_LIFETIME.total_seconds() // 60)} minutes.",
+    )
+    network_map_download = graphene.Field(
+        NetworkMapDownload,
+        required=True,
+        scope=NetworkScopeInput(required=True, description="The cohort, school or district."),
+        as_of=graphene.Date(
+            description="Show the map as it was at the end of this day (default: now)."
+        ),
+        with_betweenness=graphene.Boolean(
+            default_value=False,
+            description="Include betweenness (`nodes.betweenness`, `measures.mostConnecting`); "
+            "it adds about a tenth of a second on a district. Without it every score is 0.",
+        ),
+        description="A link to the whole map as one compact JSON document (see "
+        "NetworkMapDownload): the way to get a district map, which is too big to ask for "
+        "field by field. Who may map what is as for `networkMap`, checked now and again "
+        "when the link is fetched. The link works without signing in and expires after "
+        f"{int(downloads.TICKET_LIFETIME.total_seconds() // 60)} minutes.",
     )
 
     @staticmethod
@@ -232,19 +252,38 @@ class NetworkQueries(graphene.ObjectType):
             raise NotFound("No such cohort to map.") from exc
         image_format = format.value if hasattr(format, "value") else str(format)
         token = images.sign_ticket(images.ImageTicket(user.pk, pk, image_format, as_of, size))
-        try:
-            path = reverse("networks:map-image", args=[token])
-        except NoReverseMatch as exc:  # the root URLconf does not include networks.urls
-            raise PublicError(
-                "Map pictures are not available on this server.", code="NOT_AVAILABLE"
-            ) from exc
-        request = info.context.request
-        url = request.build_absolute_uri(path) if request is not None else path
         return SimpleNamespace(
-            url=url,
+            url=links.absolute_url(
+                info,
+                "networks:map-image",
+                token,
+                unavailable="Map pictures are not available on this server.",
+            ),
             format=image_format,
             content_type=images.CONTENT_TYPES[image_format],
             expires_at=timezone.now() + images.TICKET_LIFETIME,
+        )
+
+    @staticmethod
+    @requires(SignedIn)
+    def resolve_network_map_download(root, info, scope, as_of=None, with_betweenness=False):
+        map_scope = _scope(scope)
+        user = info.context.user
+        try:
+            map_target(user, map_scope)  # refuse now, not when fetched
+        except ScopeNotFound as exc:
+            raise NotFound("No such cohort, school or district to map.") from exc
+        ticket = downloads.DownloadTicket(user.pk, map_scope, as_of, bool(with_betweenness))
+        return SimpleNamespace(
+            url=links.absolute_url(
+                info,
+                "networks:map-download",
+                downloads.sign_ticket(ticket),
+                unavailable="Map downloads are not available on this server.",
+            ),
+            format=downloads.FORMAT,
+            content_type=downloads.CONTENT_TYPE,
+            expires_at=timezone.now() + downloads.TICKET_LIFETIME,
         )
 
 

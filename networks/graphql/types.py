@@ -475,3 +475,29 @@ class NetworkMapImage(graphene.ObjectType):
     format = graphene.Field(MapImageFormat, required=True, description="PNG or SVG.")
     content_type = graphene.String(required=True, description="The picture's media type.")
     expires_at = graphene.DateTime(required=True, description="When the link stops working.")
+
+
+class NetworkMapDownload(graphene.ObjectType):
+    """A link to a whole map as one compact JSON document, for maps too big to ask for field
+    by field (a district): the same values as `networkMap`, as columns.
+
+    The document (`format` network-map/1) has `scope`, `scopeId`, `name`, `asOf`,
+    `generatedAt` and `nodeRadius` as in `NetworkMap`; `nodes` and `edges` as columns named
+    like the `NetworkNode` and `NetworkEdge` fields (`nodes.fullName[i]` is node i's name),
+    where `edges.visitor`/`edges.host` and `nodes.blueDot` are indexes into the nodes,
+    `nodes.cohort` an index into `cohorts`, and `nodes.otherPlaces[i]` a list of
+    [cohort index, role]; `cohorts`, `schools` and `measures` as objects shaped like
+    `NetworkCohort`, `NetworkSchool` and `NetworkMeasures`. Sent gzipped to clients that
+    accept it."""
+
+    url = graphene.String(
+        required=True,
+        description="Where to fetch the map, without a token: the link itself is the "
+        "permission. It stops working at `expiresAt`, or sooner if you lose access. The map "
+        "is computed when the link is fetched.",
+    )
+    format = graphene.String(
+        required=True, description="The document's layout and version: network-map/1."
+    )
+    content_type = graphene.String(required=True, description="The document's media type.")
+    expires_at = graphene.DateTime(required=True, description="When the link stops working.")
