@@ -86,9 +86,18 @@ def format_error(error: GraphQLError) -> dict:
         logger.warning("Statement timeout resolving %s", error.path)
         formatted["message"] = "The request took too long. Ask for less at once."
         formatted["extensions"] = {"code": "QUERY_TIMEOUT", "requestId": current_request_id()}
+    elif isinstance(original, OperationalError) and "database is locked" in str(original):
+        # SQLite (the embedded default) serialises writers; a busy moment is worth a retry.
+        logger.warning("Database busy resolving %s", error.path)
+        formatted["message"] = "The server is busy. Try again in a moment."
+        formatted["extensions"] = {"code": "SERVICE_BUSY", "requestId": current_request_id()}
     elif isinstance(original, ValidationError):
         formatted["message"] = " ".join(original.messages)
-        formatted["extensions"] = {"code": "BAD_USER_INPUT"}
+        codes = _validation_codes(original)
+        # An id the caller may not see reads as "not found", the same as one that never existed.
+        formatted["extensions"] = {
+            "code": "NOT_FOUND" if codes == {"NOT_FOUND"} else "BAD_USER_INPUT"
+        }
     else:
         request_id = current_request_id()
         logger.error(
@@ -102,3 +111,9 @@ def format_error(error: GraphQLError) -> dict:
         )
         formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     return formatted
+
+
+def _validation_codes(error: ValidationError) -> set[str | None]:
+    if hasattr(error, "error_dict"):
+        return {item.code for items in error.error_dict.values() for item in items}
+    return {item.code for item in error.error_list}

@@ -26,6 +26,18 @@ from .execution import prepare
 logger = logging.getLogger("backend.websocket")
 
 PROTOCOL = "graphql-transport-ws"
+
+
+def _channel_layer_errors() -> tuple[type[BaseException], ...]:
+    errors: tuple[type[BaseException], ...] = (OSError, asyncio.TimeoutError)
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # the in-memory layer needs no Redis
+        return errors
+    return (*errors, RedisError)
+
+
+CHANNEL_LAYER_ERRORS = _channel_layer_errors()
 REVOKED_EVENT = "session_revoked"
 
 
@@ -37,6 +49,18 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
     def __init__(self, *args, schema, **kwargs):
         super().__init__(*args, **kwargs)
         self.schema = schema
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except CHANNEL_LAYER_ERRORS:
+            # Redis went away under us. 1013 (try again later) makes clients reconnect; the
+            # database stays the truth, so they refetch what they missed.
+            logger.warning("Channel layer unavailable; closing the socket with 1013", exc_info=True)
+            try:
+                await send({"type": "websocket.close", "code": 1013, "reason": "Try again later"})
+            except Exception:  # the connection may already be gone
+                logger.debug("Socket already closed", exc_info=True)
 
     async def connect(self):
         self.user = AnonymousUser()

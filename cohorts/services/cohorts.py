@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from backend.audit.models import Action
+from backend.audit.services import audit_record
+
 from ..models import Cohort, Meeting, Membership, Role, validate_school_year
 from .common import (
     ensure_can_change,
@@ -208,6 +211,17 @@ def cohort_leader_set(*, actor, cohort: Cohort, person) -> Membership:
         end_membership(membership, now=now)
     ensure_can_join(cohort=cohort, person=person)
     leader = start_membership(cohort=cohort, person=person, role=Role.LEADER, now=now)
+    audit_record(
+        actor=actor,
+        action=Action.ROLE_CHANGED,
+        target=leader,
+        details={
+            "cohort_id": cohort.pk,
+            "person_id": person.pk,
+            "to": Role.LEADER,
+            "previous_leader_id": current[0].person_id if current else None,
+        },
+    )
     cohort_reminders_sync(cohort.pk)
     member_notify(leader, headline="You now lead")
     cohort_changed(cohort.pk, "LEADER_CHANGED", membership_id=leader.pk)

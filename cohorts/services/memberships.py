@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.services.invitations import invitation_create
+from backend.audit.models import Action
+from backend.audit.services import audit_record
 
 from ..models import BlueYellowLink, Cohort, CohortInvitation, Membership, Role
 from .common import (
@@ -117,6 +119,12 @@ def membership_add(*, actor, cohort: Cohort, person, role: str, blue: Membership
     _fulfil_invitations(membership)
     cohort_reminders_sync(cohort.pk)
     member_notify(membership, headline="You joined")
+    audit_record(
+        actor=actor,
+        action=Action.MEMBER_ADDED,
+        target=membership,
+        details={"cohort_id": cohort.pk, "person_id": person.pk, "role": role},
+    )
     cohort_changed(cohort.pk, "MEMBER_ADDED", membership_id=membership.pk)
     return membership
 
@@ -142,6 +150,17 @@ def membership_role_change(*, actor, membership: Membership, role: str) -> Membe
     successor = start_membership(cohort=cohort, person=membership.person, role=role, now=now)
     cohort_reminders_sync(cohort.pk)
     member_notify(successor, headline="Your role changed")
+    audit_record(
+        actor=actor,
+        action=Action.ROLE_CHANGED,
+        target=successor,
+        details={
+            "cohort_id": cohort.pk,
+            "person_id": successor.person_id,
+            "from": membership.role,
+            "to": role,
+        },
+    )
     cohort_changed(cohort.pk, "ROLE_CHANGED", membership_id=successor.pk)
     return successor
 
@@ -163,6 +182,16 @@ def membership_end(*, actor, membership: Membership) -> Membership:
     if not end_membership(membership, now=timezone.now()):
         raise field_error("membershipId", "This person is no longer in the cohort.", "NOT_A_MEMBER")
     cohort_reminders_sync(cohort.pk)
+    audit_record(
+        actor=actor,
+        action=Action.MEMBER_REMOVED,
+        target=membership,
+        details={
+            "cohort_id": cohort.pk,
+            "person_id": membership.person_id,
+            "by_self": membership.person_id == actor.pk,
+        },
+    )
     cohort_changed(cohort.pk, "MEMBER_LEFT", membership_id=membership.pk)
     return membership
 
@@ -202,6 +231,18 @@ def membership_replace(*, actor, membership: Membership, person) -> Membership:
     _fulfil_invitations(successor)
     cohort_reminders_sync(cohort.pk)
     member_notify(successor, headline="You joined")
+    audit_record(
+        actor=actor,
+        action=Action.MEMBER_REMOVED,
+        target=membership,
+        details={"cohort_id": cohort.pk, "person_id": membership.person_id, "replaced": True},
+    )
+    audit_record(
+        actor=actor,
+        action=Action.MEMBER_ADDED,
+        target=successor,
+        details={"cohort_id": cohort.pk, "person_id": person.pk, "role": successor.role},
+    )
     cohort_changed(cohort.pk, "MEMBER_REPLACED", membership_id=successor.pk)
     return successor
 

@@ -2,6 +2,9 @@
 
 import graphene
 
+from backend.audit.models import Action
+from backend.audit.services import audit_record
+
 from .. import reports
 from .enums import SurveyReportStatus
 from .types import (
@@ -156,6 +159,7 @@ class SurveyReportType(graphene.ObjectType):
 
     @staticmethod
     def resolve_csv(root: reports.Report, info):
+        _record_export(info, root.administration, "survey report")
         return reports.report_csv(root)
 
 
@@ -332,4 +336,15 @@ class SurveyComparisonType(graphene.ObjectType):
 
     @staticmethod
     def resolve_csv(root: reports.Comparison, info):
+        _record_export(info, root.follow_up.administration, "survey comparison")
         return reports.comparison_csv(root)
+
+
+def _record_export(info, administration, report: str) -> None:
+    """Exports are sensitive actions: who took which aggregated report out, and when."""
+    audit_record(
+        actor=info.context.user,
+        action=Action.EXPORT,
+        target=administration,
+        details={"format": "csv", "report": report},
+    )

@@ -369,6 +369,8 @@ class SurveyAdministrationType(DjangoObjectType):
     @classmethod
     def get_queryset(cls, queryset, info):
         user = info.context.user
+        if not user.is_authenticated:
+            return queryset.none()
         return annotate_for_viewer(selectors.administrations_visible_to(user, queryset), user)
 
     @staticmethod

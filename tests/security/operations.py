@@ -1,0 +1,401 @@
+"""The arguments each root field is called with in the authorization matrix.
+
+Each entry gives the variables of one representative call about the world's objects (the
+cohort, the visit, the survey...). A field missing here is called without arguments (and the
+matrix fails if it needs some). Selections are built from the schema (`selections`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.utils import timezone
+
+from . import corpus
+from .world import DEVICE_TOKEN, World
+
+Variables = Callable[[World], dict]
+
+
+def _day(days: int) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _in_days(days: int) -> str:
+    return (timezone.now() + timedelta(days=days)).isoformat()
+
+
+def _input(build: Callable[[World], dict]) -> Variables:
+    return lambda w: {"input": build(w)}
+
+
+QUERIES: dict[str, list[Variables]] = {
+    "networkMap": [lambda w: {"scope": {"cohortId": w.gid("Cohort", "cohort")}}],
+    "stuckCohorts": [lambda w: {"districtId": w.gid("District", "district_a")}],
+    "networkMapImage": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
+    "networkMapDownload": [lambda w: {"scope": {"cohortId": w.gid("Cohort", "cohort")}}],
+    "surveyAdministrations": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
+    "mySurveys": [lambda w: {"includeAnswered": True}],
+    # The open survey (answers, no figures yet) and the closed baseline (a report note).
+    "surveyReport": [
+        lambda w: {"administrationId": w.gid("SurveyAdministration", "survey")},
+        lambda w: {"administrationId": w.gid("SurveyAdministration", "baseline")},
+    ],
+    "surveyComparison": [
+        lambda w: {
+            "baselineId": w.gid("SurveyAdministration", "baseline"),
+            "followUpId": w.gid("SurveyAdministration", "follow_up"),
+        }
+    ],
+    "surveyReceiptCounted": [
+        lambda w: {
+            "administrationId": w.gid("SurveyAdministration", "survey"),
+            "receiptCode": w.values["receipt"],
+        }
+    ],
+    "visitSummaries": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
+    "myStudentLearningQuestions": [lambda w: {"includeRetired": True}],
+    "tools": [lambda w: {"slqId": w.gid("StudentLearningQuestion", "slq")}],
+    "bellSchedule": [lambda w: {"schoolId": w.gid("School", "school_a1")}],
+    "suggestedVisitSlots": [
+        lambda w: {
+            "hostId": w.gid("Person", "user_host"),
+            "from": _day(1),
+            "to": _day(7),
+            "minutes": 45,
+        }
+    ],
+    "reflectionSheets": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
+    "cohort": [lambda w: {"id": w.gid("Cohort", "cohort")}],
+    "meetings": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
+    "meeting": [lambda w: {"id": w.gid("Meeting", "held")}],
+    "protocols": [lambda w: {"schoolId": w.gid("School", "school_a1")}],
+    "node": [lambda w: {"id": w.gid("Visit", "done")}],
+}
+
+
+def _when(days: int, hour: str = "10:00") -> dict:
+    return {"date": _day(days), "startTime": hour, "minutes": 45}
+
+
+MUTATIONS: dict[str, list[Variables]] = {
+    "registerDevice": [_input(lambda w: {"token": "matrix-new-token", "platform": "ANDROID"})],
+    "unregisterDevice": [_input(lambda w: {"token": DEVICE_TOKEN})],
+    "markNotificationRead": [
+        _input(lambda w: {"notificationId": w.gid("Notification", "notification")})
+    ],
+    "updateNotificationPreferences": [_input(lambda w: {"quietHoursEnabled": False})],
+    "createSurveyInstrument": [
+        _input(
+            lambda w: {
+                "title": "Matrix survey",
+                "constructs": [
+                    {
+                        "title": "Trust",
+                        "items": [{"prompt": "I trust my peers.", "scaleKey": "agreement_5"}],
+                    }
+                ],
+            }
+        )
+    ],
+    "launchSurvey": [
+        _input(
+            lambda w: {
+                "instrumentId": w.gid("SurveyInstrument", "instrument"),
+                "kind": "OTHER",
+                "cohortId": w.gid("Cohort", "cohort"),
+                "closesAt": _in_days(7),
+            }
+        )
+    ],
+    "updateSurveyAdministration": [
+        _input(
+            lambda w: {
+                "administrationId": w.gid("SurveyAdministration", "survey"),
+                "title": "Renamed survey",
+            }
+        )
+    ],
+    "cancelSurveyAdministration": [
+        _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "unanswered")})
+    ],
+    "submitSurveyResponse": [
+        _input(
+            lambda w: {
+                "administrationId": w.gid("SurveyAdministration", "survey"),
+                "answers": [{"itemId": w.gid("SurveyItem", "item_q1"), "value": 3}],
+            }
+        )
+    ],
+    "addSurveyReportNote": [
+        _input(
+            lambda w: {
+                "administrationId": w.gid("SurveyAdministration", "baseline"),
+                "text": "A theme we see.",
+            }
+        )
+    ],
+    "updateSurveyReportNote": [
+        _input(lambda w: {"noteId": w.gid("SurveyReportNote", "note"), "text": "Revised."})
+    ],
+    "deleteSurveyReportNote": [_input(lambda w: {"noteId": w.gid("SurveyReportNote", "note")})],
+    "createStudentLearningQuestion": [
+        _input(lambda w: {"areaOfFocus": "Talk", "question": "Who speaks in pairs?"})
+    ],
+    "updateStudentLearningQuestion": [
+        _input(
+            lambda w: {
+                "slqId": w.gid("StudentLearningQuestion", "slq"),
+                "question": "Which students ask questions in pairs?",
+            }
+        )
+    ],
+    "createTool": [
+        _input(
+            lambda w: {
+                "kind": "SCRIPTING",
+                "name": "Matrix tool",
+                "definition": json.dumps({"prompts": ["What do students say?"]}),
+            }
+        )
+    ],
+    "updateTool": [_input(lambda w: {"toolId": w.gid("Tool", "tool"), "name": "Renamed tool"})],
+    "copyTool": [_input(lambda w: {"toolId": w.gid("Tool", "tool")})],
+    "setMyTimetable": [
+        _input(
+            lambda w: {
+                "periods": [
+                    {
+                        "weekday": "MONDAY",
+                        "kind": "TEACHING",
+                        "startTime": "09:00",
+                        "endTime": "10:00",
+                    }
+                ]
+            }
+        )
+    ],
+    "setBellSchedule": [
+        _input(
+            lambda w: {
+                "schoolId": w.gid("School", "school_a1"),
+                "periods": [{"name": "Period 1", "startTime": "08:00", "endTime": "08:45"}],
+            }
+        )
+    ],
+    "proposeVisit": [
+        _input(
+            lambda w: {
+                "hostId": w.gid("Person", "user_host"),
+                "when": _when(9),
+                "cycleNumber": 3,
+            }
+        )
+    ],
+    "acceptVisit": [_input(lambda w: {"visitId": w.gid("Visit", "proposed")})],
+    "declineVisit": [_input(lambda w: {"visitId": w.gid("Visit", "proposed"), "reason": "Exam"})],
+    "rescheduleVisit": [
+        _input(
+            lambda w: {
+                "visitId": w.gid("Visit", "proposed"),
+                "when": _when(10, "11:00"),
+                "reason": "Assembly",
+            }
+        )
+    ],
+    "cancelVisit": [_input(lambda w: {"visitId": w.gid("Visit", "proposed"), "reason": "Ill"})],
+    "completeVisit": [_input(lambda w: {"visitId": w.gid("Visit", "accepted")})],
+    "updateVisitPlan": [
+        _input(lambda w: {"visitId": w.gid("Visit", "proposed"), "notes": "Back table."})
+    ],
+    "submitObservationData": [
+        _input(
+            lambda w: {
+                "visitId": w.gid("Visit", "accepted"),
+                "entries": [
+                    {
+                        "clientId": str(uuid.uuid4()),
+                        "recordedAt": (timezone.now() - timedelta(minutes=80)).isoformat(),
+                        "payload": json.dumps({"at": 600, "text": "A student asks why."}),
+                    }
+                ],
+            }
+        )
+    ],
+    "writeReflectionSheet": [
+        _input(
+            lambda w: {
+                "visitId": w.gid("Visit", "done"),
+                "considerations": "Revised considerations.",
+                "nextSteps": "Revised next steps.",
+                "keepsSlq": True,
+            }
+        )
+    ],
+    "shareReflectionSheet": [
+        _input(lambda w: {"reflectionSheetId": w.gid("ReflectionSheet", "sheet"), "shared": True})
+    ],
+    "uploadPhoto": [
+        _input(lambda w: {"file": None, "visitId": w.gid("Visit", "done"), "caption": "Work"})
+    ],
+    "deletePhoto": [_input(lambda w: {"photoId": w.gid("Photo", "photo")})],
+    "cohortCreate": [
+        _input(
+            lambda w: {
+                "schoolId": w.gid("School", "school_a1"),
+                "name": "Birch group",
+                "schoolYear": "2026-2027",
+            }
+        )
+    ],
+    "cohortUpdate": [_input(lambda w: {"cohortId": w.gid("Cohort", "cohort"), "name": "Elm"})],
+    "cohortArchive": [_input(lambda w: {"cohortId": w.gid("Cohort", "cohort")})],
+    "cohortLeaderSet": [
+        _input(
+            lambda w: {
+                "cohortId": w.gid("Cohort", "cohort"),
+                "personId": w.gid("Person", "other_leader"),
+            }
+        )
+    ],
+    "membershipAdd": [
+        _input(
+            lambda w: {
+                "cohortId": w.gid("Cohort", "cohort"),
+                "personId": w.gid("Person", "newcomer"),
+                "role": "YELLOW",
+            }
+        )
+    ],
+    "membershipRoleChange": [
+        _input(lambda w: {"membershipId": w.gid("Membership", "m_member"), "role": "BLUE"})
+    ],
+    "membershipReplace": [
+        _input(
+            lambda w: {
+                "membershipId": w.gid("Membership", "m_member"),
+                "personId": w.gid("Person", "newcomer"),
+            }
+        )
+    ],
+    "membershipEnd": [_input(lambda w: {"membershipId": w.gid("Membership", "m_member")})],
+    "cohortPeerInvite": [
+        _input(
+            lambda w: {
+                "cohortId": w.gid("Cohort", "cohort"),
+                "email": "new-peer@example.org",
+                "role": "YELLOW",
+            }
+        )
+    ],
+    "yellowDotAssign": [
+        _input(
+            lambda w: {
+                "yellowMembershipId": w.gid("Membership", "m_member"),
+                "blueMembershipId": w.gid("Membership", "m_blue_2"),
+            }
+        )
+    ],
+    "yellowDotUnassign": [
+        _input(lambda w: {"yellowMembershipId": w.gid("Membership", "m_member")})
+    ],
+    "meetingCreate": [
+        _input(
+            lambda w: {
+                "cohortId": w.gid("Cohort", "cohort"),
+                "kind": "WHOLE_GROUP",
+                "date": _day(14),
+                "startTime": "15:30",
+                "durationMinutes": 60,
+            }
+        )
+    ],
+    "meetingUpdate": [
+        _input(lambda w: {"meetingId": w.gid("Meeting", "upcoming"), "title": "Moved"})
+    ],
+    "meetingCancel": [_input(lambda w: {"meetingId": w.gid("Meeting", "upcoming")})],
+    "meetingAgendaSet": [
+        _input(
+            lambda w: {
+                "meetingId": w.gid("Meeting", "upcoming"),
+                "items": [{"title": "Norms", "minutes": 10}],
+            }
+        )
+    ],
+    "meetingAgendaFromTemplate": [
+        _input(
+            lambda w: {
+                "meetingId": w.gid("Meeting", "upcoming"),
+                "templateKey": "group-of-13-launch",
+            }
+        )
+    ],
+    "meetingAgendaCopy": [
+        _input(
+            lambda w: {
+                "meetingId": w.gid("Meeting", "upcoming"),
+                "fromMeetingId": w.gid("Meeting", "held"),
+            }
+        )
+    ],
+    "meetingRecord": [
+        _input(lambda w: {"meetingId": w.gid("Meeting", "held"), "notes": "Recorded."})
+    ],
+    "protocolCreate": [
+        _input(
+            lambda w: {
+                "schoolId": w.gid("School", "school_a1"),
+                "name": "Matrix protocol",
+                "steps": [{"title": "Look", "minutes": 5}],
+            }
+        )
+    ],
+    "protocolUpdate": [
+        _input(lambda w: {"protocolId": w.gid("Protocol", "protocol"), "name": "Renamed"})
+    ],
+    "signIn": [
+        _input(
+            lambda w: {
+                "email": "signin-only@example.org",
+                "password": w.values["password"],
+                "deviceName": "Matrix phone",
+            }
+        )
+    ],
+    "revokeSession": [_input(lambda w: {"sessionId": w.gid("Session", "host_session")})],
+    "invite": [
+        _input(
+            lambda w: {"email": "invited-new@example.org", "schoolId": w.gid("School", "school_a1")}
+        )
+    ],
+    "revokeInvitation": [
+        _input(lambda w: {"invitationId": w.gid("Invitation", "open_invitation")})
+    ],
+    "acceptInvitation": [
+        _input(
+            lambda w: {
+                "email": "accept-me@example.org",
+                "code": w.values["invitation_code"],
+                "password": "a-long-enough-passphrase",
+                "fullName": "Ari Accept",
+                "deviceName": "Matrix phone",
+            }
+        )
+    ],
+}
+
+SUBSCRIPTIONS: dict[str, list[Variables]] = {
+    "surveyResponseCount": [
+        lambda w: {"administrationId": w.gid("SurveyAdministration", "survey")}
+    ],
+    "visitChanged": [lambda w: {"visitId": w.gid("Visit", "done")}],
+    "cohortChanged": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
+}
+
+# Variables sent as files (GraphQL multipart request): path -> (file name, bytes, type).
+FILES: dict[str, Callable[[], dict[str, tuple[str, bytes, str]]]] = {
+    "uploadPhoto": lambda: {"variables.input.file": ("work.png", corpus.png(), "image/png")},
+}
