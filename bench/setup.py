@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 TMP = ROOT / "bench" / "results" / "tmp"
 DEFAULT_SQLITE = TMP / "bench.sqlite3"
+STATIC = TMP / "static"
 BENCH_SECRET = "benchmark-only-secret-" + "b" * 40
 
 
@@ -55,12 +56,15 @@ def server_environment(url: str) -> dict:
         # Benchmarks measure speed, not the abuse limits.
         "GRAPHQL_COST_PER_MINUTE": "1000000000",
         "BENCH_BASELINE_VIEWS": "1",
+        # Whitenoise warns about a missing static folder in every process otherwise.
+        "STATIC_ROOT": str(STATIC),
     }
 
 
 def configure(given_url: str | None = None) -> str:
     """Set up Django in this process against the benchmark database; returns its URL."""
     url = database_url(given_url)
+    STATIC.mkdir(parents=True, exist_ok=True)
     if is_postgres(url):
         ensure_postgres_database(url)
     os.environ.update(server_environment(url))

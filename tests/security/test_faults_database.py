@@ -25,4 +25,5 @@ def test_a_statement_timeout_is_a_retryable_error():
 def test_a_locked_database_is_a_retryable_error():
     formatted = _formatted(OperationalError("database is locked"))
 
-    assert formatted["extensions"]["code"] != "INTERNAL_SERVER_ERROR"
+    assert formatted["extensions"]["code"] == "SERVICE_BUSY"
+    assert formatted["message"] == "The server is busy. Try again in a moment."
