@@ -49,14 +49,15 @@ def _person(person: User) -> dict:
 
 
 def _info(request):
-    """What a type's `get_queryset(queryset, info)` reads: the caller, per-request caches."""
+    """What a type's `get_queryset(queryset, info)` reads: the caller, per-request caches, and
+    the selection (empty: the twins read only the fields their views write out)."""
     context = SimpleNamespace(
         user=request.user,
         access_token=getattr(request, "access_token", None),
         request=request,
         loaders={},
     )
-    return SimpleNamespace(context=context)
+    return SimpleNamespace(context=context, field_nodes=(), fragments={})
 
 
 def signed_in(view):

@@ -1,7 +1,8 @@
 """Writing reminders: call these inside the transaction of the change that causes them.
 
 `schedule` is idempotent per key: scheduling again moves a pending reminder (a rescheduled
-visit) and leaves a sent one alone. `cancel` withdraws pending reminders by key prefix.
+visit) and leaves a sent one alone. `cancel` withdraws pending reminders by key prefix;
+`forget` deletes them, for when even the moment of withdrawal must leave no trace.
 """
 
 from datetime import datetime
@@ -52,3 +53,14 @@ def cancel(*, key_prefix: str) -> int:
     return Notification.objects.filter(key__startswith=key_prefix, status=Status.PENDING).update(
         status=Status.CANCELLED, updated_at=timezone.now()
     )
+
+
+def forget(*, key_prefix: str) -> int:
+    """Delete every pending reminder whose key starts with `key_prefix`, leaving no row.
+
+    A survey respondent's reminders go this way: a cancelled row would carry the precise time
+    they answered, which the anonymity rules keep out of the database."""
+    deleted, _ = Notification.objects.filter(
+        key__startswith=key_prefix, status=Status.PENDING
+    ).delete()
+    return deleted

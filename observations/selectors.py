@@ -91,7 +91,15 @@ def visit_list_queryset(queryset: QuerySet | None = None) -> QuerySet:
         .values("total")
     )
     return (
-        queryset.select_related("host__school", "school", "slq", "tool", "reflection_sheet")
+        queryset.select_related(
+            "host__school",
+            "school",
+            "slq",
+            "tool",
+            "reflection_sheet",
+            "proposed_by__school",
+            "status_changed_by__school",
+        )
         .annotate(entry_total=Coalesce(Subquery(entry_total), 0))
         .prefetch_related(
             Prefetch(
@@ -100,6 +108,18 @@ def visit_list_queryset(queryset: QuerySet | None = None) -> QuerySet:
                     "role", "id"
                 ),
             )
+        )
+    )
+
+
+def with_entries_in_order(queryset: QuerySet) -> QuerySet:
+    """Prefetch each visit's entries in recorded order (as `entries_in_order`), for lists that
+    summarise the data of every visit."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=ObservationEntry.objects.order_by("recorded_at", "id"),
+            to_attr="entries_in_order",
         )
     )
 

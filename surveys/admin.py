@@ -2,14 +2,16 @@
 
 - administrations list their invitees and whether each has responded (the participation side),
   never any response;
-- responses (the response side) are read-only, list no person and no time, and are ordered by
-  their random id; nothing can be added, changed or deleted there, so Django writes no
-  LogEntry about them either (a LogEntry records who acted on which object, and when).
+- responses and answers (the response side) have no admin page at all. Staff can see who has
+  responded to an administration, so one response shown on its own would name its author
+  whenever a single person had answered; the only way to read answers is the report, which
+  holds figures back below the minimum group size. With no page, Django also never writes a
+  LogEntry (who acted on which object, and when) about a response.
 """
 
 from django.contrib import admin
 
-from .models import Administration, Answer, Construct, Instrument, Invitee, Item, Response
+from .models import Administration, Construct, Instrument, Invitee, Item
 
 
 class ReadOnlyMixin:
@@ -77,27 +79,3 @@ class AdministrationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = [InviteeInline]
-
-
-class AnswerInline(ReadOnlyMixin, admin.TabularInline):
-    model = Answer
-    fields = ("item", "value", "text")
-    readonly_fields = fields
-    extra = 0
-    ordering = ("item__position",)
-
-
-@admin.register(Response)
-class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """An anonymous response: its survey and answers, nothing about who or when."""
-
-    list_display = ("id", "administration")
-    list_select_related = ("administration",)
-    list_filter = ("administration",)
-    fields = ("id", "administration")
-    readonly_fields = fields
-    ordering = ("id",)
-    inlines = [AnswerInline]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser

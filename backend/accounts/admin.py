@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import AccessToken, District, Invitation, School, User
+from .services.invitations import invitation_create, invitation_revoke
 
 
 @admin.register(District)
@@ -55,9 +57,74 @@ class AccessTokenAdmin(admin.ModelAdmin):
             access_token_revoke(actor=token.user, token=token)
 
 
+class InvitationAddForm(forms.ModelForm):
+    """Staff invite the way the app does: the service makes the one-time code and e-mails it."""
+
+    class Meta:
+        model = Invitation
+        fields = ("email", "full_name", "school", "coordinated_district", "as_teacher_leader")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("school") and not data.get("coordinated_district"):
+            raise forms.ValidationError(
+                "Choose a school (to invite a teacher) or a district (to invite a coordinator)."
+            )
+        email = data.get("email")
+        if email and User.objects.filter(email__iexact=email).exists():
+            self.add_error("email", "This person already has an account.")
+        return data
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Adding goes through `invitation_create` (code, e-mail, audit); a sent invitation is read
+    only and can be withdrawn."""
+
     list_display = ("email", "school", "invited_by", "created_at", "expires_at", "accepted_at")
     list_select_related = ("school", "invited_by")
     search_fields = ("email",)
-    readonly_fields = ("code_hash", "accepted_user", "accepted_at")
+    actions = ["withdraw"]
+    sent_fields = (
+        "email",
+        "full_name",
+        "school",
+        "coordinated_district",
+        "as_teacher_leader",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_user",
+        "revoked_at",
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = InvitationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return InvitationAddForm.Meta.fields if obj is None else self.sent_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.sent_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        invitation, _code = invitation_create(
+            inviter=request.user,
+            email=data["email"],
+            full_name=data.get("full_name") or "",
+            school=data.get("school"),
+            coordinated_district=data.get("coordinated_district"),
+            as_teacher_leader=data.get("as_teacher_leader", False),
+        )
+        obj.pk = invitation.pk
+
+    @admin.action(description="Withdraw the selected invitations")
+    def withdraw(self, request, queryset):
+        for invitation in queryset:
+            invitation_revoke(actor=request.user, invitation=invitation)

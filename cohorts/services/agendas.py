@@ -17,6 +17,7 @@ from ..protocol_library import get_agenda_template
 from .common import ensure_can_change, field_error
 from .events import cohort_changed
 from .meetings import ensure_not_cancelled, meeting_roster
+from .reminders import meeting_reminders_sync
 
 MAX_AGENDA_ITEMS = 40
 
@@ -134,6 +135,7 @@ def agenda_set(*, actor, meeting: Meeting, items: list[AgendaItemData]) -> Meeti
     for item in keep:
         item.save()
     ensure_fits(meeting)
+    meeting_reminders_sync(meeting)
     cohort_changed(meeting.cohort_id, "AGENDA_CHANGED", meeting_id=meeting.pk)
     return meeting
 
@@ -191,6 +193,7 @@ def agenda_apply_template(*, actor, meeting: Meeting, template_key: str) -> Meet
     ensure_not_cancelled(meeting)
     agenda_items_from_template(meeting, template_key, field="templateKey")
     ensure_fits(meeting, field="templateKey")
+    meeting_reminders_sync(meeting)
     cohort_changed(meeting.cohort_id, "AGENDA_CHANGED", meeting_id=meeting.pk)
     return meeting
 
@@ -204,5 +207,6 @@ def agenda_copy(*, actor, meeting: Meeting, source: Meeting) -> Meeting:
         raise field_error("fromMeetingId", "Choose another meeting to copy from.", "INVALID")
     agenda_items_copy(meeting, source)
     ensure_fits(meeting, field="fromMeetingId")
+    meeting_reminders_sync(meeting)
     cohort_changed(meeting.cohort_id, "AGENDA_CHANGED", meeting_id=meeting.pk)
     return meeting

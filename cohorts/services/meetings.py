@@ -10,6 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from graphql_relay import to_global_id
+
+from notifications import outbox
+from notifications.services.inbox import notify_invited
 
 from ..models import (
     GROUP_ROLES,
@@ -25,7 +29,7 @@ from ..models import (
 from ..selectors import meeting_audience
 from .common import ensure_can_change, field_error, refused_as_typed_errors
 from .events import cohort_changed
-from .reminders import meeting_reminders_sync
+from .reminders import local_when, meeting_reminders_sync
 
 MIN_MEETING_MINUTES = 5
 # Meetings are planned (or recorded) within a few years of today; this also keeps date
@@ -118,16 +122,32 @@ def _clean_invitees(cohort: Cohort, invitees) -> list:
     return people
 
 
-def _set_invitees(meeting: Meeting, people: list) -> None:
+def _set_invitees(meeting: Meeting, people: list, *, actor) -> None:
     wanted = {person.pk for person in people}
-    meeting.invitees.exclude(person_id__in=wanted).delete()
     existing = set(meeting.invitees.values_list("person_id", flat=True))
+    meeting.invitees.exclude(person_id__in=wanted).delete()
+    for person_id in existing - wanted:
+        outbox.cancel(key_prefix=invitation_key(meeting, person_id))
+    added = [person for person in people if person.pk not in existing]
     with refused_as_typed_errors():
         MeetingInvitee.objects.bulk_create(
-            MeetingInvitee(meeting=meeting, person=person)
-            for person in people
-            if person.pk not in existing
+            MeetingInvitee(meeting=meeting, person=person) for person in added
         )
+    if meeting.starts_at > timezone.now():
+        for person in added:
+            notify_invited(
+                recipient=person,
+                inviter=actor,
+                invited_to=f"{meeting.title}, {local_when(meeting)}",
+                key=invitation_key(meeting, person.pk),
+                target_type="Meeting",
+                target_id=to_global_id("Meeting", meeting.pk),
+            )
+
+
+def invitation_key(meeting: Meeting, person_id: int) -> str:
+    # Not under "meeting:<id>:", which meeting_reminders_sync withdraws on every change.
+    return f"invitation:meeting:{meeting.pk}:user:{person_id}"
 
 
 def ensure_not_cancelled(meeting: Meeting) -> None:
@@ -177,7 +197,7 @@ def meeting_create(
         strict_timing=strict_timing,
         created_by=actor,
     )
-    _set_invitees(meeting, people)
+    _set_invitees(meeting, people, actor=actor)
     if template_key:
         agenda_items_from_template(meeting, template_key, field="templateKey")
     elif copy_from is not None:
@@ -232,7 +252,7 @@ def meeting_update(
         meeting.strict_timing = strict_timing
     meeting.save()
     if invitees is not None:
-        _set_invitees(meeting, _clean_invitees(cohort, invitees))
+        _set_invitees(meeting, _clean_invitees(cohort, invitees), actor=actor)
     ensure_fits(meeting, field="durationMinutes")
     meeting_reminders_sync(meeting)
     cohort_changed(
@@ -250,6 +270,7 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     meeting.cancelled_at = timezone.now()
     meeting.save(update_fields=["cancelled_at", "updated_at"])
     meeting_reminders_sync(meeting)
+    outbox.cancel(key_prefix=f"invitation:meeting:{meeting.pk}:")
     cohort_changed(meeting.cohort_id, "MEETING_CANCELLED", meeting_id=meeting.pk)
     return meeting
 

@@ -19,6 +19,8 @@ from ..models import Meeting, MeetingKind, Membership, Role
 from ..selectors import meeting_audience
 
 REMINDER_LEAD = timedelta(hours=24)
+# A phone shows the first lines of a push; the inbox and the meeting page have the rest.
+AGENDA_ITEMS_IN_REMINDER = 6
 
 ROLE_SENTENCES = {
     Role.LEADER: "You lead this cohort.",
@@ -36,9 +38,22 @@ def local_when(meeting: Meeting) -> str:
     )
 
 
+def agenda_summary(meeting: Meeting) -> str:
+    """'Agenda: Norms (10 min); Student Learning Reflection (45 min); +2 more.' or ''."""
+    items = list(meeting.agenda_items.order_by("position", "id").values_list("title", "minutes"))
+    if not items:
+        return ""
+    shown = "; ".join(
+        f"{title} ({minutes} min)" for title, minutes in items[:AGENDA_ITEMS_IN_REMINDER]
+    )
+    more = len(items) - AGENDA_ITEMS_IN_REMINDER
+    return f"Agenda: {shown}" + (f"; +{more} more." if more > 0 else ".")
+
+
 def meeting_reminders_sync(meeting: Meeting, *, now=None) -> int:
     """Make the pending reminders match the meeting: withdraw all, then (re)schedule one per
-    person in its audience, 24 hours before it starts. Returns how many are scheduled.
+    person in its audience, 24 hours before it starts, with the agenda in the body. Call it
+    whenever the time, place, audience or agenda changes. Returns how many are scheduled.
 
     Scheduling a key again revives and moves it, so a reschedule never writes twice. A meeting
     less than 24 hours away gets no "tomorrow" reminder (the app shows it live)."""
@@ -52,6 +67,10 @@ def meeting_reminders_sync(meeting: Meeting, *, now=None) -> int:
     if place:
         body += f", {place}"
     label = MeetingKind(meeting.kind).label
+    body = f"{body}. {label}."
+    agenda = agenda_summary(meeting)
+    if agenda:
+        body = f"{body} {agenda}"
     audience = meeting_audience(meeting)
     for person in audience:
         outbox.schedule(
@@ -60,7 +79,7 @@ def meeting_reminders_sync(meeting: Meeting, *, now=None) -> int:
             key=f"meeting:{meeting.pk}:tomorrow:{person.pk}",
             due_at=due_at,
             title=f"Tomorrow: {meeting.title}",
-            body=f"{body}. {label}.",
+            body=body,
             target_type="Meeting",
             target_id=to_global_id("Meeting", meeting.pk),
         )

@@ -23,6 +23,7 @@ from graphql_relay import to_global_id
 
 from backend.accounts.graphql.types import PersonType
 from backend.graphql.errors import PublicError
+from backend.graphql.selection import asks_for
 from backend.graphql.types import CountableConnection
 from cohorts.models import Membership
 
@@ -712,7 +713,7 @@ class VisitType(_VisitTimes, DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return selectors.visit_list_queryset(
+        visits = selectors.visit_list_queryset(
             selectors.visits_visible_to(_viewer(info), queryset)
         ).prefetch_related(
             photo_prefetch(info),
@@ -720,6 +721,9 @@ class VisitType(_VisitTimes, DjangoObjectType):
             photo_prefetch(info, "slq__photos"),
             photo_prefetch(info, "tool__photos"),
         )
+        if asks_for(info, "dataSummary"):
+            visits = selectors.with_entries_in_order(visits)
+        return visits
 
     @staticmethod
     def resolve_photos(root, info):

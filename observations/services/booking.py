@@ -4,7 +4,9 @@ Each participant row carries the visit's range and whether the visit is active. 
 checks for overlaps first (to name who is busy, and as the whole rule on SQLite, whose writers
 are serialised by IMMEDIATE transactions); on PostgreSQL the exclusion constraint
 `visit_participant_no_double_booking` (migration 0002) is the guarantee under concurrency, and
-its violation becomes the same DOUBLE_BOOKED error.
+its violation becomes the same DOUBLE_BOOKED error. Two inserts that conflict with each other
+can also both reach the constraint check before either finishes; PostgreSQL then breaks the
+deadlock by failing one of them (SQLSTATE 40P01), and that loser is double-booked too.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from ..models import ACTIVE_STATUSES, Visit, VisitParticipant
 from ..selectors import busy_ranges
 
 EXCLUSION_CONSTRAINT = "visit_participant_no_double_booking"
+DEADLOCK_DETECTED = "40P01"
 
 
 def _double_booked(name: str | None) -> ValidationError:
@@ -45,9 +48,19 @@ def ensure_free(people: Iterable, *, starts_at, ends_at, exclude_visit_id=None) 
         raise _double_booked(person.full_name)
 
 
-def _is_exclusion_violation(exc: IntegrityError) -> bool:
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) == EXCLUSION_CONSTRAINT
+def _is_exclusion_violation(exc: DatabaseError) -> bool:
+    """The constraint refused the row, or PostgreSQL broke a deadlock between two requests
+    that were each waiting for the other's conflicting participant row."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    if getattr(diag, "constraint_name", None) == EXCLUSION_CONSTRAINT:
+        return True
+    context = getattr(diag, "context", None) or ""
+    return (
+        getattr(cause, "sqlstate", None) == DEADLOCK_DETECTED
+        and "exclusion constraint" in context
+        and VisitParticipant._meta.db_table in context
+    )
 
 
 @contextmanager
@@ -58,7 +71,7 @@ def booking_guard(recheck: Callable[[], None]):
     try:
         with transaction.atomic():
             yield
-    except IntegrityError as exc:
+    except DatabaseError as exc:  # IntegrityError, or OperationalError for a deadlock
         if not _is_exclusion_violation(exc):
             raise
         recheck()
@@ -66,7 +79,9 @@ def booking_guard(recheck: Callable[[], None]):
 
 
 def book(visit: Visit, people_roles: list[tuple[object, str]]) -> None:
-    """Create the participant rows of a new visit."""
+    """Create the participant rows of a new visit, in person order so that two requests
+    booking the same people take their index entries in the same order."""
+    people_roles = sorted(people_roles, key=lambda pair: pair[0].pk)
     VisitParticipant.objects.bulk_create(
         [
             VisitParticipant(

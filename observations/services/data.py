@@ -220,5 +220,9 @@ def visit_data_summary(visit: Visit) -> dict | None:
     """The tool's summary of everything collected on the visit, in recorded order."""
     if visit.tool is None:
         return None
-    payloads = visit.entries.order_by("recorded_at", "id").values_list("payload", flat=True)
+    prefetched = getattr(visit, "entries_in_order", None)  # lists prefetch them
+    if prefetched is None:
+        payloads = visit.entries.order_by("recorded_at", "id").values_list("payload", flat=True)
+    else:
+        payloads = [entry.payload for entry in prefetched]
     return summarize(visit.tool.kind, visit.tool.definition, payloads)

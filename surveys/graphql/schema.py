@@ -1,5 +1,7 @@
 """Root fields of the surveys app."""
 
+import asyncio
+
 import graphene
 from channels.db import database_sync_to_async
 from django.utils import timezone
@@ -178,6 +180,10 @@ def _managed_counts(user, global_id: str):
     return administration, response_counts(administration)
 
 
+def _seconds_until(moment) -> float:
+    return (moment - timezone.now()).total_seconds()
+
+
 class SurveySubscriptions(graphene.ObjectType):
     survey_response_count = graphene.Field(
         SurveyResponseCountType,
@@ -200,16 +206,23 @@ class SurveySubscriptions(graphene.ObjectType):
 
         async def stream():
             yield SurveyResponseCountType(administration_id=global_id, **counts)
-            if timezone.now() >= administration.closes_at:
-                return
-            async for event in info.context.listen(survey_group(administration.pk)):
-                if event.get("event") != RESPONSE_COUNT_EVENT:
-                    continue
-                yield SurveyResponseCountType(
-                    administration_id=global_id,
-                    invited_count=event["invited_count"],
-                    responded_count=event["responded_count"],
-                )
+            events = info.context.listen(survey_group(administration.pk))
+            try:
+                while (seconds_left := _seconds_until(administration.closes_at)) > 0:
+                    try:
+                        event = await asyncio.wait_for(anext(events), seconds_left)
+                    except (TimeoutError, StopAsyncIteration):
+                        break
+                    if event.get("event") != RESPONSE_COUNT_EVENT:
+                        continue
+                    yield SurveyResponseCountType(
+                        administration_id=global_id,
+                        invited_count=event["invited_count"],
+                        responded_count=event["responded_count"],
+                    )
+            finally:
+                # Leaves the channel group now rather than when the socket closes.
+                await events.aclose()
 
         return stream()
 

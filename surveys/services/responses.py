@@ -11,9 +11,9 @@ What happens in the one transaction of `response_submit`:
    response row of the survey was written by this same transaction, so the table's order
    (SQLite rowid, PostgreSQL ctid) and PostgreSQL's `xmin` no longer say which response came
    when, and cannot be matched against the order in which people responded (which the
-   participation side, reminder cancellations and access logs do reveal).
-4. The person's pending reminders are cancelled, and a live count (a number only) is broadcast
-   after commit.
+   participation side and access logs do reveal).
+4. The person's pending reminders are deleted (a cancelled row would carry the time), and a
+   live count (a number only) is broadcast after commit.
 
 The receipt code is random, returned once, and only its SHA-256 is stored on the response: the
 respondent can later check that their response was counted; nobody can find out whose it is.
@@ -32,7 +32,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from backend.graphql.events import broadcast
-from notifications.outbox import cancel
+from notifications.outbox import forget
 
 from ..models import Administration, Answer, Invitee, Item, ItemFormat, Response
 from .administrations import reminder_key
@@ -172,8 +172,9 @@ def response_submit(
         answer.response = response
     _rewrite_shuffled(administration, response, new_answers, rng=rng)
 
-    # Their pending reminders (opening, closing) are withdrawn: the participation side only.
-    cancel(key_prefix=reminder_key(administration.pk, respondent.pk, ""))
+    # Their pending reminders (opening, closing) are deleted, not marked cancelled: a cancelled
+    # row's updated_at would record the minute they answered.
+    forget(key_prefix=reminder_key(administration.pk, respondent.pk, ""))
     counts = response_counts(administration)
     broadcast(
         survey_group(administration.pk),

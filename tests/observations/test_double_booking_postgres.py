@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 
 from backend.graphql.mutations import errors_from_validation
 from observations.graphql.errors import ObservationErrorCode
-from observations.models import ObservationEntry, Visit, VisitParticipant
+from observations.models import ObservationEntry, Visit, VisitParticipant, VisitRole
 from observations.services import booking
 from observations.services.booking import EXCLUSION_CONSTRAINT
 from observations.services.data import EntryInput, observation_data_submit
@@ -119,3 +119,36 @@ def test_the_same_entry_sent_twice_at_once_is_stored_once(host, visitor, tool, f
 
     assert race(send, send) == ["ok", "ok"]
     assert ObservationEntry.objects.count() == 1
+
+
+def test_a_deadlock_between_two_bookings_makes_one_of_them_double_booked(host, visitor):
+    # Each request writes one person's row, then the other's: each waits for the other's
+    # uncommitted row and PostgreSQL fails one of them to break the deadlock. That loser
+    # must hear DOUBLE_BOOKED, not a server error.
+    start = datetime(2026, 3, 3, 15, tzinfo=UTC)
+    first = make_visit(host=host, visitor=visitor, starts_at=start)
+    second = make_visit(host=host, visitor=visitor, starts_at=start + timedelta(days=1))
+    VisitParticipant.objects.all().delete()
+    halfway = threading.Barrier(2)
+
+    def write(visit, people):
+        def call():
+            with transaction.atomic(), booking.booking_guard(lambda: None):
+                for person in people:
+                    VisitParticipant.objects.create(
+                        visit=visit,
+                        person=person,
+                        role=VisitRole.HOST if person == host else VisitRole.VISITOR,
+                        starts_at=start,
+                        ends_at=start + timedelta(hours=1),
+                        is_active=True,
+                    )
+                    if person == people[0]:
+                        halfway.wait(timeout=10)
+
+        return call
+
+    results = race(write(first, [host, visitor]), write(second, [visitor, host]))
+
+    assert sorted(results, key=str) == sorted(["ok", [("when", "DOUBLE_BOOKED")]], key=str)
+    assert VisitParticipant.objects.count() == 2

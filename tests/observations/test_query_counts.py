@@ -1,23 +1,31 @@
 """A teacher's visit list costs the same number of queries for 3 visits as for 30."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from observations.models import Photo, ReflectionSheet
+from observations.models import ObservationEntry, Photo, ReflectionSheet
 from tests.factories import TeacherFactory
 from tests.observations.factories import StudentLearningQuestionFactory, ToolFactory, visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.observations.urls")]
+
+SEATING_CHART = {
+    "layout": "grid",
+    "seats": [{"key": "s1", "label": "Seat 1", "x": 0, "y": 0}],
+    "marks": [{"key": "on-task", "label": "On task"}],
+}
 
 MY_VISITS = """
 {
   myVisits(first: 100) {
     totalCount
     edges { node {
-      id status startsAtLocal cycleNumber myRole hasReflectionSheet entryCount
+      id status startsAtLocal cycleNumber myRole hasReflectionSheet entryCount dataSummary
+      proposedBy { fullName school { name } } statusChangedBy { fullName school { name } }
       host { fullName school { name } } visitors { fullName roles }
       slq { question photos { id url } } tool { name kind roomPhoto { id thumbnailUrl } }
       reflectionSheet { id keepsSlq photos { id } }
@@ -62,8 +70,21 @@ def make_visits(count, host, school, cohort=None, *, after=0):
             visitor=other if n % 2 else host,
             starts_at=start + timedelta(hours=n),
             slq=slq,
-            tool=ToolFactory(owner=host, kind="SEATING_CHART"),
+            tool=ToolFactory(owner=host, kind="SEATING_CHART", definition=SEATING_CHART),
             cohort=cohort,
+        )
+        made.status_changed_by = other
+        made.save(update_fields=["status_changed_by"])
+        ObservationEntry.objects.create(
+            visit=made,
+            submitted_by=made.host,
+            client_id=uuid.uuid4(),
+            recorded_at=made.starts_at,
+            payload={
+                "at": 60,
+                "seat": "s1",
+                "mark": "on-task",
+            },
         )
         for _ in range(n % 3):
             add_photo(other, visit=made)

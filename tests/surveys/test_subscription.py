@@ -1,10 +1,12 @@
 """surveyResponseCount over the WebSocket: numbers only, for the survey's leader only."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from backend.accounts.services.tokens import access_token_issue
 from backend.asgi import application
@@ -39,9 +41,9 @@ def open_survey(leader, peers):
     )
 
 
-async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
-    survey = await open_survey(leader, peers)
-    socket = await signed_in_socket(leader)
+async def follow_count(user, survey):
+    """A socket signed in as `user`, subscribed (operation id "c") to the survey's count."""
+    socket = await signed_in_socket(user)
     await socket.send_json_to(
         {
             "id": "c",
@@ -49,6 +51,12 @@ async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
             "payload": {"query": COUNT, "variables": {"id": administration_id(survey)}},
         }
     )
+    return socket
+
+
+async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
+    survey = await open_survey(leader, peers)
+    socket = await follow_count(leader, survey)
     expected = {"administrationId": administration_id(survey), "invitedCount": 6}
 
     first = await socket.receive_json_from(timeout=3)
@@ -65,16 +73,34 @@ async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
     await socket.disconnect()
 
 
+async def test_the_count_completes_when_the_survey_closes(leader, peers):
+    survey = await open_survey(leader, peers)
+    survey.closes_at = timezone.now() + timedelta(seconds=0.5)
+    await database_sync_to_async(survey.save)(update_fields=["closes_at"])
+    socket = await follow_count(leader, survey)
+
+    first = await socket.receive_json_from(timeout=3)
+    assert first["payload"]["data"]["surveyResponseCount"]["respondedCount"] == 0
+    assert await socket.receive_json_from(timeout=3) == {"id": "c", "type": "complete"}
+    await socket.disconnect()
+
+
+async def test_a_closed_survey_gives_its_final_count_and_completes(leader, peers):
+    survey = await open_survey(leader, peers)
+    await database_sync_to_async(answer)(survey, peers[0], {"q1": 4, "q3": "words"})
+    survey.closes_at = timezone.now() - timedelta(minutes=1)
+    await database_sync_to_async(survey.save)(update_fields=["closes_at"])
+    socket = await follow_count(leader, survey)
+
+    first = await socket.receive_json_from(timeout=3)
+    assert first["payload"]["data"]["surveyResponseCount"]["respondedCount"] == 1
+    assert await socket.receive_json_from(timeout=1) == {"id": "c", "type": "complete"}
+    await socket.disconnect()
+
+
 async def test_respondents_cannot_follow_the_count(leader, peers):
     survey = await open_survey(leader, peers)
-    socket = await signed_in_socket(peers[0])
-    await socket.send_json_to(
-        {
-            "id": "c",
-            "type": "subscribe",
-            "payload": {"query": COUNT, "variables": {"id": administration_id(survey)}},
-        }
-    )
+    socket = await follow_count(peers[0], survey)
 
     message = await socket.receive_json_from(timeout=3)
     assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -86,14 +112,7 @@ async def test_another_leader_cannot_follow_the_count(leader, peers):
 
     survey = await open_survey(leader, peers)
     other = await database_sync_to_async(LeaderFactory)(school=leader.school)
-    socket = await signed_in_socket(other)
-    await socket.send_json_to(
-        {
-            "id": "c",
-            "type": "subscribe",
-            "payload": {"query": COUNT, "variables": {"id": administration_id(survey)}},
-        }
-    )
+    socket = await follow_count(other, survey)
 
     message = await socket.receive_json_from(timeout=3)
     assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"

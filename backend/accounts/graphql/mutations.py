@@ -63,9 +63,10 @@ class SignOut(BaseMutation):
     @classmethod
     def perform(cls, info):
         token = info.context.access_token
-        if token is not None:
-            access_token_revoke(actor=info.context.user, token=token)
-        return {}
+        if token is None:
+            return {}
+        access_token_revoke(actor=info.context.user, token=token)
+        return {"session": token}
 
 
 class RevokeSessionInput(graphene.InputObjectType):
@@ -76,6 +77,8 @@ class RevokeSessionInput(graphene.InputObjectType):
 
 class RevokeSession(BaseMutation):
     """Sign out another of your devices, e.g. a lost phone."""
+
+    session = graphene.Field(SessionType, description="The session that was ended.")
 
     class Arguments:
         input = RevokeSessionInput(required=True, description="Which session to end.")
@@ -88,7 +91,7 @@ class RevokeSession(BaseMutation):
     def perform(cls, info, input):
         token = load_node(info, input.session_id, SessionType, field="sessionId")
         access_token_revoke(actor=info.context.user, token=token)
-        return {}
+        return {"session": token}
 
 
 class InviteInput(graphene.InputObjectType):

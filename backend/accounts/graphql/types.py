@@ -1,6 +1,8 @@
 """GraphQL types for districts, schools, people, sessions and invitations."""
 
 import graphene
+from django.conf import settings
+from django.utils import timezone
 from graphene_django import DjangoObjectType
 
 from backend.graphql.types import CountableConnection
@@ -133,7 +135,13 @@ class MeType(graphene.ObjectType):
 
     @staticmethod
     def resolve_sessions(root, info):
-        return list(AccessToken.objects.filter(user=root, revoked_at__isnull=True))
+        # Idle-expired tokens no longer sign anyone in, so they are not listed as devices.
+        active_since = timezone.now() - settings.ACCESS_TOKEN_IDLE_TIMEOUT
+        return list(
+            AccessToken.objects.filter(
+                user=root, revoked_at__isnull=True, last_used_at__gt=active_since
+            )
+        )
 
 
 class SessionType(DjangoObjectType):
@@ -146,6 +154,10 @@ class SessionType(DjangoObjectType):
     created_at = graphene.DateTime(required=True, description="When the device signed in.")
     last_used_at = graphene.DateTime(
         required=True, description="Last use, to the nearest few minutes."
+    )
+    revoked_at = graphene.DateTime(
+        description="When it was signed out; null while it works. Only the sign-out and "
+        "revoke mutations return ended sessions: `me { sessions }` lists working ones."
     )
 
     class Meta:

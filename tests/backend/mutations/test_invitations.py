@@ -239,3 +239,40 @@ def test_invitation_input_is_validated_per_field(api_for, leader, extra, field):
 
     assert error_codes(result["data"]["invite"]) == ["INVALID"]
     assert result["data"]["invite"]["errors"][0]["field"] == field
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_invite_from_the_admin_with_a_working_emailed_code(api, client, school):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    response = client.post(
+        "/admin/accounts/invitation/add/",
+        {"email": "From.Admin@example.org", "full_name": "", "school": school.pk},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    invitation = Invitation.objects.get()
+    assert invitation.code_hash
+    assert invitation.email == "from.admin@example.org"
+    result = accept(api, "from.admin@example.org", sent_code())
+    assert result["errors"] == []
+    assert result["me"]["school"]["id"] == school_id(school)
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_invitation_to_nowhere_or_to_an_existing_account(client, school):
+    from tests.factories import StaffFactory
+
+    existing = TeacherFactory(school=school)
+    client.force_login(StaffFactory())
+
+    nowhere = client.post("/admin/accounts/invitation/add/", {"email": "x@example.org"})
+    taken = client.post(
+        "/admin/accounts/invitation/add/", {"email": existing.email, "school": school.pk}
+    )
+
+    assert nowhere.status_code == taken.status_code == 200  # the form again, with errors
+    assert b"Choose a school" in nowhere.content
+    assert b"already has an account" in taken.content
+    assert not Invitation.objects.exists()

@@ -110,13 +110,30 @@ def test_use_keeps_a_token_alive(api, client, teacher):
 
 
 @pytest.mark.django_db
+def test_a_device_idle_past_the_timeout_is_no_longer_listed(api, client, teacher):
+    start = timezone.now()
+    sign_in(api, teacher.email, device="Old phone")
+
+    with time_machine.travel(start + settings.ACCESS_TOKEN_IDLE_TIMEOUT + timedelta(hours=1)):
+        fresh = ApiClient(client, sign_in(api, teacher.email, device="New phone")["token"])
+        sessions = fresh.data("{ me { sessions { deviceName } } }")["me"]["sessions"]
+
+    assert sessions == [{"deviceName": "New phone"}]
+
+
+@pytest.mark.django_db
 def test_sign_out_revokes_the_current_token_only(api, client, teacher):
     phone = sign_in(api, teacher.email, device="Phone")["token"]
     tablet = sign_in(api, teacher.email, device="Tablet")["token"]
 
-    result = ApiClient(client, phone).data("mutation { signOut { errors { code } } }")
+    result = ApiClient(client, phone).data(
+        "mutation { signOut { session { deviceName isCurrent revokedAt } errors { code } } }"
+    )
 
     assert result["signOut"]["errors"] == []
+    ended = result["signOut"]["session"]
+    assert (ended["deviceName"], ended["isCurrent"]) == ("Phone", True)
+    assert ended["revokedAt"] is not None
     assert ApiClient(client, phone).post(ME).status_code == 401
     sessions = ApiClient(client, tablet).data(ME)["me"]["sessions"]
     assert sessions == [{"deviceName": "Tablet", "isCurrent": True}]
@@ -130,11 +147,15 @@ def test_a_lost_phone_can_be_revoked_from_another_device(api, client, teacher):
     lost_id = next(s["id"] for s in sessions if s["deviceName"] == "Lost phone")
 
     result = tablet.data(
-        "mutation R($id: ID!) { revokeSession(input: {sessionId: $id}) { errors { code } } }",
+        "mutation R($id: ID!) { revokeSession(input: {sessionId: $id}) {"
+        " session { id deviceName revokedAt } errors { code } } }",
         {"id": lost_id},
     )
 
     assert result["revokeSession"]["errors"] == []
+    ended = result["revokeSession"]["session"]
+    assert (ended["id"], ended["deviceName"]) == (lost_id, "Lost phone")
+    assert ended["revokedAt"] is not None
     assert ApiClient(client, lost).post(ME).status_code == 401
 
 

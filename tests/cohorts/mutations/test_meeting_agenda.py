@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from cohorts.models import AgendaItem, Protocol
+from notifications.models import Kind, Notification, Status
 from tests.cohorts.conftest import gid
 from tests.cohorts.factories import AgendaItemFactory, MeetingFactory, ProtocolFactory
 from tests.conftest import error_codes, top_level_codes
@@ -90,6 +91,42 @@ def test_the_leader_writes_an_agenda_with_facilitators_protocols_and_materials(
     assert len(agenda[1]["protocol"]["steps"]) == 8
     assert payload["meeting"]["agendaMinutes"] == 55
     assert payload["warnings"] == []
+
+
+def test_the_meeting_reminder_carries_the_agenda_and_follows_its_changes(
+    api_for, network, leader, meeting
+):
+    items = [{"title": "Check-in", "minutes": 5}, {"title": "Scheduling", "minutes": 10}]
+    agenda_set(api_for(leader), meeting, items)
+
+    reminders = Notification.objects.filter(kind=Kind.MEETING_TOMORROW, status=Status.PENDING)
+    assert reminders.count() == 13  # the whole group
+    body = reminders.get(recipient=leader).body
+    assert body.endswith("Agenda: Check-in (5 min); Scheduling (10 min).")
+
+    many = [{"title": f"Item {n}", "minutes": 5} for n in range(1, 9)]
+    agenda_set(api_for(leader), meeting, many)
+
+    body = reminders.get(recipient=leader).body
+    assert "Item 6 (5 min); +2 more." in body
+    assert "Check-in" not in body and "Item 7" not in body
+    assert reminders.count() == 13
+
+
+def test_a_template_agenda_reaches_the_reminder(api_for, leader, meeting):
+    result = api_for(leader).post_graphql(
+        FROM_TEMPLATE,
+        {
+            "input": {
+                "meetingId": gid(meeting),
+                "templateKey": "group-of-13-looking-at-student-work",
+            }
+        },
+    )
+
+    first = result["data"]["meetingAgendaFromTemplate"]["meeting"]["agenda"][0]
+    reminder = Notification.objects.get(kind=Kind.MEETING_TOMORROW, recipient=leader)
+    assert f"Agenda: {first['title']} ({first['minutes']} min)" in reminder.body
 
 
 def test_items_are_kept_reordered_and_removed_by_id(api_for, leader, meeting):

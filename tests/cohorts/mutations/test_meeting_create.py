@@ -208,6 +208,36 @@ def test_invitees_are_reminded_too(api_for, network, leader):
         leader.pk,
         principal.pk,
     }
+    invitation = Notification.objects.get(recipient=principal, kind="INVITATION")
+    assert invitation.due_at == NOW
+    assert invitation.body == (
+        f"{leader.full_name} invited you to Planning with the principal, "
+        "Tuesday 13 October, 3:30 PM."
+    )
+    meeting = Meeting.objects.get()
+    assert (invitation.target_type, invitation.target_id) == ("Meeting", gid(meeting))
+    # Every later change re-syncs the meeting's reminders; the invitation must survive it.
+    assert Notification.objects.get(recipient=principal, kind="MEETING_TOMORROW").status == (
+        Status.PENDING
+    )
+    assert invitation.status == Status.PENDING
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_invitee_taken_off_the_list_loses_the_unsent_invitation(api_for, network, leader):
+    principal = TeacherFactory(school=network.school)
+    api = api_for(leader)
+    result = create(api, network.cohort, kind="OTHER", title="Plan", inviteeIds=[gid(principal)])
+    meeting_id = result["data"]["meetingCreate"]["meeting"]["id"]
+
+    api.data(
+        "mutation U($input: MeetingUpdateInput!) { meetingUpdate(input: $input) {"
+        " errors { code } } }",
+        {"input": {"meetingId": meeting_id, "inviteeIds": []}},
+    )
+
+    invitation = Notification.objects.get(recipient=principal, kind="INVITATION")
+    assert invitation.status == Status.CANCELLED
 
 
 @time_machine.travel(NOW, tick=False)
