@@ -1,26 +1,55 @@
 """What a request selects below the current field, for prefetching only what will be read."""
 
-from graphql import FieldNode, FragmentSpreadNode, GraphQLResolveInfo, InlineFragmentNode
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 
 
-def asks_for(info: GraphQLResolveInfo, field_name: str) -> bool:
+def asks_for(info: GraphQLResolveInfo, field_name: str, *below: str) -> bool:
     """True when `field_name` (its schema name, not an alias) appears anywhere below this
-    field, through inline fragments and named fragments too."""
-    seen_fragments: set[str] = set()
-    pending = [node.selection_set for node in info.field_nodes if node.selection_set]
+    field, through inline and named fragments, and each name of `below` right under the one
+    before it: `asks_for(info, "slq", "photos")` is an SLQ's photos, not a visit's.
+
+    A false "yes" costs one query; a false "no" costs one query per row (the resolvers fall
+    back to loading what was not prefetched), so callers name what they prefetch for."""
+    fragments: set[str] = set()
+    found = [
+        field
+        for node in info.field_nodes
+        if node.selection_set
+        for field in _fields(info, node.selection_set, field_name, fragments, anywhere=True)
+    ]
+    for name in below:
+        found = [
+            field
+            for node in found
+            if node.selection_set
+            for field in _fields(info, node.selection_set, name, set(), anywhere=False)
+        ]
+    return bool(found)
+
+
+def _fields(
+    info, selection_set: SelectionSetNode, name: str, seen: set[str], *, anywhere: bool
+) -> list[FieldNode]:
+    """The fields called `name` in the selection set (and, `anywhere`, at any depth)."""
+    found, pending = [], [selection_set]
     while pending:
         for selection in pending.pop().selections:
             if isinstance(selection, FieldNode):
-                if selection.name.value == field_name:
-                    return True
-                if selection.selection_set:
+                if selection.name.value == name:
+                    found.append(selection)
+                elif anywhere and selection.selection_set:
                     pending.append(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
                 pending.append(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = info.fragments.get(name)
-                if fragment is not None and name not in seen_fragments:
-                    seen_fragments.add(name)
+                fragment = info.fragments.get(selection.name.value)
+                if fragment is not None and selection.name.value not in seen:
+                    seen.add(selection.name.value)
                     pending.append(fragment.selection_set)
-    return False
+    return found

@@ -290,7 +290,7 @@ class StudentLearningQuestionType(DjangoObjectType):
         return (
             selectors.slqs_visible_to(_viewer(info), queryset)
             .select_related("host__school", "crafted_with__school")
-            .prefetch_related(photo_prefetch(info))
+            .prefetch_related(*([photo_prefetch(info)] if asks_for(info, "photos") else []))
         )
 
     @staticmethod
@@ -363,7 +363,7 @@ class ToolType(DjangoObjectType):
         return (
             selectors.tools_visible_to(_viewer(info), queryset)
             .select_related("owner__school")
-            .prefetch_related(photo_prefetch(info))
+            .prefetch_related(*([photo_prefetch(info)] if asks_for(info, "roomPhoto") else []))
         )
 
     @staticmethod
@@ -713,14 +713,22 @@ class VisitType(_VisitTimes, DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        visits = selectors.visit_list_queryset(
-            selectors.visits_visible_to(_viewer(info), queryset)
-        ).prefetch_related(
-            photo_prefetch(info),
-            photo_prefetch(info, "reflection_sheet__photos"),
-            photo_prefetch(info, "slq__photos"),
-            photo_prefetch(info, "tool__photos"),
-        )
+        visits = selectors.visit_list_queryset(selectors.visits_visible_to(_viewer(info), queryset))
+        # Each of these costs a query (or joins) even when the phone does not read it.
+        for field, related in (
+            ("proposedBy", "proposed_by"),
+            ("statusChangedBy", "status_changed_by"),
+        ):
+            if asks_for(info, field):
+                visits = visits.select_related(f"{related}__school")
+        for path, lookup in (
+            (("photos",), "photos"),
+            (("reflectionSheet", "photos"), "reflection_sheet__photos"),
+            (("slq", "photos"), "slq__photos"),
+            (("tool", "roomPhoto"), "tool__photos"),
+        ):
+            if asks_for(info, *path):
+                visits = visits.prefetch_related(photo_prefetch(info, lookup))
         if asks_for(info, "dataSummary"):
             visits = selectors.with_entries_in_order(visits)
         return visits

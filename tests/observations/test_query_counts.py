@@ -113,6 +113,15 @@ def count_queries(api, query) -> tuple[int, dict]:
     return len(captured), data
 
 
+def counts_at_3_and_30(api, query, host, school) -> tuple[int, int, dict]:
+    """Queries for the host's 3 visits, then for 30; and the answer with 30."""
+    make_visits(3, host, school)
+    small, _ = count_queries(api, query)
+    make_visits(27, host, school, after=3)
+    large, data = count_queries(api, query)
+    return small, large, data
+
+
 @pytest.mark.parametrize("query_name", ["MY_VISITS", "SUMMARIES"])
 def test_visit_lists_use_a_constant_number_of_queries(
     api_for, host, school, leader, cohort, query_name
@@ -146,12 +155,7 @@ SHEETS = """
 
 
 def test_reflection_sheet_lists_use_a_constant_number_of_queries(api_for, host, school):
-    api = api_for(host)
-    make_visits(3, host, school)
-    small, _ = count_queries(api, SHEETS)
-
-    make_visits(27, host, school, after=3)
-    large, data = count_queries(api, SHEETS)
+    small, large, data = counts_at_3_and_30(api_for(host), SHEETS, host, school)
 
     assert data["reflectionSheets"]["totalCount"] == 10
     assert large == small
@@ -180,3 +184,39 @@ def test_photo_fields_of_questions_and_tools_use_a_constant_number_of_queries(
     assert data["tools"]["totalCount"] == 30
     assert all(e["node"]["roomPhoto"] for e in data["tools"]["edges"])
     assert large == small
+
+
+LEAN_WEEK = """
+{ myVisits(first: 100) { edges { node { id status host { fullName } slq { question } } } } }
+"""
+
+
+def test_a_visit_list_without_photos_or_data_loads_neither(api_for, host, school):
+    api = api_for(host)
+    make_visits(3, host, school)
+    with CaptureQueriesContext(connection) as captured:
+        api.data(LEAN_WEEK)
+
+    statements = " ".join(query["sql"] for query in captured)
+    assert '"observations_photo"' not in statements
+    assert '"observations_observationentry"."payload"' not in statements
+    assert '"observations_visit"."proposed_by_id" = ' not in statements  # no join for them
+
+
+IN_FRAGMENTS = """
+query {
+  myVisits(first: 100) { edges { node { ...Card } } }
+}
+fragment Card on Visit {
+  id photos { id } dataSummary statusChangedBy { fullName }
+  slq { ...Pictures } tool { roomPhoto { id } } reflectionSheet { photos { id } }
+}
+fragment Pictures on StudentLearningQuestion { photos { id url } }
+"""
+
+
+def test_fields_asked_inside_fragments_are_prefetched_too(api_for, host, school):
+    small, large, data = counts_at_3_and_30(api_for(host), IN_FRAGMENTS, host, school)
+
+    assert len(data["myVisits"]["edges"]) == 30
+    assert large == small, f"{small} queries for 3 visits, {large} for 30"
