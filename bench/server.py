@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "bench" / "results" / "tmp" / "static"
 
 
 def free_port() -> int:
@@ -34,8 +35,11 @@ def running_server(*, workers: int = 2, env: dict | None = None, port: int | Non
         "LOG_LEVEL": "WARNING",
         # Benchmarks measure speed, not the abuse limits.
         "GRAPHQL_COST_PER_MINUTE": "1000000000",
+        # Whitenoise warns in every process when the static folder is missing.
+        "STATIC_ROOT": str(STATIC),
         **(env or {}),
     }
+    Path(environment["STATIC_ROOT"]).mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "uvicorn", "backend.asgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),

@@ -209,11 +209,15 @@ def _configure_sdk_transport(
     # otherwise win over "https://" as the longest match.
     for prefix in {*session.adapters, "https://", "http://"}:
         session.mount(prefix, adapter)
-    if not _environment_configures_requests():
+    if not _environment_needs_per_request_lookup():
         # requests re-reads proxy and CA-bundle variables from os.environ on every request
-        # (about a fifth of the CPU per message in a profile of send_each). With none of them
-        # set the answer is always "none", so skip the scan; with any set, keep it.
+        # (about a fifth of the CPU per message in a profile of send_each). Without a proxy or
+        # netrc the answer never changes, so read it once: a CA bundle becomes the session's
+        # `verify`, in requests' own order of precedence.
         session.trust_env = False
+        ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if ca_bundle and session.verify is True:
+            session.verify = ca_bundle
     if fcm_url is not None:
         service._fcm_url = fcm_url
     return session
@@ -231,11 +235,9 @@ def _skip_regional_access_boundary_lookup(credential: Any) -> None:
         credential._is_regional_access_boundary_lookup_required = lambda: False
 
 
-def _environment_configures_requests() -> bool:
-    """True when a proxy, CA-bundle or netrc setting could change what requests does."""
+def _environment_needs_per_request_lookup() -> bool:
+    """True when a proxy or netrc setting makes requests decide per URL (no_proxy, hosts)."""
     if urllib.request.getproxies():
-        return True
-    if os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"):
         return True
     return bool(os.environ.get("NETRC"))
 

@@ -412,3 +412,19 @@ def test_the_environment_is_read_once_unless_it_configures_a_proxy(make_backend,
 
     assert plain._session.trust_env is False
     assert behind_a_proxy._session.trust_env is True
+
+
+def test_a_ca_bundle_in_the_environment_is_applied_once(make_backend, monkeypatch, tmp_path):
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                 "all_proxy", "NETRC", "CURL_CA_BUNDLE"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    bundle = tmp_path / "district-ca.pem"
+    bundle.write_text("not read until an https request")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    monkeypatch.setenv("CURL_CA_BUNDLE", "/ignored/when/requests-bundle-is-set.pem")
+
+    backend = make_backend()
+
+    assert backend._session.trust_env is False
+    assert backend._session.verify == str(bundle)
+    assert backend.send([msg("tok-a")])[0].ok  # plain http to the fake server still works
