@@ -121,6 +121,22 @@ def _photos_of(root, info, **owner) -> list:
     return list(selectors.photo_list_queryset(_viewer(info)).filter(**owner))
 
 
+def _visible_link_prefetches(info, links: dict[str, tuple[str, object]]) -> list[Prefetch]:
+    """For each asked-for link field (schema name -> (model lookup, visible queryset)), one
+    query for the whole list, kept at `visible_<lookup>` (None when hidden or missing)."""
+    return [
+        Prefetch(lookup, queryset=visible, to_attr=f"visible_{lookup}")
+        for field_name, (lookup, visible) in links.items()
+        if asks_for(info, field_name)
+    ]
+
+
+def _visible_link(root, lookup: str, load):
+    """The prefetched link, else `load()` (one query, for a single object)."""
+    attribute = f"visible_{lookup}"
+    return getattr(root, attribute) if hasattr(root, attribute) else load()
+
+
 def _photos_field(what: str):
     return graphene.List(
         graphene.NonNull(lambda: PhotoType),
@@ -290,8 +306,18 @@ class StudentLearningQuestionType(DjangoObjectType):
         return (
             selectors.slqs_visible_to(_viewer(info), queryset)
             .select_related("host__school", "crafted_with__school")
-            .prefetch_related(*([photo_prefetch(info)] if asks_for(info, "photos") else []))
+            .prefetch_related(
+                *([photo_prefetch(info)] if asks_for(info, "photos") else []),
+                *_visible_link_prefetches(info, cls._links(info)),
+            )
         )
+
+    @staticmethod
+    def _links(info) -> dict:
+        visible = selectors.slqs_visible_to(_viewer(info)).select_related(
+            "host__school", "crafted_with__school"
+        )
+        return {"replaces": ("replaces", visible), "replacedBy": ("replaced_by", visible)}
 
     @staticmethod
     def resolve_photos(root, info):
@@ -305,11 +331,19 @@ class StudentLearningQuestionType(DjangoObjectType):
     def resolve_replaces(root, info):
         if root.replaces_id is None:
             return None
-        return selectors.slqs_visible_to(_viewer(info)).filter(pk=root.replaces_id).first()
+        return _visible_link(
+            root,
+            "replaces",
+            lambda: selectors.slqs_visible_to(_viewer(info)).filter(pk=root.replaces_id).first(),
+        )
 
     @staticmethod
     def resolve_replaced_by(root, info):
-        return selectors.slqs_visible_to(_viewer(info)).filter(replaces_id=root.pk).first()
+        return _visible_link(
+            root,
+            "replaced_by",
+            lambda: selectors.slqs_visible_to(_viewer(info)).filter(replaces_id=root.pk).first(),
+        )
 
 
 class ToolType(DjangoObjectType):
@@ -363,8 +397,27 @@ class ToolType(DjangoObjectType):
         return (
             selectors.tools_visible_to(_viewer(info), queryset)
             .select_related("owner__school")
-            .prefetch_related(*([photo_prefetch(info)] if asks_for(info, "roomPhoto") else []))
+            .prefetch_related(
+                *([photo_prefetch(info)] if asks_for(info, "roomPhoto") else []),
+                *_visible_link_prefetches(info, cls._links(info)),
+            )
         )
+
+    @staticmethod
+    def _links(info) -> dict:
+        viewer = _viewer(info)
+        return {
+            "copiedFrom": (
+                "copied_from",
+                selectors.tools_visible_to(viewer).select_related("owner__school"),
+            ),
+            "slq": (
+                "slq",
+                selectors.slqs_visible_to(viewer).select_related(
+                    "host__school", "crafted_with__school"
+                ),
+            ),
+        }
 
     @staticmethod
     def resolve_room_photo(root, info):
@@ -399,13 +452,23 @@ class ToolType(DjangoObjectType):
     def resolve_copied_from(root, info):
         if root.copied_from_id is None:
             return None
-        return selectors.tools_visible_to(_viewer(info)).filter(pk=root.copied_from_id).first()
+        return _visible_link(
+            root,
+            "copied_from",
+            lambda: (
+                selectors.tools_visible_to(_viewer(info)).filter(pk=root.copied_from_id).first()
+            ),
+        )
 
     @staticmethod
     def resolve_slq(root, info):
         if root.slq_id is None:
             return None
-        return selectors.slqs_visible_to(_viewer(info)).filter(pk=root.slq_id).first()
+        return _visible_link(
+            root,
+            "slq",
+            lambda: selectors.slqs_visible_to(_viewer(info)).filter(pk=root.slq_id).first(),
+        )
 
 
 class BellPeriodType(DjangoObjectType):

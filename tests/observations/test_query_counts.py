@@ -220,3 +220,58 @@ def test_fields_asked_inside_fragments_are_prefetched_too(api_for, host, school)
 
     assert len(data["myVisits"]["edges"]) == 30
     assert large == small, f"{small} queries for 3 visits, {large} for 30"
+
+
+LINKS = """
+{
+  myStudentLearningQuestions(includeRetired: true) {
+    question replaces { question host { fullName } } replacedBy { question }
+  }
+  tools(first: 100, scope: MINE) { edges { node {
+    name copiedFrom { name owner { fullName } } slq { question }
+  } } }
+}
+"""
+
+
+def make_linked(count, host, school):
+    """`count` questions each replaced by a newer one, and tools copied from another
+    teacher's: half from a tool the host may see (shared with the school), half from a
+    private one the host may not."""
+    other = TeacherFactory(school=school)
+    for n in range(count):
+        old = StudentLearningQuestionFactory(host=host, question=f"old {n}")
+        new = StudentLearningQuestionFactory(host=host, question=f"new {n}", replaces=old)
+        source = ToolFactory(
+            owner=other, name=f"source {n}", sharing="SCHOOL" if n % 2 else "PRIVATE"
+        )
+        ToolFactory(owner=host, name=f"copy {n}", copied_from=source, slq=new)
+
+
+def test_links_between_questions_and_tools_use_a_constant_number_of_queries(api_for, host, school):
+    api = api_for(host)
+    make_linked(3, host, school)
+    small, _ = count_queries(api, LINKS)
+    make_linked(27, host, school)
+    large, data = count_queries(api, LINKS)
+
+    questions = data["myStudentLearningQuestions"]
+    assert len(questions) == 60
+    newer = [q for q in questions if q["question"].startswith("new")]
+    assert all(q["replaces"]["question"] == "old" + q["question"][3:] for q in newer)
+    assert all(q["replacedBy"] is None for q in newer)
+    older = [q for q in questions if q["question"].startswith("old")]
+    assert all(q["replacedBy"]["question"] == "new" + q["question"][3:] for q in older)
+    copies = [edge["node"] for edge in data["tools"]["edges"]]
+    assert len(copies) == 30
+    for tool in copies:
+        n = int(tool["name"].split()[1])
+        # Another teacher's private tool stays hidden even as the source of a copy.
+        expected = {
+            "name": f"source {n}",
+            "owner": tool["copiedFrom"] and tool["copiedFrom"]["owner"],
+        }
+        assert tool["copiedFrom"] == (expected if n % 2 else None)
+        assert tool["slq"] == {"question": f"new {n}"}
+    assert large == small, f"{small} queries for 3 links, {large} for 30"
+    print(f"links: {small} queries for 3 and for 30")

@@ -1,6 +1,8 @@
 """visitChanged over the WebSocket: the host and visitors hear of changes to their visits."""
 
 import asyncio
+import uuid
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
@@ -9,8 +11,16 @@ from graphql_relay import to_global_id
 
 from backend.accounts.services.tokens import access_token_issue
 from backend.asgi import application
-from observations.services.visits import visit_accept, visit_propose
-from tests.observations.conftest import at
+from observations.services.data import EntryInput, observation_data_submit
+from observations.services.visits import (
+    visit_accept,
+    visit_cancel,
+    visit_propose,
+    visit_reschedule,
+)
+from tests.observations.conftest import NOW, at
+
+MONDAY = NOW.date()
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -69,6 +79,70 @@ async def test_host_and_visitor_hear_of_a_proposal_and_its_acceptance(host, visi
     assert accepted["payload"]["data"]["visitChanged"]["revision"] == 2
     await host_socket.disconnect()
     await visitor_socket.disconnect()
+
+
+async def heard(socket) -> dict:
+    return (await socket.receive_json_from(timeout=3))["payload"]["data"]["visitChanged"]
+
+
+async def test_a_reschedule_data_and_a_cancellation_reach_the_other_side(
+    host, visitor, outsider, tool, frozen_time
+):
+    # Today, not tomorrow: the in-memory layer forgets groups a day after joining (its clock
+    # is the frozen one), so the test must not move time by a day.
+    visit = await database_sync_to_async(visit_propose)(
+        actor=visitor, host=host, when=at(9, day=MONDAY), cycle_number=1, tool=tool
+    )
+    await database_sync_to_async(visit_accept)(actor=host, visit=visit)
+    host_socket = await subscribed(host)
+    visitor_socket = await subscribed(visitor)
+    outsider_socket = await subscribed(outsider)
+
+    moved = await database_sync_to_async(visit_reschedule)(
+        actor=host, visit=visit, when=at(10, day=MONDAY), reason="Assembly at nine."
+    )
+    rescheduled = await heard(visitor_socket)
+    assert (await heard(host_socket))["change"] == "RESCHEDULED"
+
+    frozen_time.move_to(moved.starts_at + timedelta(minutes=5))
+    entry = EntryInput(
+        uuid.uuid4(), moved.starts_at, {"at": 1, "category": "asks-peer", "group": "g1"}
+    )
+    await database_sync_to_async(observation_data_submit)(
+        actor=visitor, visit=moved, entries=[entry]
+    )
+    data = await heard(host_socket)
+    assert (await heard(visitor_socket))["change"] == "DATA_ARRIVED"
+
+    # Data during the visit may complete it; the cancellation is of the next one.
+    later = await database_sync_to_async(visit_propose)(
+        actor=visitor, host=host, when=at(13, day=MONDAY), cycle_number=2, tool=tool
+    )
+    assert (await heard(host_socket))["change"] == "PROPOSED"
+    assert (await heard(visitor_socket))["change"] == "PROPOSED"
+    await database_sync_to_async(visit_cancel)(actor=visitor, visit=later, reason="Sick today.")
+    cancelled = await heard(host_socket)
+    assert (await heard(visitor_socket))["change"] == "CANCELLED"
+
+    assert rescheduled == {
+        "change": "RESCHEDULED",
+        "visitId": to_global_id("Visit", visit.pk),
+        "revision": rescheduled["revision"],
+        "status": "ACCEPTED",  # the host moved it: no new acceptance needed
+        "startsAt": "2026-03-02T16:00:00+00:00",
+        "actorId": to_global_id("Person", host.pk),
+    }
+    assert data["change"] == "DATA_ARRIVED"
+    assert data["actorId"] == to_global_id("Person", visitor.pk)
+    assert cancelled["change"] == "CANCELLED"
+    assert cancelled["status"] == "CANCELLED"
+    assert cancelled["visitId"] == to_global_id("Visit", later.pk)
+    assert rescheduled["revision"] < data["revision"]
+    # The payload carries ids and times only, never what was observed.
+    assert "asks-peer" not in str(data)
+    assert await outsider_socket.receive_nothing(timeout=0.3)
+    for socket in (host_socket, visitor_socket, outsider_socket):
+        await socket.disconnect()
 
 
 async def test_others_hear_nothing_and_a_filter_keeps_to_one_visit(host, visitor, outsider):
