@@ -7,7 +7,7 @@ visit) and leaves a sent one alone. `cancel` withdraws pending reminders by key 
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Kind, Notification, Status
@@ -29,16 +29,24 @@ def schedule(
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(key=key).first()
         if notification is None:
-            return Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                key=key,
-                due_at=due_at,
-                title=title[:200],
-                body=body[:1000],
-                target_type=target_type,
-                target_id=target_id,
-            )
+            try:
+                # A savepoint: when a concurrent request created the same key first, the
+                # unique index refuses this row and the transaction goes on to move theirs.
+                with transaction.atomic():
+                    return Notification.objects.create(
+                        recipient=recipient,
+                        kind=kind,
+                        key=key,
+                        due_at=due_at,
+                        title=title[:200],
+                        body=body[:1000],
+                        target_type=target_type,
+                        target_id=target_id,
+                    )
+            except IntegrityError:
+                notification = Notification.objects.select_for_update().filter(key=key).first()
+                if notification is None:
+                    raise
         if notification.status in (Status.PENDING, Status.CANCELLED):
             notification.due_at = due_at
             notification.title = title[:200]
