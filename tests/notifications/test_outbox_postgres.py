@@ -41,7 +41,7 @@ def test_the_later_of_two_concurrent_schedules_moves_the_first_ones_row():
                 second_started.wait(5)
                 time.sleep(0.5)
             outcome["first"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:
             outcome["first"] = repr(exc)
         finally:
             connections.close_all()
@@ -56,7 +56,7 @@ def test_the_later_of_two_concurrent_schedules_moves_the_first_ones_row():
                     due_at=later_due, title="Visit tomorrow", body="11:00",
                 )  # fmt: skip
             outcome["second"] = "ok"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcome["second"] = repr(exc)
         finally:
             connections.close_all()
