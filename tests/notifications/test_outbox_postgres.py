@@ -21,6 +21,13 @@ pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 KEY = "visit:41:tomorrow"
 
 
+def schedule(teacher, due_at, body: str) -> None:
+    outbox.schedule(
+        recipient=teacher, kind=Kind.VISIT_TOMORROW, key=KEY,
+        due_at=due_at, title="Visit tomorrow", body=body,
+    )  # fmt: skip
+
+
 def test_the_later_of_two_concurrent_schedules_moves_the_first_ones_row():
     teacher = TeacherFactory()
     first_due = timezone.now() + timedelta(hours=1)
@@ -32,10 +39,7 @@ def test_the_later_of_two_concurrent_schedules_moves_the_first_ones_row():
     def first():
         try:
             with transaction.atomic():
-                outbox.schedule(
-                    recipient=teacher, kind=Kind.VISIT_TOMORROW, key=KEY,
-                    due_at=first_due, title="Visit tomorrow", body="9:00",
-                )  # fmt: skip
+                schedule(teacher, first_due, "9:00")
                 created.set()
                 # Hold the uncommitted row until the second request is waiting on its key.
                 second_started.wait(5)
@@ -51,10 +55,7 @@ def test_the_later_of_two_concurrent_schedules_moves_the_first_ones_row():
         second_started.set()
         try:
             with transaction.atomic():
-                outbox.schedule(
-                    recipient=teacher, kind=Kind.VISIT_TOMORROW, key=KEY,
-                    due_at=later_due, title="Visit tomorrow", body="11:00",
-                )  # fmt: skip
+                schedule(teacher, later_due, "11:00")
             outcome["second"] = "ok"
         except Exception as exc:
             outcome["second"] = repr(exc)
