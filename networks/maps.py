@@ -46,10 +46,10 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """Maps asked for before this show it: the programme had no data then."""
 MOST_CONNECTING = 10
 """How many of the most connecting people (highest betweenness) a map lists."""
-BETWEENNESS_BUDGET = 1_000_000
+BETWEENNESS_BUDGET = graph.DEFAULT_BETWEENNESS_BUDGET
 """Work spent on exact betweenness before it is estimated from sampled sources (see
-`networks.graph.betweenness_centrality`): exact for any cohort or school, sampled (at least 32
-sources, about 0.1 s) for a district of thousands whose ties join up into one large core."""
+`networks.graph.betweenness_centrality`): exact for any cohort or school, sampled (a few
+hundred sources, about 0.15 s) for a district of thousands whose ties join up."""
 
 
 # --- what a map is ------------------------------------------------------------------------------

@@ -311,7 +311,7 @@ def betweenness_by_definition(members, ties):
 
 @pytest.mark.parametrize("seed", range(60))
 def test_betweenness_matches_its_definition(seed):
-    # given a random sparse network: tree-like parts get peeled, cycles go through Brandes
+    # given a random sparse network: trees, cycles, reciprocal ties and isolated members
     rng = random.Random(seed)
     n = rng.randint(3, 25)
     edges = [VisitEdge(i, rng.randrange(i), 1) for i in range(1, n) if rng.random() < 0.85]
@@ -357,3 +357,50 @@ def test_over_budget_betweenness_is_sampled_deterministically():
     exact_mean = sum(exact.scores.values()) / 200
     assert sum(first.scores.values()) / 200 == pytest.approx(exact_mean)
     assert all(math.isfinite(v) and v >= 0 for v in first.scores.values())
+
+
+def test_a_reciprocal_tie_is_one_link_for_betweenness():
+    # given a path a - b - c where a and b visited each other
+    one_way = TieGraph(people("a", "b", "c"), visits(("a", "b"), ("b", "c")))
+    both_ways = TieGraph(people("a", "b", "c"), visits(("a", "b"), ("b", "a"), ("b", "c")))
+
+    # then: b is on the one path between a and c either way (no doubled path counts)
+    assert betweenness_centrality(both_ways).scores == betweenness_centrality(one_way).scores
+    assert betweenness_centrality(both_ways).scores["b"] == pytest.approx(1.0)
+
+
+def district_of_stars(cohorts=30, spokes=12, seed=3):
+    """Stars (a leader visiting their spokes) joined in a ring by a few bridging spokes, plus
+    teachers nobody has visited yet: the shape of a real district, where the bridges are the
+    most connecting people."""
+    rng = random.Random(seed)
+    members, ties = [], []
+    for c in range(cohorts):
+        leader = f"L{c}"
+        members.append(leader)
+        for s in range(spokes):
+            members.append(f"S{c}.{s}")
+            ties.append((leader, f"S{c}.{s}"))
+        members += [f"I{c}.{i}" for i in range(3)]
+        ties.append((f"S{c}.0", f"L{(c + 1) % cohorts}"))
+        ties.append((f"S{c}.{rng.randrange(1, spokes)}", f"S{rng.randrange(cohorts)}.1"))
+    return TieGraph(people(*members), visits(*ties))
+
+
+def test_a_sampled_betweenness_finds_the_same_most_connecting_people():
+    # given a district too big for the budget
+    graph = district_of_stars()
+    exact = betweenness_centrality(graph, budget=None)
+
+    # when only a sample of sources is affordable
+    sampled = betweenness_centrality(graph, budget=0)
+
+    # then: flagged as an estimate, close to the exact scores, and the leaders and bridges it
+    # ranks highest are the exact answer's
+    assert exact.exact and not sampled.exact
+    assert sum(sampled.scores.values()) == pytest.approx(sum(exact.scores.values()), rel=0.05)
+    assert max(abs(sampled.scores[m] - exact.scores[m]) for m in graph.members) < 0.04
+    top = set(most_connecting(exact.scores, 5))
+    assert len(top & set(most_connecting(sampled.scores, 5))) >= 4
+    # isolated teachers start no path, so sampling never spends a source on them
+    assert all(sampled.scores[m] == 0.0 for m in graph.members if str(m).startswith("I"))
