@@ -8,23 +8,28 @@ fields named `personId`, `cohortId`, … rather than `id`: a map's node is that 
 in this map*, so a client cache must not merge it with the same person in another map.
 """
 
-from functools import partial
+from functools import lru_cache, partial
 
 import graphene
 from graphene.relay import Node
 
+from backend.graphql.execution import reads_root_only
 from networks import maps, progress
 
 from .enums import CohortRole, MapImageFormat, NetworkScopeKind, NetworkSurveyState, StuckReason
 
 
+@lru_cache(maxsize=16_384)
 def global_id(type_name: str, pk) -> str | None:
+    """Memoised: a district map names each of thousands of people on several edges, and the
+    encoding (a string format and base64) was a fifth of the request's time."""
     return None if pk is None else Node.to_global_id(type_name, pk)
 
 
 def _id_field(type_name: str, attribute: str, description: str, *, required: bool = True):
     """An ID field holding the global id of `type_name` whose pk is at `root.<attribute>`."""
 
+    @reads_root_only
     def resolve(root, info):
         return global_id(type_name, getattr(root, attribute))
 
@@ -43,8 +48,9 @@ class NetworkPlace(graphene.ObjectType):
     role = graphene.Field(CohortRole, required=True, description="Their role in that cohort.")
 
     @staticmethod
+    @reads_root_only
     def resolve_role(root: maps.MapPlace, info):
-        return root.role.value
+        return root.role._value_  # the enum's `value` property costs more
 
 
 class NetworkNode(graphene.ObjectType):
@@ -115,18 +121,22 @@ class NetworkNode(graphene.ObjectType):
     )
 
     @staticmethod
+    @reads_root_only
     def resolve_role(root: maps.MapNode, info):
-        return root.role.value
+        return root.role._value_  # the enum's `value` property costs more
 
     @staticmethod
+    @reads_root_only
     def resolve_planned_visits_made(root: maps.MapNode, info):
         return root.planned_made
 
     @staticmethod
+    @reads_root_only
     def resolve_planned_visits_hosted(root: maps.MapNode, info):
         return root.planned_hosted
 
     @staticmethod
+    @reads_root_only
     def resolve_visitor_count(root: maps.MapNode, info):
         return root.visitors
 
@@ -165,10 +175,12 @@ class NetworkCohortFrame(graphene.ObjectType):
     yellow_ring_radius = graphene.Float(required=True, description="Radius of the yellow ring.")
 
     @staticmethod
+    @reads_root_only
     def resolve_blue_ring_radius(root, info):
         return root.blue_radius
 
     @staticmethod
+    @reads_root_only
     def resolve_yellow_ring_radius(root, info):
         return root.yellow_radius
 

@@ -1,11 +1,13 @@
 """The one-step leaf path of `SyncExecutionContext` answers exactly what graphql-core does:
 the same data and the same errors (message, path, locations), field by field."""
 
+from datetime import date, datetime
+
 import graphene
 import pytest
 from graphql import ExecutionContext, execute, parse
 
-from backend.graphql.execution import SyncExecutionContext, is_coroutine
+from backend.graphql.execution import SyncExecutionContext, is_coroutine, reads_root_only
 
 
 class Colour(graphene.Enum):
@@ -25,6 +27,61 @@ class Thing(graphene.ObjectType):
     bad_int = graphene.Int()
     returned_error = graphene.String()
     with_argument = graphene.String(times=graphene.Int())
+    huge = graphene.Int()
+    ratio = graphene.Float()
+    flag = graphene.Boolean()
+    flag_as_int = graphene.Int()
+    root_only = graphene.String(required=True)
+    root_only_broken = graphene.ID(required=True)
+    friends = graphene.List(graphene.NonNull(lambda: Thing))
+    born = graphene.Date()
+    bad_date = graphene.Date()
+    maybe_friends = graphene.List(lambda: Thing)
+
+    @staticmethod
+    def resolve_huge(root, info):
+        return 2**40  # over GraphQL's 32-bit Int
+
+    @staticmethod
+    def resolve_ratio(root, info):
+        value = _get(root, "size")
+        return float("inf") if value is None else value / 2
+
+    @staticmethod
+    def resolve_flag(root, info):
+        return _get(root, "size") is not None
+
+    @staticmethod
+    def resolve_flag_as_int(root, info):
+        return True
+
+    @staticmethod
+    @reads_root_only
+    def resolve_root_only(root, info):
+        SEEN_INFO.append(info)
+        return _get(root, "name") + "!"
+
+    @staticmethod
+    @reads_root_only
+    def resolve_root_only_broken(root, info):  # null where it is required, or an exception
+        if _get(root, "size") is None:
+            raise ValueError("root-only and broken")
+
+    @staticmethod
+    def resolve_born(root, info):  # a date, and a datetime (which Date shows as its day)
+        return date(1815, 12, 10) if _get(root, "size") else datetime(1906, 12, 9, 23, 30)
+
+    @staticmethod
+    def resolve_bad_date(root, info):
+        return "yesterday"
+
+    @staticmethod
+    def resolve_friends(root, info):
+        return [Holder("eve", size=1), None] if _get(root, "name") == "bo" else [Holder("fay")]
+
+    @staticmethod
+    def resolve_maybe_friends(root, info):
+        return (Holder("gus"), None, ValueError("no friend here"))
 
     @staticmethod
     def resolve_shouted(root, info):
@@ -53,6 +110,13 @@ class Thing(graphene.ObjectType):
     @staticmethod
     def resolve_with_argument(root, info, times=1):
         return "x" * times
+
+
+SEEN_INFO = []
+
+
+def _get(root, name):
+    return root[name] if isinstance(root, dict) else getattr(root, name, None)
 
 
 class Holder:
@@ -88,6 +152,14 @@ DOCUMENTS = [
     "{ things { missingRequired } }",
     "{ strict { name } }",
     "{ things { __typename name n: nickname } }",
+    "{ things { name huge } }",
+    "{ things { name born badDate } }",
+    "{ things { name ratio flag flagAsInt } }",
+    "{ things { rootOnly rootOnlyBroken } }",
+    "{ things { name rootOnlyBroken } }",
+    "{ things { name friends { name size rootOnly } } }",
+    "{ things { name friends { name missingRequired } } }",
+    "{ things { maybeFriends { name shouted } } }",
 ]
 
 
@@ -124,3 +196,12 @@ def test_an_async_resolver_is_an_error_not_a_hang():
 
     assert result.data == {"value": None}
     assert "synchronous" in result.errors[0].message
+
+
+def test_a_resolver_that_reads_only_its_root_gets_no_resolve_info():
+    SEEN_INFO.clear()
+
+    data, errors = _run("{ things { rootOnly } }", SyncExecutionContext, is_coroutine)
+
+    assert data == {"things": [{"rootOnly": "ada!"}, {"rootOnly": "bo!"}]} and not errors
+    assert SEEN_INFO == [None, None]
