@@ -102,6 +102,7 @@ def main() -> None:
         )
     coordinator = User.objects.get(coordinated_district=district)
     scope = Scope(ScopeKind.DISTRICT, district.pk)
+    import backend.asgi  # noqa: F401 - loads and freezes the application as a server process does
 
     sql_ms = []
 
