@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphql import ExecutionResult, execute
 
 from backend.client_address import client_address
+from backend.json_bytes import json_bytes
 from backend.throttle import RateLimit
 
 from .context import GraphQLContext
@@ -198,7 +199,7 @@ class GraphQLView(View):
             )
 
     def _respond(self, payload: dict, status: int, media_type: str) -> HttpResponse:
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        body = json_bytes(payload)
         return HttpResponse(body, status=status, content_type=f"{media_type}; charset=utf-8")
 
     def _error_response(self, error: HttpError, media_type: str) -> HttpResponse:

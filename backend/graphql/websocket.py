@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from graphql import ExecutionResult, execute, subscribe
 
+from backend.json_bytes import json_text
 from backend.request_id import new_request_id
 
 from .context import GraphQLContext
@@ -104,7 +105,7 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
 
     async def send_message(self, message: dict):
         if not self.closing:
-            await self.send(text_data=json.dumps(message, separators=(",", ":")))
+            await self.send(text_data=json_text(message))
 
     # --- incoming messages ---------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None):
