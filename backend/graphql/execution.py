@@ -40,6 +40,11 @@ from graphql.pyutils import Path, inspect
 
 from .errors import request_error
 from .limits import alias_limit_rule, operation_cost
+from .rows import ATTRIBUTE as _ATTRIBUTE
+from .rows import GLOBAL_ID as _GLOBAL_ID
+from .rows import RESOLVER as _RESOLVER
+from .rows import ROOT_RESOLVER as _ROOT_RESOLVER
+from .rows import SLOW, leaf_spec, row_reader
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
@@ -169,7 +174,6 @@ def prepare(schema, query: str, operation_name: str | None, variables: dict | No
 # would make it, and a resolver marked `reads_root_only` is called
 # without the resolve info it would not read. Lists of objects are completed in one loop.
 
-_ATTRIBUTE, _GLOBAL_ID, _RESOLVER, _ROOT_RESOLVER = 1, 2, 3, 4
 _GRAPHQL_INT = 2**31  # GraphQL's Int is a signed 32-bit integer
 # The Python class of a value each built-in scalar serializes to itself.
 _SERIALIZED_AS_IS = {
@@ -236,6 +240,15 @@ def _leaf_plan(field_def):
     return (_RESOLVER, resolve, named, non_null, as_is)
 
 
+async def _gathered(results, keys):
+    """`results` (a dict or a list) once the awaitables at `keys` have been awaited in place,
+    as graphql-core completes them (not reached from the synchronous view)."""
+    values = await gather(*(results[key] for key in keys))
+    for key, value in zip(keys, values, strict=True):
+        results[key] = value
+    return results
+
+
 class SyncExecutionContext(ExecutionContext):
     """graphql-core's execution with a one-step path for leaf fields (see above)."""
 
@@ -285,70 +298,71 @@ class SyncExecutionContext(ExecutionContext):
                     awaitable_fields.append(response_name)
                 results[response_name] = result
                 continue
-            kind, how, leaf_type, non_null, as_is = plan
-            field_path = None
-            try:
-                if kind == _ROOT_RESOLVER:
-                    value = how(source_value, None)
-                elif kind == _ATTRIBUTE:
-                    attname, default = how
-                    if isinstance(source_value, dict):
-                        value = source_value.get(attname, default)
-                    else:
-                        value = getattr(source_value, attname, default)
-                elif kind == _GLOBAL_ID:
-                    node, type_name = how
-                    value = node.to_global_id(type_name or parent_type.name, source_value.pk)
+            results[response_name] = self._complete_leaf(
+                parent_type, source_value, path, response_name, field_nodes, field_def, plan
+            )
+        return _gathered(results, awaitable_fields) if awaitable_fields else results
+
+    def _complete_leaf(
+        self, parent_type, source_value, path, response_name, field_nodes, field_def, plan
+    ):
+        """One leaf field in one step (see above): its serialized value, or None with the
+        error recorded as graphql-core records it."""
+        kind, how, leaf_type, non_null, as_is = plan
+        field_path = None
+        try:
+            if kind == _ROOT_RESOLVER:
+                value = how(source_value, None)
+            elif kind == _ATTRIBUTE:
+                attname, default = how
+                if isinstance(source_value, dict):
+                    value = source_value.get(attname, default)
                 else:
-                    field_path = Path(path, response_name, parent_type.name)
-                    info = self.build_resolve_info(field_def, field_nodes, parent_type, field_path)
-                    value = how(source_value, info)
-                value_class = value.__class__
-                if value_class is as_is and (
-                    value_class is str
-                    or value_class is bool
-                    or (value_class is int and -_GRAPHQL_INT <= value < _GRAPHQL_INT)
-                    or (value_class is float and math.isfinite(value))
-                ):
-                    pass  # already what the scalar would serialize it to
-                elif value_class is as_is and value_class is date:
-                    value = value.isoformat()
-                elif value_class is CoroutineType:
-                    value.close()
-                    raise TypeError("An async resolver cannot run in a synchronous request.")
-                elif value is None or value is Undefined:
-                    if non_null:
-                        raise TypeError(
-                            "Cannot return null for non-nullable field"
-                            f" {parent_type.name}.{field_nodes[0].name.value}."
-                        )
-                    value = None
-                elif isinstance(value, Exception):
-                    raise value
-                else:
-                    serialized = leaf_type.serialize(value)
-                    if serialized is None or serialized is Undefined:
-                        raise TypeError(
-                            f"Expected `{inspect(leaf_type)}.serialize({inspect(value)})`"
-                            " to return non-nullable value, returned:"
-                            f" {inspect(serialized)}"
-                        )
-                    value = serialized
-            except Exception as raw_error:
-                field_path = field_path or Path(path, response_name, parent_type.name)
-                error = located_error(raw_error, field_nodes, field_path.as_list())
-                self.handle_field_error(error, field_def.type, field_path)
+                    value = getattr(source_value, attname, default)
+            elif kind == _GLOBAL_ID:
+                node, type_name = how
+                value = node.to_global_id(type_name or parent_type.name, source_value.pk)
+            else:
+                field_path = Path(path, response_name, parent_type.name)
+                info = self.build_resolve_info(field_def, field_nodes, parent_type, field_path)
+                value = how(source_value, info)
+            value_class = value.__class__
+            if value_class is as_is and (
+                value_class is str
+                or value_class is bool
+                or (value_class is int and -_GRAPHQL_INT <= value < _GRAPHQL_INT)
+                or (value_class is float and math.isfinite(value))
+            ):
+                pass  # already what the scalar would serialize it to
+            elif value_class is as_is and value_class is date:
+                value = value.isoformat()
+            elif value_class is CoroutineType:
+                value.close()
+                raise TypeError("An async resolver cannot run in a synchronous request.")
+            elif value is None or value is Undefined:
+                if non_null:
+                    raise TypeError(
+                        "Cannot return null for non-nullable field"
+                        f" {parent_type.name}.{field_nodes[0].name.value}."
+                    )
                 value = None
-            results[response_name] = value
-        if not awaitable_fields:
-            return results
-
-        async def get_results():  # as graphql-core does (not reached from the sync view)
-            values = await gather(*(results[name] for name in awaitable_fields))
-            results.update(zip(awaitable_fields, values, strict=True))
-            return results
-
-        return get_results()
+            elif isinstance(value, Exception):
+                raise value
+            else:
+                serialized = leaf_type.serialize(value)
+                if serialized is None or serialized is Undefined:
+                    raise TypeError(
+                        f"Expected `{inspect(leaf_type)}.serialize({inspect(value)})`"
+                        " to return non-nullable value, returned:"
+                        f" {inspect(serialized)}"
+                    )
+                value = serialized
+        except Exception as raw_error:
+            field_path = field_path or Path(path, response_name, parent_type.name)
+            error = located_error(raw_error, field_nodes, field_path.as_list())
+            self.handle_field_error(error, field_def.type, field_path)
+            value = None
+        return value
 
     def complete_list_value(self, return_type, field_nodes, info, path, result):
         """A list of objects (a map's nodes, a page's edges) in one loop: each item goes
@@ -367,29 +381,80 @@ class SyncExecutionContext(ExecutionContext):
             return super().complete_list_value(return_type, field_nodes, info, path, result)
         sub_fields = self.collect_subfields(object_type, field_nodes)
         execute_fields = self.execute_fields
+        read, other, at = self._row_reader(object_type, sub_fields)
         completed = []
         awaitable_indices = []
         for index, item in enumerate(result):
-            item_path = path.add_key(index, None)
             try:
                 if item is None or isinstance(item, Exception):
-                    value = self.complete_value(item_type, field_nodes, info, item_path, item)
+                    value = self.complete_value(
+                        item_type, field_nodes, info, path.add_key(index, None), item
+                    )
                 else:
-                    value = execute_fields(object_type, item, item_path, sub_fields)
+                    value = SLOW
+                    if read is not None:
+                        at[0], at[1] = path, index
+                        value = read(item, other)
+                        if at[2]:  # a field `other` completed was Undefined or awaitable
+                            value = self._settle_row(value, at)
+                    if value is SLOW:
+                        value = execute_fields(
+                            object_type, item, path.add_key(index, None), sub_fields
+                        )
             except Exception as raw_error:
+                if at is not None:
+                    at[2] = []  # nothing of the failed row is settled later
+                item_path = path.add_key(index, None)
                 error = located_error(raw_error, field_nodes, item_path.as_list())
                 self.handle_field_error(error, item_type, item_path)
                 value = None
             if is_coroutine(value):
                 awaitable_indices.append(index)
             completed.append(value)
-        if not awaitable_indices:
-            return completed
+        return _gathered(completed, awaitable_indices) if awaitable_indices else completed
 
-        async def get_completed():  # as graphql-core does (not reached from the sync view)
-            values = await gather(*(completed[index] for index in awaitable_indices))
-            for index, value in zip(awaitable_indices, values, strict=True):
-                completed[index] = value
-            return completed
+    def _row_reader(self, object_type, sub_fields):
+        """(compiled reader or None, the `other` callback it completes non-leaf fields
+        with, the callback's state: [list path, index, unusual results]); see `rows`."""
+        cache = self.__dict__.setdefault("_row_readers", {})
+        key = (id(sub_fields), id(object_type))
+        found = cache.get(key)
+        if found is None or found[0] is not sub_fields:
+            found = cache[key] = (sub_fields, *self._compile_row_reader(object_type, sub_fields))
+        return found[1:]
 
-        return get_completed()
+    def _compile_row_reader(self, object_type, sub_fields):
+        plans = self._selection_plan(object_type, sub_fields)
+        shape = tuple((name, leaf_spec(plan, object_type.name)) for name, _n, _d, plan in plans)
+        if all(spec is None for _name, spec in shape):
+            return None, None, None
+        read = row_reader(shape)
+        at = [None, 0, []]
+        execute_field = self.execute_field
+        complete_leaf = self._complete_leaf
+        is_awaitable = self.is_awaitable
+        type_name = object_type.name
+
+        def other(item, position):
+            name, nodes, field_def, plan = plans[position]
+            item_path = Path(at[0], at[1], None)
+            if plan is not None:  # a leaf the compiled reader leaves to the one-step path
+                return complete_leaf(object_type, item, item_path, name, nodes, field_def, plan)
+            result = execute_field(object_type, item, nodes, Path(item_path, name, type_name))
+            if result is Undefined or is_awaitable(result):
+                at[2].append(name)
+            return result
+
+        return read, other, at
+
+    def _settle_row(self, row, at):
+        """A compiled row with Undefined or awaitable results from `other`, made what
+        `execute_fields` would have returned (Undefined left out, awaitables gathered)."""
+        names, at[2] = at[2], []
+        awaitable = []
+        for name in names:
+            if row[name] is Undefined:
+                del row[name]
+            else:
+                awaitable.append(name)
+        return _gathered(row, awaitable) if awaitable else row

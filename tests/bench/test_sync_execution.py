@@ -1,11 +1,13 @@
 """The one-step leaf path of `SyncExecutionContext` answers exactly what graphql-core does:
 the same data and the same errors (message, path, locations), field by field."""
 
+import asyncio
+import json
 from datetime import date, datetime
 
 import graphene
 import pytest
-from graphql import ExecutionContext, execute, parse
+from graphql import ExecutionContext, ExecutionResult, execute, parse
 
 from backend.graphql.execution import SyncExecutionContext, is_coroutine, reads_root_only
 
@@ -124,10 +126,70 @@ class Holder:
         self.name, self.nickname, self.size, self.colour = name, nickname, size, colour
 
 
+class Row(graphene.ObjectType):
+    """Leaves read straight off attributes: what the compiled row readers (`rows`) handle."""
+
+    label = graphene.String(required=True)
+    count = graphene.Int()
+    share = graphene.Float()
+    on = graphene.Boolean()
+    day = graphene.Date()
+    colour = graphene.Field(Colour)
+    tag = graphene.ID()
+    things = graphene.List(Thing)
+    nameless_thing = graphene.NonNull(Thing)
+
+    @staticmethod
+    def resolve_things(root, info):
+        return [Holder(root.label)]
+
+    @staticmethod
+    def resolve_nameless_thing(root, info):  # its required name is null: the row cannot be
+        return Holder(None)
+
+
+class Plain:
+    def __init__(self, label="row", **values):
+        self.label = label
+        defaults = {"count": 1, "share": 0.5, "on": True, "day": date(2026, 9, 1)}
+        for name, value in {**defaults, "colour": "RED", "tag": "t1", **values}.items():
+            setattr(self, name, value)
+
+
+ROWS = [
+    Plain("plain"),
+    Plain("nulls", count=None, share=None, on=None, day=None, colour=None, tag=None),
+    Plain("huge", count=2**40),
+    Plain("not a number", share=float("nan")),
+    Plain("infinite", share=float("inf")),
+    Plain("int for float", share=3),
+    Plain("int for bool", on=1),
+    Plain("datetime for date", day=datetime(2026, 9, 1, 23, 30)),
+    Plain("text for date", day="yesterday"),
+    Plain("enum member", colour=Colour.BLUE),
+    Plain("unknown colour", colour="PURPLE"),
+    Plain("int id", tag=7),
+    Plain(None),
+    Plain("after the bad ones"),
+    None,
+    {"label": "a dict", "count": 2},
+]
+
+
 class Query(graphene.ObjectType):
     things = graphene.List(Thing)
     dicts = graphene.List(Thing)
     strict = graphene.Field(Thing)
+    rows = graphene.List(Row)
+    plain_rows = graphene.List(graphene.NonNull(Row), count=graphene.Int(required=True))
+
+    @staticmethod
+    def resolve_rows(root, info):
+        return ROWS
+
+    @staticmethod
+    def resolve_plain_rows(root, info, count):
+        return [Plain(f"row {i}", count=i) for i in range(count)]
 
     @staticmethod
     def resolve_things(root, info):
@@ -160,6 +222,13 @@ DOCUMENTS = [
     "{ things { name friends { name size rootOnly } } }",
     "{ things { name friends { name missingRequired } } }",
     "{ things { maybeFriends { name shouted } } }",
+    "{ rows { label count share on day colour tag } }",
+    "{ rows { tag things { name size } label things2: things { name } count } }",
+    "{ rows { count n: count label } }",
+    "{ plainRows(count: 3) { label count } }",
+    "{ plainRows(count: 2) { label things { name brokenRequired } count } }",
+    "{ plainRows(count: 2) { label namelessThing { name } count } }",
+    "{ rows { label namelessThing { name } count } }",
 ]
 
 
@@ -171,7 +240,7 @@ def _run(document, context_class, is_awaitable=None):
         is_awaitable=is_awaitable,
     )
     errors = [(e.message, e.path, e.locations) for e in result.errors or []]
-    return result.data, errors
+    return json.dumps(result.data), errors  # as text: the order of the keys counts too
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
@@ -203,5 +272,107 @@ def test_a_resolver_that_reads_only_its_root_gets_no_resolve_info():
 
     data, errors = _run("{ things { rootOnly } }", SyncExecutionContext, is_coroutine)
 
-    assert data == {"things": [{"rootOnly": "ada!"}, {"rootOnly": "bo!"}]} and not errors
+    assert json.loads(data) == {"things": [{"rootOnly": "ada!"}, {"rootOnly": "bo!"}]}
+    assert not errors
     assert SEEN_INFO == [None, None]
+
+
+def test_a_list_of_plain_rows_is_completed_without_the_per_field_path(monkeypatch):
+    calls = []
+    general = SyncExecutionContext.execute_fields
+
+    def counted(self, parent_type, source_value, path, fields):
+        calls.append(parent_type.name)
+        return general(self, parent_type, source_value, path, fields)
+
+    monkeypatch.setattr(SyncExecutionContext, "execute_fields", counted)
+    data, errors = _run("{ plainRows(count: 50) { label count } }", SyncExecutionContext)
+
+    assert not errors
+    assert json.loads(data)["plainRows"][49] == {"label": "row 49", "count": 49}
+    assert calls == ["Query"]  # the root only: no row went through execute_fields
+
+
+def test_only_the_rows_a_compiled_reader_gives_up_on_take_the_general_path(monkeypatch):
+    completed = []
+    general = SyncExecutionContext.execute_fields
+
+    def counted(self, parent_type, source_value, path, fields):
+        if parent_type.name == "Row":
+            completed.append(_get(source_value, "label"))
+        return general(self, parent_type, source_value, path, fields)
+
+    monkeypatch.setattr(SyncExecutionContext, "execute_fields", counted)
+    _run("{ rows { label count share on day colour tag } }", SyncExecutionContext)
+
+    expected = {_get(row, "label") for row in ROWS if row is not None} - {
+        "plain",
+        "nulls",
+        "after the bad ones",
+    }
+    assert set(completed) == expected
+
+
+class AsyncRow(graphene.ObjectType):
+    label = graphene.String(required=True)
+    later = graphene.String()
+    friend = graphene.Field(Thing)
+
+    @staticmethod
+    async def resolve_later(root, info):
+        return _get(root, "label").upper()
+
+    @staticmethod
+    async def resolve_friend(root, info):
+        return Holder(_get(root, "label") + "'s friend")
+
+
+class AsyncQuery(graphene.ObjectType):
+    rows = graphene.List(AsyncRow)
+    dicts = graphene.List(AsyncRow)
+
+    @staticmethod
+    def resolve_rows(root, info):
+        return [Plain("one"), Plain("two")]
+
+    @staticmethod
+    def resolve_dicts(root, info):  # dicts: never compiled, always the general path
+        return [{"label": "one"}, {"label": "two"}]
+
+
+def _run_async(document, context_class):
+    async def run():
+        result = execute(
+            graphene.Schema(query=AsyncQuery).graphql_schema,
+            parse(document),
+            execution_context_class=context_class,
+        )
+        return await result if not isinstance(result, ExecutionResult) else result
+
+    result = asyncio.run(run())
+    return json.loads(json.dumps(result.data)), [(e.message, e.path) for e in result.errors or []]
+
+
+def test_an_async_object_field_in_a_compiled_row_is_awaited_as_graphql_core_does():
+    data, errors = _run_async("{ rows { label friend { name } } }", SyncExecutionContext)
+
+    assert (data, errors) == _run_async("{ rows { label friend { name } } }", ExecutionContext)
+    assert data["rows"][1] == {"label": "two", "friend": {"name": "two's friend"}}
+
+
+def test_an_async_leaf_is_refused_the_same_in_compiled_and_general_rows():
+    compiled = _run_async("{ rows { label later } }", SyncExecutionContext)
+    general = _run_async("{ dicts { label later } }", SyncExecutionContext)
+
+    assert (
+        compiled[0]["rows"]
+        == general[0]["dicts"]
+        == [
+            {"label": "one", "later": None},
+            {"label": "two", "later": None},
+        ]
+    )
+    assert [message for message, _path in compiled[1]] == [
+        "An async resolver cannot run in a synchronous request."
+    ] * 2
+    assert [path for _message, path in compiled[1]] == [["rows", 0, "later"], ["rows", 1, "later"]]
