@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -55,16 +56,14 @@ hundred sources, about 0.15 s) for a district of thousands whose ties join up.""
 # --- what a map is ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MapPlace:
+class MapPlace(NamedTuple):
     """A place a person holds in one of the map's cohorts."""
 
     cohort_id: int
     role: Role
 
 
-@dataclass(frozen=True, slots=True)
-class MapNode:
+class MapNode(NamedTuple):
     person_id: int
     full_name: str
     school_id: int | None
@@ -86,8 +85,7 @@ class MapNode:
     other_places: tuple[MapPlace, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class MapEdge:
+class MapEdge(NamedTuple):
     visitor_id: int
     host_id: int
     completed_count: int

@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -147,8 +148,7 @@ class CohortMembers:
     """(cohort id, yellow dot's person id) -> when the current blue/yellow link started."""
 
 
-@dataclass(frozen=True, slots=True)
-class PairVisits:
+class PairVisits(NamedTuple):
     """All visits of one visitor to one host up to `at`, as counts and dates.
 
     `edge.first_date`/`edge.last_date` span the *completed* visits (dates of `starts_at` in the

@@ -193,9 +193,10 @@ def test_a_person_with_two_schools_is_refused():
         TieGraph([Person("a", 1), Person("a", 2)], [])
 
 
-def test_negative_counts_are_refused():
-    with pytest.raises(ValueError):
-        VisitEdge("a", "b", -1)
+@pytest.mark.parametrize("counts", [(-1, 0), (0, -1)])
+def test_negative_counts_are_refused(counts):
+    with pytest.raises(ValueError, match="negative"):
+        TieGraph([Person("a"), Person("b")], [VisitEdge("a", "b", *counts)])
 
 
 def test_most_connecting_orders_by_score_then_id_and_skips_zeros():
