@@ -44,7 +44,7 @@ from .rows import ATTRIBUTE as _ATTRIBUTE
 from .rows import GLOBAL_ID as _GLOBAL_ID
 from .rows import RESOLVER as _RESOLVER
 from .rows import ROOT_RESOLVER as _ROOT_RESOLVER
-from .rows import SLOW, leaf_spec, row_reader
+from .rows import SLOW, leaf_spec, list_attribute_spec, row_reader
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
@@ -425,7 +425,15 @@ class SyncExecutionContext(ExecutionContext):
 
     def _compile_row_reader(self, object_type, sub_fields):
         plans = self._selection_plan(object_type, sub_fields)
-        shape = tuple((name, leaf_spec(plan, object_type.name)) for name, _n, _d, plan in plans)
+        shape = tuple(
+            (
+                name,
+                leaf_spec(plan, object_type.name)
+                if plan is not None
+                else list_attribute_spec(field_def),
+            )
+            for name, _nodes, field_def, plan in plans
+        )
         if all(spec is None for _name, spec in shape):
             return None, None, None
         read = row_reader(shape)

@@ -23,15 +23,19 @@ from __future__ import annotations
 import keyword
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from graphql import GraphQLEnumType
+from graphene.types.resolver import dict_or_attr_resolver
+from graphql import GraphQLEnumType, is_list_type, is_non_null_type
 
 SLOW = object()
 """What a compiled reader returns for an item the general path must complete."""
 
 # The kinds of one-step leaf plans (`execution._leaf_plan`); all but RESOLVER compile here.
 ATTRIBUTE, GLOBAL_ID, RESOLVER, ROOT_RESOLVER = 1, 2, 3, 4
+LIST_ATTRIBUTE = 5
+"""A list field read off an attribute: an empty one is `[]` whatever the list holds, so only
+a list with items goes to `other` (a map's nodes mostly have no other places)."""
 _ENUM_MEMO_LIMIT = 256
 _INT_RANGE = "-2147483648 <= {v} < 2147483648"  # GraphQL's Int is a signed 32-bit integer
 
@@ -54,6 +58,25 @@ def leaf_spec(plan, parent_type_name: str) -> tuple | None:
     return (kind, how, leaf_type, non_null, as_is)
 
 
+def list_attribute_spec(field_def) -> tuple | None:
+    """(LIST_ATTRIBUTE, attribute name) for a list field with graphene's default resolver."""
+    if field_def is None:  # __typename
+        return None
+    resolve = field_def.resolve
+    field_type = field_def.type
+    named = field_type.of_type if is_non_null_type(field_type) else field_type
+    if not (
+        is_list_type(named)
+        and isinstance(resolve, partial)
+        and resolve.func is dict_or_attr_resolver
+        and len(resolve.args) == 2
+        and not resolve.keywords
+        and _is_plain_name(resolve.args[0])
+    ):
+        return None
+    return (LIST_ATTRIBUTE, resolve.args[0])
+
+
 def _is_plain_name(name) -> bool:
     return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
 
@@ -62,9 +85,10 @@ def _is_plain_name(name) -> bool:
 def row_reader(fields: tuple) -> Callable:
     """A function `read(item, other) -> dict | SLOW` for a selection.
 
-    `fields` is, per response key in order, (name, spec) where spec is a `leaf_spec` or None
-    for a field `other(item, position)` completes. Cached by shape: the documents a server
-    sees are few, and a shape holds only schema objects and resolvers."""
+    `fields` is, per response key in order, (name, spec) where spec is a `leaf_spec`, a
+    `list_attribute_spec`, or None for a field `other(item, position)` completes. Cached by
+    shape: the documents a server sees are few, and a shape holds only schema objects and
+    resolvers."""
     lines = ["def read(item, other):", "    if item.__class__ is dict: return SLOW", "    try:"]
     names: dict[str, object] = {"SLOW": SLOW, "date": date}
     later = []
@@ -72,6 +96,13 @@ def row_reader(fields: tuple) -> Callable:
         v = f"v{position}"
         if spec is None:
             later.append(f"    {v} = other(item, {position})")
+            continue
+        if spec[0] == LIST_ATTRIBUTE:
+            lines.append(f"        {v} = item.{spec[1]}")
+            later.append(
+                f"    {v} = [] if ({v}.__class__ is tuple or {v}.__class__ is list) and not {v}"
+                f" else other(item, {position})"
+            )
             continue
         kind, how, leaf_type, non_null, as_is = spec
         if kind == ATTRIBUTE:

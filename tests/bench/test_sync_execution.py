@@ -138,6 +138,8 @@ class Row(graphene.ObjectType):
     tag = graphene.ID()
     things = graphene.List(Thing)
     nameless_thing = graphene.NonNull(Thing)
+    pals = graphene.List(graphene.NonNull(Thing), required=True)  # read off the attribute
+    tags = graphene.List(graphene.String)
 
     @staticmethod
     def resolve_things(root, info):
@@ -151,7 +153,7 @@ class Row(graphene.ObjectType):
 class Plain:
     def __init__(self, label="row", **values):
         self.label = label
-        defaults = {"count": 1, "share": 0.5, "on": True, "day": date(2026, 9, 1)}
+        defaults = {"count": 1, "share": 0.5, "on": True, "day": date(2026, 9, 1), "pals": ()}
         for name, value in {**defaults, "colour": "RED", "tag": "t1", **values}.items():
             setattr(self, name, value)
 
@@ -171,6 +173,11 @@ ROWS = [
     Plain("int id", tag=7),
     Plain(None),
     Plain("after the bad ones"),
+    Plain("no pals in a list", pals=[], tags=[]),
+    Plain("pals", pals=(Holder("hal", size=2), Holder("ida")), tags=["a", None]),
+    Plain("a nameless pal", pals=[Holder(None)]),
+    Plain("pals missing", pals=None),
+    Plain("pals as text", pals="", tags=""),
     None,
     {"label": "a dict", "count": 2},
 ]
@@ -229,6 +236,8 @@ DOCUMENTS = [
     "{ plainRows(count: 2) { label things { name brokenRequired } count } }",
     "{ plainRows(count: 2) { label namelessThing { name } count } }",
     "{ rows { label namelessThing { name } count } }",
+    "{ rows { label pals { name size } tags count } }",
+    "{ rows { pals { name } } }",
 ]
 
 
@@ -309,6 +318,11 @@ def test_only_the_rows_a_compiled_reader_gives_up_on_take_the_general_path(monke
         "plain",
         "nulls",
         "after the bad ones",
+        "no pals in a list",
+        "pals",
+        "a nameless pal",
+        "pals missing",
+        "pals as text",
     }
     assert set(completed) == expected
 
@@ -376,3 +390,18 @@ def test_an_async_leaf_is_refused_the_same_in_compiled_and_general_rows():
         "An async resolver cannot run in a synchronous request."
     ] * 2
     assert [path for _message, path in compiled[1]] == [["rows", 0, "later"], ["rows", 1, "later"]]
+
+
+def test_an_empty_list_read_off_an_attribute_is_not_completed_field_by_field(monkeypatch):
+    completed = []
+    general = SyncExecutionContext.execute_field
+
+    def counted(self, parent_type, source, field_nodes, path):
+        completed.append((parent_type.name, field_nodes[0].name.value))
+        return general(self, parent_type, source, field_nodes, path)
+
+    monkeypatch.setattr(SyncExecutionContext, "execute_field", counted)
+    data, errors = _run("{ plainRows(count: 3) { label pals { name } } }", SyncExecutionContext)
+
+    assert not errors and json.loads(data)["plainRows"][2] == {"label": "row 2", "pals": []}
+    assert completed == [("Query", "plainRows")]
