@@ -192,6 +192,18 @@ def reads_root_only(resolver):
     return resolver
 
 
+def reads_attribute_through(attribute: str, lookup):
+    """Mark a leaf resolver that returns `lookup(getattr(root, attribute))` (and is marked
+    `reads_root_only`), so compiled rows (`rows`) call `lookup` on the attribute themselves;
+    `lookup` must be a pure function of the value, like `GlobalIds.__getitem__`."""
+
+    def mark(resolver):
+        resolver.reads_attribute_through = (attribute, lookup)
+        return reads_root_only(resolver)
+
+    return mark
+
+
 def is_coroutine(value) -> bool:
     """The HTTP view is synchronous: nothing a resolver returns is awaited, so only a
     coroutine (an async resolver by mistake) needs telling apart; graphql-core's own check

@@ -34,6 +34,8 @@ SLOW = object()
 # The kinds of one-step leaf plans (`execution._leaf_plan`); all but RESOLVER compile here.
 ATTRIBUTE, GLOBAL_ID, RESOLVER, ROOT_RESOLVER = 1, 2, 3, 4
 LIST_ATTRIBUTE = 5
+ATTRIBUTE_THROUGH = 6
+"""A root-only resolver returning `lookup(root.<attribute>)` (`reads_attribute_through`)."""
 """A list field read off an attribute: an empty one is `[]` whatever the list holds, so only
 a list with items goes to `other` (a map's nodes mostly have no other places)."""
 _ENUM_MEMO_LIMIT = 256
@@ -51,7 +53,11 @@ def leaf_spec(plan, parent_type_name: str) -> tuple | None:
     if kind == GLOBAL_ID:
         node, type_name = how
         how = (node, type_name or parent_type_name)
-    elif kind not in (ATTRIBUTE, ROOT_RESOLVER):
+    elif kind == ROOT_RESOLVER:
+        through = getattr(how, "reads_attribute_through", None)
+        if through is not None and _is_plain_name(through[0]):
+            kind, how = ATTRIBUTE_THROUGH, through
+    elif kind != ATTRIBUTE:
         return None
     if as_is is None and not isinstance(leaf_type, GraphQLEnumType):
         return None  # a custom scalar: its serialize may do anything
@@ -107,6 +113,9 @@ def row_reader(fields: tuple) -> Callable:
         kind, how, leaf_type, non_null, as_is = spec
         if kind == ATTRIBUTE:
             lines.append(f"        {v} = item.{how[0]}")
+        elif kind == ATTRIBUTE_THROUGH:
+            attribute, names[f"lookup{position}"] = how
+            lines.append(f"        {v} = lookup{position}(item.{attribute})")
         elif kind == ROOT_RESOLVER:
             names[f"resolve{position}"] = how
             lines.append(f"        {v} = resolve{position}(item, None)")

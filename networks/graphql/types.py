@@ -8,30 +8,37 @@ fields named `personId`, `cohortId`, … rather than `id`: a map's node is that 
 in this map*, so a client cache must not merge it with the same person in another map.
 """
 
-from functools import lru_cache, partial
+from functools import partial
 
 import graphene
-from graphene.relay import Node
 
-from backend.graphql.execution import reads_root_only
+from backend.graphql.execution import reads_attribute_through, reads_root_only
+from backend.graphql.ids import GlobalIds
 from networks import maps, progress
 
 from .enums import CohortRole, MapImageFormat, NetworkScopeKind, NetworkSurveyState, StuckReason
 
+_GLOBAL_IDS: dict[str, GlobalIds] = {}
 
-@lru_cache(maxsize=16_384)
+
+def global_ids(type_name: str) -> GlobalIds:
+    found = _GLOBAL_IDS.get(type_name)
+    if found is None:
+        found = _GLOBAL_IDS[type_name] = GlobalIds(type_name)
+    return found
+
+
 def global_id(type_name: str, pk) -> str | None:
-    """Memoised: a district map names each of thousands of people on several edges, and the
-    encoding (a string format and base64) was a fifth of the request's time."""
-    return None if pk is None else Node.to_global_id(type_name, pk)
+    return global_ids(type_name)[pk]
 
 
 def _id_field(type_name: str, attribute: str, description: str, *, required: bool = True):
     """An ID field holding the global id of `type_name` whose pk is at `root.<attribute>`."""
+    ids = global_ids(type_name)
 
-    @reads_root_only
+    @reads_attribute_through(attribute, ids.__getitem__)
     def resolve(root, info):
-        return global_id(type_name, getattr(root, attribute))
+        return ids[getattr(root, attribute)]
 
     return graphene.ID(required=required, description=description, resolver=resolve)
 

@@ -9,7 +9,13 @@ import graphene
 import pytest
 from graphql import ExecutionContext, ExecutionResult, execute, parse
 
-from backend.graphql.execution import SyncExecutionContext, is_coroutine, reads_root_only
+from backend.graphql.execution import (
+    SyncExecutionContext,
+    is_coroutine,
+    reads_attribute_through,
+    reads_root_only,
+)
+from backend.graphql.ids import GlobalIds
 
 
 class Colour(graphene.Enum):
@@ -126,6 +132,10 @@ class Holder:
         self.name, self.nickname, self.size, self.colour = name, nickname, size, colour
 
 
+CODES = {0: "zero", 1: "one", 2: "two", 3: None}
+CODE_RESOLVER_CALLS = []
+
+
 class Row(graphene.ObjectType):
     """Leaves read straight off attributes: what the compiled row readers (`rows`) handle."""
 
@@ -140,6 +150,13 @@ class Row(graphene.ObjectType):
     nameless_thing = graphene.NonNull(Thing)
     pals = graphene.List(graphene.NonNull(Thing), required=True)  # read off the attribute
     tags = graphene.List(graphene.String)
+    code = graphene.String()  # `CODES[root.count]`, which compiled rows look up themselves
+
+    @staticmethod
+    @reads_attribute_through("count", CODES.__getitem__)
+    def resolve_code(root, info):
+        CODE_RESOLVER_CALLS.append(root)
+        return CODES[root.count]
 
     @staticmethod
     def resolve_things(root, info):
@@ -238,6 +255,7 @@ DOCUMENTS = [
     "{ rows { label namelessThing { name } count } }",
     "{ rows { label pals { name size } tags count } }",
     "{ rows { pals { name } } }",
+    "{ rows { label code } }",
 ]
 
 
@@ -405,3 +423,27 @@ def test_an_empty_list_read_off_an_attribute_is_not_completed_field_by_field(mon
 
     assert not errors and json.loads(data)["plainRows"][2] == {"label": "row 2", "pals": []}
     assert completed == [("Query", "plainRows")]
+
+
+def test_a_resolver_that_reads_an_attribute_through_a_lookup_is_not_called_per_row():
+    CODE_RESOLVER_CALLS.clear()
+
+    data, errors = _run("{ plainRows(count: 4) { code } }", SyncExecutionContext)
+
+    assert json.loads(data)["plainRows"] == [
+        {"code": "zero"},
+        {"code": "one"},
+        {"code": "two"},
+        {"code": None},
+    ]
+    assert not errors and CODE_RESOLVER_CALLS == []
+
+
+def test_global_ids_are_memoised_and_bounded(monkeypatch):
+    monkeypatch.setattr(GlobalIds, "LIMIT", 3)
+    ids = GlobalIds("Person")
+
+    assert ids[7] == "UGVyc29uOjc=" and ids[None] is None
+    assert ids[7] is ids[7]
+    ids[8], ids[9]  # past the limit: cleared before it grows
+    assert len(ids) <= 3 and ids[7] == "UGVyc29uOjc="
