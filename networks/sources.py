@@ -419,27 +419,23 @@ def visit_pairs(
     zone_cache: dict[str | None, ZoneInfo] = {}
     local_day = _LocalDays()
     pairs = []
-    for visitor, host, completed, planned_n, first_at, last_at, next_at in _raw_rows(queryset):
+    rows = _raw_rows(queryset)
+    rows.sort()  # by (visitor, host), which is unique: the later columns are never compared
+    for visitor, host, completed, planned_n, first_at, last_at, next_at in rows:
         if visitor == host:
             continue
         name = zone_of.get(host)
         zone = zone_cache.get(name)
         if zone is None:
             zone = zone_cache[name] = _zone(name)
+        first = local_day(first_at, zone)
+        last = first if last_at == first_at else local_day(last_at, zone)  # one visit: same
         pairs.append(
             PairVisits(
-                VisitEdge(
-                    visitor,
-                    host,
-                    completed,
-                    planned_n,
-                    local_day(first_at, zone),
-                    local_day(last_at, zone),
-                ),
+                VisitEdge(visitor, host, completed, planned_n, first, last),
                 local_day(next_at, zone),
             )
         )
-    pairs.sort(key=lambda pair: pair.edge.pair)
     return pairs
 
 
