@@ -1,8 +1,13 @@
-"""Staff views of cohorts, meetings and protocols. Changes that have rules (membership,
-archiving, cancelling) go through the same services as the API; history is read only."""
+"""Staff views of cohorts, meetings and protocols. Changes that have rules (a cohort's
+settings, archiving, cancelling) go through the same services as the API; history and
+protocols (written in the app, where their rules are checked) are read only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from backend.admin_base import ViewOnlyAdmin
 
 from .models import (
     AgendaItem,
@@ -16,7 +21,7 @@ from .models import (
     Protocol,
     ProtocolStep,
 )
-from .services.cohorts import cohort_archive
+from .services.cohorts import cohort_archive, cohort_update
 from .services.meetings import meeting_cancel
 
 
@@ -60,6 +65,57 @@ def _run(modeladmin, request, queryset, service, argument: str, done: str):
         modeladmin.message_user(request, f"{count} {done}.")
 
 
+COHORT_SETTINGS = {
+    # form field -> the cohortUpdate input field the service names in its errors
+    "name": "name",
+    "school_year": "schoolYear",
+    "target_blue_count": "targetBlueCount",
+    "target_yellow_count": "targetYellowCount",
+    "enforce_targets": "enforceTargets",
+}
+
+
+class _DryRun(Exception):
+    pass
+
+
+class CohortAdminForm(forms.ModelForm):
+    """A cohort's settings, checked by `cohort_update` as the app's are: the form tries the
+    change in a savepoint it always rolls back, and shows the service's refusals on the
+    fields they name. `CohortAdmin.save_model` then makes the change through the service."""
+
+    actor = None  # set per request by CohortAdmin.get_form
+
+    class Meta:
+        model = Cohort
+        fields = list(COHORT_SETTINGS)
+
+    def settings_changed(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in self.changed_data if name in COHORT_SETTINGS
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not self.instance.pk:
+            return cleaned
+        try:
+            with transaction.atomic():
+                cohort_update(actor=self.actor, cohort=self.instance, **self.settings_changed())
+                raise _DryRun
+        except _DryRun:
+            pass
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from exc
+        except ValidationError as exc:
+            fields = {api: form for form, api in COHORT_SETTINGS.items()}
+            if not hasattr(exc, "error_dict"):
+                raise
+            for api_field, errors in exc.error_dict.items():
+                self.add_error(fields.get(api_field), errors)
+        return cleaned
+
+
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     list_display = ("name", "school", "school_year", "enforce_targets", "archived_at")
@@ -81,9 +137,20 @@ class CohortAdmin(admin.ModelAdmin):
     inlines = (MembershipInline, LinkInline)
     actions = ("archive",)
 
+    form = CohortAdminForm
+
     def has_add_permission(self, request):
         # Cohorts start in the app (cohortCreate), which sets up the leader's membership.
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        changes = form.settings_changed()
+        if changes:
+            cohort_update(actor=request.user, cohort=Cohort.objects.get(pk=obj.pk), **changes)
 
     @admin.action(description="Archive the selected cohorts")
     def archive(self, request, queryset):
@@ -145,19 +212,21 @@ class MeetingAdmin(admin.ModelAdmin):
         _run(self, request, queryset, meeting_cancel, "meeting", "meetings cancelled")
 
 
-class ProtocolStepInline(admin.TabularInline):
+class ProtocolStepInline(ReadOnlyInline):
     model = ProtocolStep
-    extra = 0
     fields = ("position", "title", "minutes", "guidance")
+    readonly_fields = fields
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(admin.ModelAdmin):
+class ProtocolAdmin(ViewOnlyAdmin):
+    """Read only: the programme's library may not change at all, and a school's protocols
+    change in the app (protocolUpdate), where their steps and permissions are checked."""
+
     list_display = ("name", "school", "key")
     list_filter = ("school__district",)
     search_fields = ("name", "key")
     list_select_related = ("school",)
-    readonly_fields = ("created_by", "created_at")
     inlines = (ProtocolStepInline,)
 
 
