@@ -120,7 +120,7 @@ def _on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-# What only PostgreSQL enforces (exclusion constraints, composite keys, SKIP LOCKED) is tested
+# What only PostgreSQL enforces (exclusion constraints, SKIP LOCKED) is tested
 # there; CI runs the suite on PostgreSQL as well as SQLite.
 postgres_only = pytest.mark.skipif(
     not _on_postgres(), reason="enforced by PostgreSQL only; CI runs it on PostgreSQL"

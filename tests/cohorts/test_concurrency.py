@@ -9,16 +9,15 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import connection
 
 from cohorts.models import BlueYellowLink, Cohort, Membership, Role
 from cohorts.services import cohorts as cohort_services
 from cohorts.services import memberships as membership_services
-from cohorts.services.assignments import link_insert, yellow_dot_assign
+from cohorts.services.assignments import yellow_dot_assign
 from cohorts.services.cohorts import cohort_leader_set
 from cohorts.services.memberships import membership_add
-from tests.cohorts.factories import CohortFactory, MembershipFactory, build_cohort
+from tests.cohorts.factories import CohortFactory, build_cohort
 from tests.conftest import postgres_only
 from tests.factories import CoordinatorFactory, LeaderFactory, TeacherFactory
 
@@ -169,47 +168,3 @@ def test_assigning_one_yellow_dot_twice_at_once_leaves_one_current_link():
 
     assert all(isinstance(r, BlueYellowLink | ValidationError) for r in results), results
     assert BlueYellowLink.objects.filter(yellow=yellow, ended_at=None).count() == 1
-
-
-# --- the composite foreign keys of migration 0002 ------------------------------------------------
-
-
-def test_the_database_refuses_a_link_to_a_blue_dot_of_another_cohort():
-    here = build_cohort(blues=0, yellows=1, assigned=0)
-    there = build_cohort(school=here.school, blues=1, yellows=0)
-
-    refused = pytest.raises(IntegrityError, match="link_blue_is_blue_of_cohort")
-    with refused, transaction.atomic():
-        BlueYellowLink.objects.create(
-            cohort=here.cohort, blue=there.blues[0], yellow=here.yellows[0]
-        )
-        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-    assert not BlueYellowLink.objects.exists()
-
-
-def test_the_database_refuses_a_link_whose_roles_do_not_fit():
-    network = build_cohort(blues=0, yellows=2, assigned=0)
-
-    refused = pytest.raises(IntegrityError, match="link_blue_is_blue_of_cohort")
-    with refused, transaction.atomic():
-        # A yellow dot in the blue dot's place.
-        BlueYellowLink.objects.create(
-            cohort=network.cohort, blue=network.yellows[0], yellow=network.yellows[1]
-        )
-        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
-def test_the_service_turns_the_databases_refusal_into_a_typed_error():
-    here = build_cohort(blues=0, yellows=1, assigned=0)
-    foreign_blue = MembershipFactory(cohort=CohortFactory(school=here.school), role=Role.BLUE)
-
-    # link_insert skips the service's own checks: only the database stands in the way.
-    with pytest.raises(ValidationError) as refused, transaction.atomic():
-        link_insert(yellow=here.yellows[0], blue=foreign_blue, now=timezone.now())
-
-    assert refused.value.message_dict == {
-        "blueMembershipId": ["Only a blue dot of the same cohort can visit this yellow dot."]
-    }
-    assert codes_of(refused.value) == ["NOT_A_BLUE_DOT"]
-    assert not BlueYellowLink.objects.exists()
