@@ -14,10 +14,10 @@ def link_create(*, yellow: Membership, blue: Membership, now=None) -> BlueYellow
     """Assign (or reassign) a yellow dot to a blue dot of the same cohort. Both memberships are
     locked, so one ending concurrently cannot leave a link to a former member; the database's
     composite keys refuse a blue dot of another cohort even if this check were skipped."""
-    now = now or timezone.now()
     locked = {
         m.pk: m for m in Membership.objects.select_for_update().filter(pk__in=[yellow.pk, blue.pk])
     }
+    now = now or timezone.now()  # once locked: after any concurrent assignment committed
     yellow, blue = locked.get(yellow.pk, yellow), locked.get(blue.pk, blue)
     if yellow.ended_at is not None:
         raise field_error(
@@ -49,7 +49,11 @@ def link_insert(*, yellow: Membership, blue: Membership, now) -> BlueYellowLink:
     if current is not None and current.blue_id == blue.pk:
         return current
     if current is not None:
-        BlueYellowLink.objects.filter(pk=current.pk, ended_at__isnull=True).update(ended_at=now)
+        # Never before it started: another server's clock may run a little ahead of ours.
+        ended_at = max(now, current.started_at)
+        BlueYellowLink.objects.filter(pk=current.pk, ended_at__isnull=True).update(
+            ended_at=ended_at
+        )
     with refused_as_typed_errors(links=True):
         return BlueYellowLink.objects.create(
             cohort_id=yellow.cohort_id, blue=blue, yellow=yellow, started_at=now

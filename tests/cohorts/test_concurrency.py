@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from cohorts.models import BlueYellowLink, Cohort, Membership, Role
+from cohorts.services import assignments as assignment_services
 from cohorts.services import cohorts as cohort_services
 from cohorts.services import memberships as membership_services
 from cohorts.services.assignments import yellow_dot_assign
@@ -132,8 +133,10 @@ def test_adding_the_same_person_twice_at_once_adds_them_once(monkeypatch):
     assert Membership.objects.filter(cohort=network.cohort, person=teacher).count() == 1
 
 
-def test_strict_targets_hold_when_two_leaders_add_the_last_place_at_once():
+def test_strict_targets_hold_when_two_leaders_add_the_last_place_at_once(monkeypatch):
     network = build_cohort(blues=3, yellows=0)
+    # Both have passed every other check when they reach the cohort's lock together.
+    before_write_wait_for_both(monkeypatch, membership_services, "lock_cohort")
     Cohort.objects.filter(pk=network.cohort.pk).update(enforce_targets=True)
     network.cohort.refresh_from_db()
     staff_actor = network.leader.person
@@ -156,10 +159,12 @@ def test_strict_targets_hold_when_two_leaders_add_the_last_place_at_once():
     assert Membership.objects.filter(cohort=network.cohort, role=Role.BLUE).count() == 4
 
 
-def test_assigning_one_yellow_dot_twice_at_once_leaves_one_current_link():
+def test_assigning_one_yellow_dot_twice_at_once_leaves_one_current_link(monkeypatch):
     network = build_cohort(blues=2, yellows=1, assigned=0)
     leader = network.leader.person
     yellow = network.yellows[0]
+    # Both reach the locking of the yellow dot's membership together.
+    before_write_wait_for_both(monkeypatch, assignment_services, "link_create")
 
     results = race(
         lambda: yellow_dot_assign(actor=leader, yellow=yellow, blue=network.blues[0]),

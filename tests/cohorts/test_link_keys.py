@@ -3,6 +3,8 @@ with the wrong roles: PostgreSQL by the composite foreign keys of migration 0002
 the triggers of 0004. Both refuse with the constraint's name, which the service turns into
 the same typed error."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -104,3 +106,16 @@ def test_the_service_turns_the_databases_refusal_into_a_typed_error():
         "NOT_A_BLUE_DOT"
     ]
     assert not BlueYellowLink.objects.exists()
+
+
+def test_reassigning_ends_a_link_that_started_on_a_clock_running_ahead():
+    network = build_cohort(blues=2, yellows=1, assigned=0)
+    now = timezone.now()
+    ahead = now + timedelta(seconds=2)  # written by a server whose clock runs ahead
+    first = link_insert(yellow=network.yellows[0], blue=network.blues[0], now=ahead)
+
+    second = link_insert(yellow=network.yellows[0], blue=network.blues[1], now=now)
+
+    first.refresh_from_db()
+    assert first.ended_at == ahead  # not before it started, which the database refuses
+    assert second.ended_at is None
