@@ -2,7 +2,7 @@
 
 PostgreSQL holds N due notifications, one per person, each person with one phone. The workers
 are real `manage.py deliver_notifications --once` processes with the Firebase back-end (the
-firebase-admin SDK, `send_each` in batches of 500) pointed at the fake FCM v1 server, which runs
+firebase-admin SDK, in batches of 500) pointed at the fake FCM v1 server, which runs
 in a process of its own. Prints a Markdown table.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_notif \\
@@ -14,8 +14,13 @@ hints go through Redis as in production; they go only to people with the app ope
 by `--app-open` (default 0: reminders mostly reach closed apps). `--latency` delays each fake
 FCM answer (real FCM answers in tens of milliseconds; 0 measures our side alone).
 
+`--transport sdk,pool` measures the FCM back-end's transports side by side (`FCM_TRANSPORT`:
+the SDK's `send_each`, or our keep-alive pool; default both).
+
 Rate = N / (last result recorded - first notification claimed), read from the rows themselves,
 so process start-up is not counted; the wall-clock time including start-up is shown beside it.
+Worker CPU is the user + system time of the worker processes (start-up included) per
+notification.
 """
 
 import argparse
@@ -23,6 +28,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import subprocess
 import sys
@@ -158,6 +164,11 @@ def fcm_stats(base_url: str) -> dict:
         return json.loads(response.read())
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_workers(count: int, env: dict, batch_size: int, threads: int) -> float:
     started = time.perf_counter()
     workers = [
@@ -208,6 +219,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2,4")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2, help="sender loops per worker")
+    parser.add_argument(
+        "--transport", default="sdk,pool", help="FCM transports to run, e.g. sdk,pool or pool"
+    )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per fake FCM answer")
     parser.add_argument(
         "--app-open", type=float, default=0.0, help="share of people with the app open (0-1)"
@@ -242,18 +256,26 @@ def main(argv=None) -> int:
         }
         rows = []
         try:
-            for count in [int(n) for n in args.workers.split(",")]:
-                refill_outbox(people)
-                connection.close()
-                before = fcm_stats(fcm_url)["send_requests"]
-                wall = run_workers(count, env, args.batch_size, args.threads)
-                requests = fcm_stats(fcm_url)["send_requests"] - before
-                result = measure(len(people))
-                rows.append((count, result, wall, requests))
-                print(
-                    f"{count} worker(s): {result['rate']:,.0f}/s {result['statuses']}",
-                    file=sys.stderr,
-                )
+            for transport in args.transport.split(","):
+                for count in [int(n) for n in args.workers.split(",")]:
+                    refill_outbox(people)
+                    connection.close()
+                    before = fcm_stats(fcm_url)
+                    cpu_before = children_cpu()
+                    wall = run_workers(
+                        count, {**env, "FCM_TRANSPORT": transport}, args.batch_size, args.threads
+                    )
+                    cpu = children_cpu() - cpu_before
+                    after = fcm_stats(fcm_url)
+                    requests = after["send_requests"] - before["send_requests"]
+                    connections = after["connections_accepted"] - before["connections_accepted"]
+                    result = measure(len(people))
+                    rows.append((transport, count, result, wall, requests, connections, cpu))
+                    print(
+                        f"{transport}, {count} worker(s): {result['rate']:,.0f}/s "
+                        f"{result['statuses']}",
+                        file=sys.stderr,
+                    )
         finally:
             fcm.terminate()
             fcm.wait(timeout=10)
@@ -272,14 +294,16 @@ def main(argv=None) -> int:
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, PostgreSQL {pg_version}.\n"
     )
-    print("| workers | notifications/s | claim to last record (s) | wall incl. start-up (s) "
-          "| FCM requests | outcome |")  # fmt: skip
-    print("| ---: | ---: | ---: | ---: | ---: | --- |")
-    for count, result, wall, requests in rows:
+    print("| transport | workers | notifications/s | claim to last record (s) "
+          "| wall incl. start-up (s) | worker CPU per notification (ms) | FCM requests "
+          "| TCP connections | outcome |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for transport, count, result, wall, requests, connections, cpu in rows:
         outcome = ", ".join(f"{n} {status}" for status, n in sorted(result["statuses"].items()))
         print(
-            f"| {count} | {result['rate']:,.0f} | {result['seconds']:.2f} | {wall:.2f} "
-            f"| {requests:,} | {outcome} |"
+            f"| {transport} | {count} | {result['rate']:,.0f} | {result['seconds']:.2f} "
+            f"| {wall:.2f} | {cpu * 1000 / len(people):.2f} | {requests:,} | {connections:,} "
+            f"| {outcome} |"
         )
     return 0
 

@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -59,6 +60,7 @@ class Kind(enum.StrEnum):
     INTERNAL = "internal"  # 500 INTERNAL
     UNAVAILABLE = "unavailable"  # 503 UNAVAILABLE
     HANG = "hang"  # no answer for ``hang_seconds``, then success (client should time out)
+    RESET = "reset"  # connection reset under the request: neither recorded nor answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,10 @@ class Behaviour:
     @classmethod
     def unavailable(cls, times: int | None = None, retry_after: float | None = None) -> Behaviour:
         return cls(Kind.UNAVAILABLE, times, retry_after)
+
+    @classmethod
+    def reset(cls, times: int | None = None) -> Behaviour:
+        return cls(Kind.RESET, times)
 
     @classmethod
     def hang(cls, times: int | None = None, seconds: float = 30.0) -> Behaviour:
@@ -282,6 +288,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
             self.send_header("Content-Length", str(len(data)))
+            if self.server.fake.close_connections:
+                self.send_header("Connection", "close")  # also sets close_connection
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
@@ -303,7 +311,9 @@ class FakeFCMServer:
     Counters (:attr:`send_requests`, :attr:`token_requests`, :meth:`calls_for`) and the recorded
     message bodies (:attr:`received`) let a test check what really went over the wire.
     ``latency`` delays every send answer, to imitate FCM's round trip in a benchmark;
-    ``record_messages=False`` keeps memory flat in long benchmarks.
+    ``record_messages=False`` keeps memory flat in long benchmarks. ``close_connections=True``
+    answers every send with ``Connection: close`` and closes the connection, as a server going
+    away does; :meth:`revoke_access_tokens` makes FCM refuse the tokens issued so far (401).
     """
 
     def __init__(
@@ -316,6 +326,7 @@ class FakeFCMServer:
         latency: float = 0.0,
         require_auth: bool = True,
         record_messages: bool = True,
+        close_connections: bool = False,
     ) -> None:
         self.project_id = project_id
         self.requested_port = port
@@ -323,6 +334,7 @@ class FakeFCMServer:
         self.latency = latency
         self.require_auth = require_auth
         self.record_messages = record_messages
+        self.close_connections = close_connections
         self._behaviours: dict[str, Behaviour] = dict(behaviours or {})
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -425,6 +437,11 @@ class FakeFCMServer:
             self.received.clear()
             self.send_requests = self.token_requests = self.unauthorized_requests = 0
 
+    def revoke_access_tokens(self) -> None:
+        """Answer 401 to the access tokens issued so far, as FCM does for a revoked token."""
+        with self._lock:
+            self._access_tokens.clear()
+
     def calls_for(self, token: str) -> int:
         """How many send requests arrived for ``token``."""
         with self._lock:
@@ -476,14 +493,23 @@ class FakeFCMServer:
                 self.unauthorized_requests += 1
                 kind = None
             else:
-                if self.record_messages:
-                    self.received.append(message)
                 behaviour = self._behaviours.get(token or "", self.default)
                 self._calls[token or ""] += 1
                 failing = behaviour.times is None or self._calls[token or ""] <= behaviour.times
                 kind = behaviour.kind if failing else Kind.SUCCESS
                 self._outcomes[kind.value] += 1
                 message_id = next(self._message_ids)
+                if self.record_messages and kind is not Kind.RESET:
+                    self.received.append(message)
+
+        if kind is Kind.RESET:
+            # RST instead of FIN, so the client sees a reset rather than an orderly close.
+            with contextlib.suppress(OSError):
+                handler.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            handler.close_connection = True
+            return
 
         if kind is None:
             error = {"code": 401, "message": "Invalid credentials", "status": "UNAUTHENTICATED"}

@@ -22,6 +22,20 @@ them makes :class:`FCMBackend` fail loudly at construction instead of silently m
   ``_MessagingService.FCM_URL``. The SDK has no emulator variable for FCM, so ``fcm_base_url``
   overrides this per-app attribute (never the class constant, which would affect every app).
 
+Two transports carry the requests (``FCMBackend(transport=...)``, or ``FCM_TRANSPORT``):
+
+* ``"sdk"``: ``messaging.send_each`` as described above (requests + google-auth, one thread per
+  message);
+* ``"pool"``: :class:`~notifications.push.http_pool.HTTPPool`, an asyncio keep-alive pool that
+  POSTs the same v1 body (encoded by the SDK's own ``_MessagingService.encode_message``) with the
+  same headers, and turns every answer back into the exception ``send_each`` would have returned
+  (through the SDK's ``_handle_fcm_error``), so both transports share ``_classify``. A 401 makes
+  it refresh the access token once per batch and resend what was refused, like google-auth's
+  ``AuthorizedSession`` (but with one refresh per batch, not one per thread). Sending costs
+  about 0.17 ms of CPU per message against 1.1 ms for ``"sdk"`` (fake FCM on loopback);
+* ``"auto"`` (default): ``"pool"``, unless a proxy is configured in the environment (the pool
+  does not speak to proxies), then ``"sdk"``.
+
 With ``fcm_base_url`` set, google-auth's background regional-access-boundary lookup at
 iamcredentials.googleapis.com is also switched off on this back-end's credential (see
 ``_skip_regional_access_boundary_lookup``), so a fake server keeps everything on loopback.
@@ -31,6 +45,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import json
 import logging
 import math
 import os
@@ -38,6 +53,7 @@ import random as _random
 import re
 import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Sequence
@@ -50,12 +66,20 @@ import google.auth.exceptions
 import google.auth.transport.requests
 import requests
 import requests.adapters
+import requests.certs
 from firebase_admin import credentials, exceptions, messaging
 from urllib3.util.retry import Retry
 
 from .base import PushBackend, PushMessage, PushOutcome, PushResult, TokenKind, check_messages
+from .http_pool import HTTPPool, PoolConnectionError, PoolTimeout, Response
 
-__all__ = ["FCM_MAX_BATCH_SIZE", "FCMBackend", "RetryPolicy", "parse_retry_after"]
+__all__ = [
+    "FCM_MAX_BATCH_SIZE",
+    "FCM_TRANSPORTS",
+    "FCMBackend",
+    "RetryPolicy",
+    "parse_retry_after",
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -79,6 +103,12 @@ _RETRYABLE_ERRORS = (
 )
 
 _MAX_REASON_LENGTH = 500
+
+FCM_TRANSPORTS = ("auto", "pool", "sdk")
+
+_POOL_MAX_CONNECTIONS = 100
+"""Default connections of the pool transport: like the SDK's own FCM adapter. Each carries one
+request at a time, so this bounds the requests in flight (enough for ~3,000/s at 30 ms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +265,19 @@ def _skip_regional_access_boundary_lookup(credential: Any) -> None:
         credential._is_regional_access_boundary_lookup_required = lambda: False
 
 
+def _environment_proxies() -> dict[str, str]:
+    """Proxies configured in the environment (``no_proxy`` alone configures none)."""
+    return {scheme: url for scheme, url in urllib.request.getproxies().items() if scheme != "no"}
+
+
+def _ca_bundle() -> str | None:
+    """The CA bundle requests would use: its environment variables, else certifi's."""
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        return bundle
+    return requests.certs.where()  # certifi's bundle, so both transports trust the same CAs
+
+
 def _environment_needs_per_request_lookup() -> bool:
     """True when a proxy or netrc setting makes requests decide per URL (no_proxy, hosts)."""
     if urllib.request.getproxies():
@@ -253,6 +296,10 @@ class FCMBackend(PushBackend):
     (default ``batch_size``) sizes the connection pool and should be raised to
     ``batch_size x threads`` when :meth:`send` is called from several threads. ``app_name``
     names the ``firebase_admin.App`` (default: a unique ``push-fcm-...``).
+
+    ``transport`` is ``"auto"``, ``"pool"`` or ``"sdk"`` (see the module docstring; default:
+    the ``FCM_TRANSPORT`` environment variable, else ``"auto"``). ``pool_connections`` sizes the
+    pool transport (default 100; ``max_connections`` only sizes the SDK's).
 
     ``fcm_base_url`` (e.g. ``http://127.0.0.1:8099``) replaces ``https://fcm.googleapis.com``
     for this back-end only; it is how tests and benchmarks reach ``notifications.fake_fcm``.
@@ -276,6 +323,8 @@ class FCMBackend(PushBackend):
         batch_size: int = FCM_MAX_BATCH_SIZE,
         max_connections: int | None = None,
         fcm_base_url: str | None = None,
+        transport: str | None = None,
+        pool_connections: int | None = None,
         dry_run: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
@@ -286,6 +335,14 @@ class FCMBackend(PushBackend):
             raise ValueError("http_timeout must be > 0 seconds")
         if fcm_base_url is not None and not re.match(r"^https?://[^/]+/?$", fcm_base_url):
             raise ValueError("fcm_base_url must look like 'https://host[:port]'")
+        transport = transport or os.environ.get("FCM_TRANSPORT") or "auto"
+        if transport not in FCM_TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(FCM_TRANSPORTS)}")
+        if transport == "auto":
+            transport = "sdk" if _environment_proxies() else "pool"
+        if pool_connections is not None and pool_connections < 1:
+            raise ValueError("pool_connections must be >= 1")
+        self.transport = transport
 
         self.retry_policy = retry_policy or RetryPolicy()
         self.batch_size = batch_size
@@ -312,6 +369,23 @@ class FCMBackend(PushBackend):
         except BaseException:
             firebase_admin.delete_app(self.app)
             raise
+        self._service = messaging._get_messaging_service(self.app)
+        self._pool: HTTPPool | None = None
+        if transport == "pool":
+            url = urllib.parse.urlsplit(self._service._fcm_url)
+            self._pool_path = url.path
+            self._pool = HTTPPool(
+                f"{url.scheme}://{url.netloc}",
+                size=pool_connections or _POOL_MAX_CONNECTIONS,
+                timeout=http_timeout,
+                ca_file=_ca_bundle() if url.scheme == "https" else None,
+            )
+            # The headers send_each sends (google-auth adds only the bearer token).
+            self._pool_headers = [
+                ("Content-Type", "application/json"),
+                ("Accept-Encoding", "identity"),
+                *self._service._fcm_headers.items(),
+            ]
 
         self._credential = certificate.get_credential()
         if fcm_base_url is not None:
@@ -387,6 +461,8 @@ class FCMBackend(PushBackend):
         if self._closed:
             return
         self._closed = True
+        if self._pool is not None:
+            self._pool.close()
         self._session.close()
         self._auth_session.close()
         firebase_admin.delete_app(self.app)
@@ -437,6 +513,8 @@ class FCMBackend(PushBackend):
         return verdicts
 
     def _send_batch(self, batch: list[messaging.Message]) -> list[_Verdict]:
+        if self._pool is not None:
+            return self._send_batch_pool(batch)
         try:
             response = messaging.send_each(batch, dry_run=self.dry_run, app=self.app)
         except ValueError as exc:
@@ -457,6 +535,64 @@ class FCMBackend(PushBackend):
                 verdicts.append(_classify(item.exception))
         return verdicts
 
+    def _send_batch_pool(self, batch: list[messaging.Message]) -> list[_Verdict]:
+        """Like :meth:`_send_batch` over the pool: same bodies, headers and error mapping."""
+        verdicts: list[_Verdict | None] = [None] * len(batch)
+        bodies: dict[int, bytes] = {}
+        for index, message in enumerate(batch):
+            try:
+                bodies[index] = self._encode(message)
+            except ValueError as exc:
+                # What send_each refuses fails alone, as in the SDK path.
+                verdicts[index] = _Verdict(PushOutcome.FAILED, reason=_describe(exc))
+        token = self._credential.token
+        answers = dict(zip(bodies, self._post(token, list(bodies.values())), strict=True))
+        refused = [index for index, answer in answers.items() if _is_unauthorized(answer)]
+        if refused:
+            # Revoked or expired early: refresh once (whichever thread sees it first), resend
+            # only the refused ones. A second 401 stands, like google-auth's AuthorizedSession.
+            problem = self._refresh_access_token(stale=token)
+            if problem is not None:
+                for index in refused:
+                    verdicts[index] = problem
+            else:
+                resent = self._post(self._credential.token, [bodies[i] for i in refused])
+                answers.update(zip(refused, resent, strict=True))
+        for index, answer in answers.items():
+            if verdicts[index] is None:
+                verdicts[index] = self._pool_verdict(answer)
+        return verdicts  # type: ignore[return-value]
+
+    def _encode(self, message: messaging.Message) -> bytes:
+        data: dict[str, Any] = {"message": messaging._MessagingService.encode_message(message)}
+        if self.dry_run:
+            data["validate_only"] = True
+        return _json_dumps(data)
+
+    def _post(self, token: str | None, bodies: list[bytes]) -> list[Any]:
+        if not bodies:
+            return []
+        assert self._pool is not None
+        headers = [*self._pool_headers, ("Authorization", f"Bearer {token}")]
+        return self._pool.post_all(self._pool_path, headers, bodies)
+
+    def _pool_verdict(self, answer: Any) -> _Verdict:
+        if isinstance(answer, Response) and 200 <= answer.status < 300:
+            try:
+                name = json.loads(answer.body)["name"]
+            except (ValueError, KeyError, TypeError) as exc:
+                error = exceptions.UnknownError(f"unexpected FCM answer: {exc}", cause=exc)
+                return _classify(error)
+            return _Verdict(PushOutcome.SENT, message_id=name)
+        return _classify(self._service._handle_fcm_error(_as_requests_error(answer)))
+
+    def _refresh_access_token(self, *, stale: str | None) -> _Verdict | None:
+        """Refresh the token after FCM refused ``stale``, unless another thread already did."""
+        with self._token_lock:
+            if self._credential.token != stale and self._credential.valid:
+                return None
+            return self._refresh_locked()
+
     def _ensure_access_token(self) -> _Verdict | None:
         """Fetch the OAuth2 access token once, before the batch, if it is missing or expiring.
 
@@ -469,13 +605,46 @@ class FCMBackend(PushBackend):
         with self._token_lock:
             if self._credential.valid:
                 return None
-            try:
-                self._credential.refresh(self._auth_request)
-            except google.auth.exceptions.TransportError as exc:
-                return _Verdict(None, reason=f"OAuth2 token request failed: {_describe(exc)}")
-            except google.auth.exceptions.RefreshError as exc:
-                outcome = None if getattr(exc, "retryable", False) else PushOutcome.FAILED
-                return _Verdict(outcome, reason=f"OAuth2 token refused: {_describe(exc)}")
-            except google.auth.exceptions.GoogleAuthError as exc:
-                return _Verdict(PushOutcome.FAILED, reason=f"credentials error: {_describe(exc)}")
+            return self._refresh_locked()
+
+    def _refresh_locked(self) -> _Verdict | None:
+        """Fetch a new access token (hold ``_token_lock``); a verdict when that fails."""
+        try:
+            self._credential.refresh(self._auth_request)
+        except google.auth.exceptions.TransportError as exc:
+            return _Verdict(None, reason=f"OAuth2 token request failed: {_describe(exc)}")
+        except google.auth.exceptions.RefreshError as exc:
+            outcome = None if getattr(exc, "retryable", False) else PushOutcome.FAILED
+            return _Verdict(outcome, reason=f"OAuth2 token refused: {_describe(exc)}")
+        except google.auth.exceptions.GoogleAuthError as exc:
+            return _Verdict(PushOutcome.FAILED, reason=f"credentials error: {_describe(exc)}")
         return None
+
+
+def _json_dumps(data: dict[str, Any]) -> bytes:
+    # What requests' json= sends for the SDK path, minus the spaces.
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _is_unauthorized(answer: Any) -> bool:
+    return isinstance(answer, Response) and answer.status == 401
+
+
+def _as_requests_error(answer: Any) -> requests.RequestException:
+    """The requests exception send_each would have seen for ``answer`` (a pool result)."""
+    if isinstance(answer, Response):
+        response = requests.Response()
+        response.status_code = answer.status
+        response.headers = requests.structures.CaseInsensitiveDict(answer.headers)
+        response._content = answer.body
+        response.encoding = "utf-8"
+        return requests.HTTPError(f"{answer.status} error from FCM", response=response)
+    if isinstance(answer, PoolTimeout):
+        return requests.exceptions.ReadTimeout(str(answer))
+    if isinstance(answer, (PoolConnectionError, OSError)):
+        return requests.exceptions.ConnectionError(str(answer))
+    if isinstance(answer, BaseException):
+        # A bug in the pool: report it for this message rather than lose the batch.
+        _logger.error("FCM pool transport failed", exc_info=answer)
+        return requests.exceptions.ConnectionError(f"{type(answer).__name__}: {answer}")
+    raise TypeError(f"not a pool result: {answer!r}")

@@ -3,7 +3,8 @@
 Nothing of ours is mocked: the SDK fetches an OAuth2 token from the fake server, sends one
 HTTP request per message, and the fake answers like FCM (success, 404 UNREGISTERED, 400
 INVALID_ARGUMENT, 403 SENDER_ID_MISMATCH, 429 with Retry-After, 500, no answer at all).
-Only the back-end's sleep is recorded instead of waited.
+Only the back-end's sleep is recorded instead of waited. Every test runs with both transports
+(the SDK's ``send_each`` and the keep-alive pool).
 """
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ import pytest
 from graphql_relay import to_global_id
 
 from notifications.delivery import Courier
-from notifications.fake_fcm import Behaviour, FakeFCMServer
+from notifications.fake_fcm import Behaviour
 from notifications.models import Status
 from notifications.push import FCMBackend, RetryPolicy
 
@@ -22,21 +23,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fcm():
-    with FakeFCMServer(project_id="observe-app") as server:
-        yield server
-
-
-@pytest.fixture
 def waits():
     return []
 
 
-@pytest.fixture
-def courier(fcm, waits, tmp_path):
+@pytest.fixture(params=["sdk", "pool"])
+def courier(fcm, waits, tmp_path, request):
     backend = FCMBackend(
         fcm.write_service_account_file(tmp_path / "service-account.json"),
         fcm_base_url=fcm.base_url,
+        transport=request.param,
         http_timeout=0.5,
         retry_policy=RetryPolicy(max_attempts=3, base_delay=0.5, max_total_delay=30),
         sleep=waits.append,

@@ -3,6 +3,10 @@
 Nothing of ours is mocked: the SDK fetches an OAuth2 token from the fake server, sends one HTTP
 request per message, and parses the fake's FCM v1 error bodies into its own exception types.
 Only ``sleep`` and ``random`` are injected, so back-off is recorded instead of waited.
+
+Behaviour tests run for both transports (``transport`` fixture: the SDK's ``send_each`` and our
+keep-alive pool); tests of SDK plumbing pin ``transport`` to ``"sdk"``. Tests of the pool
+itself are in test_push_fcm_pool.py.
 """
 
 from __future__ import annotations
@@ -14,57 +18,10 @@ import pytest
 from firebase_admin import messaging
 
 from notifications.fake_fcm import Behaviour, FakeFCMServer
-from notifications.push import FCMBackend, PushMessage, PushOutcome, RetryPolicy, TokenKind
+from notifications.push import FCMBackend, PushOutcome, RetryPolicy, TokenKind
 from notifications.push.fcm import parse_retry_after
 
-
-class RecordingSleep:
-    """Stands in for time.sleep: remembers the waits instead of waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-    @property
-    def total(self) -> float:
-        return sum(self.calls)
-
-
-@pytest.fixture
-def fcm():
-    with FakeFCMServer(project_id="teacher-app") as server:
-        yield server
-
-
-@pytest.fixture
-def sleep():
-    return RecordingSleep()
-
-
-@pytest.fixture
-def make_backend(fcm, sleep, tmp_path):
-    """Build FCMBackends wired to the fake server; all are closed after the test."""
-    credentials_file = fcm.write_service_account_file(tmp_path / "service-account.json")
-    backends: list[FCMBackend] = []
-
-    def make(**kwargs) -> FCMBackend:
-        kwargs.setdefault("fcm_base_url", fcm.base_url)
-        kwargs.setdefault("sleep", sleep)
-        kwargs.setdefault("random", lambda: 0.5)
-        kwargs.setdefault("http_timeout", 5.0)
-        backend = FCMBackend(credentials_file, **kwargs)
-        backends.append(backend)
-        return backend
-
-    yield make
-    for backend in backends:
-        backend.close()
-
-
-def msg(token: str, **kwargs) -> PushMessage:
-    return PushMessage(token=token, title="Observation tomorrow", body="Room 12 at 9:00", **kwargs)
+from .fcm_backends import msg
 
 
 def test_three_messages_are_sent_in_order_with_their_payload(fcm, make_backend):
@@ -108,6 +65,7 @@ def test_installation_ids_are_sent_as_fid_and_tokens_without_deprecation_warning
     assert not [w for w in recwarn if issubclass(w.category, DeprecationWarning)]
 
 
+@pytest.mark.parametrize("transport", ["sdk"])
 def test_501_messages_go_out_as_two_send_each_calls_with_one_token_fetch(
     fcm, make_backend, monkeypatch
 ):
@@ -302,11 +260,13 @@ def test_payload_the_sdk_refuses_fails_alone(fcm, make_backend):
     assert "ValueError" in results[1].error
 
 
-def test_two_backends_use_separate_named_apps_and_servers(fcm, make_backend, tmp_path):
+def test_two_backends_use_separate_named_apps_and_servers(fcm, make_backend, tmp_path, transport):
     with FakeFCMServer(project_id="second-project") as other:
         other_file = other.write_service_account_file(tmp_path / "other.json")
         first = make_backend()
-        second = FCMBackend(other_file, fcm_base_url=other.base_url, app_name="second-app")
+        second = FCMBackend(
+            other_file, fcm_base_url=other.base_url, app_name="second-app", transport=transport
+        )
         try:
             assert first.app.name != second.app.name
             assert first.app is not firebase_admin.get_app(second.app.name)
@@ -344,6 +304,8 @@ def test_empty_send_makes_no_request(fcm, make_backend):
         ({"batch_size": 0}, "batch_size"),
         ({"http_timeout": 0}, "http_timeout"),
         ({"fcm_base_url": "127.0.0.1:80"}, "fcm_base_url"),
+        ({"transport": "grpc"}, "transport"),
+        ({"pool_connections": 0}, "pool_connections"),
     ],
 )
 def test_constructor_validation(make_backend, kwargs, match):
@@ -401,6 +363,7 @@ def test_against_a_fake_server_nothing_but_loopback_is_resolved(fcm, make_backen
     assert set(resolved) <= {"127.0.0.1", "localhost"}, resolved
 
 
+@pytest.mark.parametrize("transport", ["sdk"])
 def test_the_environment_is_read_once_unless_it_configures_a_proxy(make_backend, monkeypatch):
     # requests re-reads proxy variables on every request; without any, that is skipped.
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
@@ -414,6 +377,7 @@ def test_the_environment_is_read_once_unless_it_configures_a_proxy(make_backend,
     assert behind_a_proxy._session.trust_env is True
 
 
+@pytest.mark.parametrize("transport", ["sdk"])
 def test_a_ca_bundle_in_the_environment_is_applied_once(make_backend, monkeypatch, tmp_path):
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
                  "all_proxy", "NETRC", "CURL_CA_BUNDLE"):  # fmt: skip
@@ -428,3 +392,84 @@ def test_a_ca_bundle_in_the_environment_is_applied_once(make_backend, monkeypatc
     assert backend._session.trust_env is False
     assert backend._session.verify == str(bundle)
     assert backend.send([msg("tok-a")])[0].ok  # plain http to the fake server still works
+
+
+def test_a_batch_larger_than_batch_size_needs_one_token_fetch(fcm, make_backend):
+    backend = make_backend(batch_size=50)
+
+    results = backend.send([msg(f"tok-{i}") for i in range(120)])
+
+    assert [r.token for r in results] == [f"tok-{i}" for i in range(120)]
+    assert all(r.ok for r in results)
+    assert fcm.send_requests == 120
+    assert fcm.token_requests == 1
+
+
+def test_a_revoked_access_token_is_refreshed_and_the_batch_resent(
+    fcm, make_backend, sleep, transport
+):
+    backend = make_backend()
+    assert backend.send([msg("warm-up")])[0].ok
+    fcm.revoke_access_tokens()
+
+    results = backend.send([msg(f"tok-{i}") for i in range(20)])
+
+    assert all(r.ok for r in results), results
+    if transport == "pool":
+        assert fcm.token_requests == 2  # one refresh for the whole batch
+        assert fcm.unauthorized_requests == 20
+    else:
+        # google-auth refreshes in each send_each thread that met a 401, racing the others.
+        assert fcm.token_requests >= 2 and fcm.unauthorized_requests >= 1
+    assert all(fcm.calls_for(f"tok-{i}") == 1 for i in range(20))
+    assert sleep.calls == []
+
+
+def test_a_second_401_fails_without_retrying(fcm, make_backend, sleep, monkeypatch):
+    backend = make_backend()
+    assert backend.send([msg("warm-up")])[0].ok
+    # Every token the server issues from now on is refused.
+    monkeypatch.setattr(fcm, "_access_tokens", _Forgetful())
+
+    [result] = backend.send([msg("tok")])
+
+    assert result.outcome is PushOutcome.FAILED
+    assert "UnauthenticatedError" in result.error or "HTTP 401" in result.error
+    assert sleep.calls == []
+
+
+class _Forgetful(set):
+    """A set of issued tokens that never keeps what is added."""
+
+    def add(self, item):
+        pass
+
+
+def test_a_connection_reset_under_a_request_loses_and_duplicates_nothing(fcm, make_backend):
+    fcm.set_behaviour("tok-reset", Behaviour.reset(times=1))
+    backend = make_backend()
+
+    results = backend.send([msg("tok-1"), msg("tok-reset"), msg("tok-2")])
+
+    assert [r.outcome for r in results] == [PushOutcome.SENT] * 3
+    assert len(fcm.messages_for("tok-reset")) == 1
+    assert len(fcm.received) == 3
+
+
+def test_a_server_closing_each_connection_is_survived(tmp_path, transport, sleep):
+    with FakeFCMServer(close_connections=True) as closing:
+        backend = FCMBackend(
+            closing.write_service_account_file(tmp_path / "sa.json"),
+            fcm_base_url=closing.base_url,
+            transport=transport,
+            sleep=sleep,
+        )
+        try:
+            for round_number in range(3):
+                results = backend.send([msg(f"tok-{round_number}-{i}") for i in range(10)])
+                assert all(r.ok for r in results), results
+        finally:
+            backend.close()
+        assert closing.send_requests == 30
+        assert len(closing.received) == 30
+        assert sleep.calls == []
