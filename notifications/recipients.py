@@ -17,7 +17,7 @@ from django.conf import settings
 
 from backend.accounts.models import School, User
 
-from .models import ALWAYS_DELIVERED_KINDS, NotificationPreference
+from .models import ALWAYS_DELIVERED_KINDS
 from .quiet_hours import QuietHours, quiet_until
 
 
@@ -55,44 +55,27 @@ class RecipientSettings:
         return quiet_until(moment, self.zone, self.quiet_hours_start, self.quiet_hours_end)
 
 
-def settings_from(
-    preference: NotificationPreference | None, time_zone: str, *, is_active: bool = True
-) -> RecipientSettings:
-    default = default_quiet_hours()
-    if preference is None:
-        return RecipientSettings(
-            time_zone, frozenset(), True, default.start, default.end, is_active=is_active
-        )
-    return RecipientSettings(
-        is_active=is_active,
-        time_zone=time_zone,
-        disabled_kinds=frozenset(preference.disabled_kinds or ()),
-        quiet_hours_enabled=preference.quiet_hours_enabled,
-        quiet_hours_start=preference.quiet_hours_start or default.start,
-        quiet_hours_end=preference.quiet_hours_end or default.end,
-    )
-
-
 def settings_for_users(user_ids: Iterable[int]) -> dict[int, RecipientSettings]:
-    """Effective settings of many people in two or three queries (the worker's batches)."""
-    users = list(
-        User.objects.filter(pk__in=set(user_ids))
-        .select_related("school", "notification_preference")
-        .only(
+    """Effective settings of many people in one or two queries (the worker's batches).
+
+    Reads plain rows rather than model instances: the worker calls this for every batch of
+    500, where building User and preference objects was a tenth of its CPU."""
+    rows = list(
+        User.objects.filter(pk__in=set(user_ids)).values_list(
             "id",
             "is_active",
-            "coordinated_district_id",
+            "school_id",
             "school__time_zone",
-            *(f"notification_preference__{f.name}" for f in NotificationPreference._meta.fields),
+            "coordinated_district_id",
+            "notification_preference__id",
+            "notification_preference__disabled_kinds",
+            "notification_preference__quiet_hours_enabled",
+            "notification_preference__quiet_hours_start",
+            "notification_preference__quiet_hours_end",
+            "notification_preference__time_zone",
         )
     )
-    districts = {
-        user.coordinated_district_id
-        for user in users
-        if user.school_id is None
-        and user.coordinated_district_id
-        and not getattr(_preference(user), "time_zone", "")
-    }
+    districts = {row[4] for row in rows if row[2] is None and row[4] and not row[10]}
     district_zones: dict[int, str] = {}
     if districts:
         for district_id, zone in (
@@ -101,31 +84,44 @@ def settings_for_users(user_ids: Iterable[int]) -> dict[int, RecipientSettings]:
             .values_list("district_id", "time_zone")
         ):
             district_zones.setdefault(district_id, zone)
-    return {
-        user.id: settings_from(
-            _preference(user), _time_zone(user, district_zones), is_active=user.is_active
-        )
-        for user in users
-    }
+    default = default_quiet_hours()
+    people = {}
+    for (
+        user_id,
+        is_active,
+        school_id,
+        school_zone,
+        district_id,
+        preference_id,
+        disabled_kinds,
+        quiet_hours_enabled,
+        quiet_start,
+        quiet_end,
+        own_zone,
+    ) in rows:
+        if school_id is not None:
+            zone = school_zone
+        else:
+            zone = (
+                own_zone
+                or district_zones.get(district_id)
+                or settings.NOTIFICATIONS_DEFAULT_TIME_ZONE
+            )
+        if preference_id is None:
+            people[user_id] = RecipientSettings(
+                zone, frozenset(), True, default.start, default.end, is_active=is_active
+            )
+        else:
+            people[user_id] = RecipientSettings(
+                zone,
+                frozenset(disabled_kinds or ()),
+                quiet_hours_enabled,
+                quiet_start or default.start,
+                quiet_end or default.end,
+                is_active=is_active,
+            )
+    return people
 
 
 def settings_for(user: User) -> RecipientSettings:
     return settings_for_users([user.pk])[user.pk]
-
-
-def _preference(user: User) -> NotificationPreference | None:
-    try:
-        return user.notification_preference
-    except NotificationPreference.DoesNotExist:
-        return None
-
-
-def _time_zone(user: User, district_zones: dict[int, str]) -> str:
-    if user.school_id is not None:
-        return user.school.time_zone
-    preference = _preference(user)
-    if preference is not None and preference.time_zone:
-        return preference.time_zone
-    return district_zones.get(user.coordinated_district_id) or (
-        settings.NOTIFICATIONS_DEFAULT_TIME_ZONE
-    )

@@ -99,6 +99,9 @@ class PushMessage:
                 raise ValueError(f"PushMessage.data must map str to str, got {key!r}: {value!r}")
             if key in FCM_RESERVED_DATA_KEYS or key.startswith(_FCM_RESERVED_DATA_PREFIXES):
                 raise ValueError(f"PushMessage.data key {key!r} is reserved by FCM")
+        for name in ("collapse_key", "thread_id", "tag"):
+            if not isinstance(getattr(self, name), str | None):
+                raise ValueError(f"PushMessage.{name} must be a string or None")
         # APNs rejects an apns-collapse-id longer than 64 bytes, which would fail the message.
         if self.collapse_key is not None and len(self.collapse_key.encode()) > 64:
             raise ValueError("PushMessage.collapse_key must be at most 64 bytes")

@@ -11,9 +11,12 @@ import threading
 
 import pytest
 from firebase_admin import messaging
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notifications.fake_fcm import Behaviour, FakeFCMServer
 from notifications.push import FCMBackend, PushMessage, PushOutcome, RetryPolicy, TokenKind
+from notifications.push.fcm import v1_message
 from notifications.push.http_pool import HTTPPool, PoolTimeout, Response
 
 from .fcm_backends import msg
@@ -157,11 +160,45 @@ REPRESENTATIVE = [
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_bodies_equal_what_the_sdk_sends(make_backend, dry_run):
     backend = make_backend(dry_run=dry_run)
+    service = messaging._get_messaging_service(backend.app)
 
     for message in REPRESENTATIVE:
-        fcm_message = backend._to_fcm(message)
-        sdk_body = messaging._get_messaging_service(backend.app)._message_data(fcm_message, dry_run)
-        assert json.loads(backend._encode(fcm_message)) == sdk_body
+        sdk_body = service._message_data(backend._to_fcm(message), dry_run)
+        assert json.loads(backend._encode(message)) == sdk_body
+
+
+_short = st.text(max_size=8)
+_tag = st.one_of(st.none(), st.text(max_size=8).filter(lambda t: len(t.encode()) <= 64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    token=st.text(min_size=1, max_size=8),
+    title=_short,
+    body=_short,
+    data=st.dictionaries(st.sampled_from(["kind", "id", "type", "é"]), _short, max_size=3),
+    collapse_key=_tag,
+    tag=_tag,
+    thread_id=st.one_of(st.none(), _short),
+    token_kind=st.sampled_from(list(TokenKind)),
+)
+def test_every_message_is_encoded_as_the_sdk_encodes_it(**fields):
+    message = PushMessage(**fields)
+
+    sdk = messaging._MessagingService.encode_message(FCMBackend._to_fcm(message))
+
+    assert v1_message(message) == sdk
+
+
+def test_a_message_json_cannot_encode_fails_alone(fcm, make_backend):
+    backend = make_backend()
+    broken = msg("tok-broken", data={"note": "half an emoji \ud83d"})  # a lone surrogate
+
+    results = backend.send([msg("tok-1"), broken, msg("tok-2")])
+
+    assert [r.outcome for r in results] == [PushOutcome.SENT, PushOutcome.FAILED, PushOutcome.SENT]
+    assert "cannot encode" in results[1].error
+    assert fcm.calls_for("tok-broken") == 0
 
 
 def test_the_wire_messages_equal_the_sdk_transport_s(fcm, make_backend):

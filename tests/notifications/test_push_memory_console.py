@@ -41,6 +41,9 @@ def test_message_copies_its_data():
         {"data": {"from": "x"}},
         {"data": {"google.sent_time": "x"}},
         {"collapse_key": "k" * 65},
+        {"collapse_key": 17},
+        {"thread_id": 3},
+        {"tag": b"bytes"},
         {"token_kind": "apns"},
     ],
 )
