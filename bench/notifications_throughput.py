@@ -1,12 +1,19 @@
 """Benchmark: notifications delivered per second by one and by two reminder workers.
 
 PostgreSQL holds N due notifications, one per person, each person with one phone. The workers
-are real `manage.py deliver_notifications --once` processes with the Firebase back-end (the
-firebase-admin SDK, in batches of 500) pointed at the fake FCM v1 server, which runs
+are real `manage.py deliver_notifications --once` processes with the Firebase back-end (in
+batches of 500) pointed at a fake FCM v1 server, which runs
 in a process of its own. Prints a Markdown table.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_notif \\
         .venv/bin/python -m bench.notifications_throughput --notifications 20000
+
+`--fake` picks that server: `fast` (default), `bench.fast_fcm`, one asyncio process that only
+answers successful sends; `full`, `notifications.fake_fcm`, the tests' threaded `http.server`,
+which saturates near 2,900 requests/s on 2 CPUs (and falls to a few hundred with the pool's
+1,000 connections per worker, a thread each), so it caps the workers before they cap
+themselves. The fake's CPU time per request is shown (read from /proc, so Linux only) to tell
+whether the fake, not the worker, was the limit.
 
 The database is created if missing and its notifications tables are refilled for every run
 (do not point it at a database you care about). With REDIS_URL set, the workers' live-inbox
@@ -135,13 +142,21 @@ def refill_outbox(people: list[int]) -> None:
         cursor.execute("VACUUM ANALYZE notifications_notification")
 
 
-def start_fake_fcm(latency: float, service_account: Path) -> tuple[subprocess.Popen, str]:
+# Module and extra arguments of each fake FCM server (`--fake`).
+FAKES = {
+    "fast": ["bench.fast_fcm"],
+    "full": ["notifications.fake_fcm", "--no-record"],
+}
+
+
+def start_fake_fcm(
+    fake: str, latency: float, service_account: Path
+) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "notifications.fake_fcm",
-            "--no-record",
+            *FAKES[fake],
             "--latency",
             str(latency),
             "--service-account",
@@ -162,6 +177,17 @@ def start_fake_fcm(latency: float, service_account: Path) -> tuple[subprocess.Po
 def fcm_stats(base_url: str) -> dict:
     with urllib.request.urlopen(f"{base_url}/stats", timeout=10) as response:
         return json.loads(response.read())
+
+
+def process_cpu(pid: int) -> float | None:
+    """User + system seconds a running process has used, all threads; None without /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields 14 and 15 (utime, stime) in clock ticks; the command name before them may hold spaces.
+    fields = stat.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children_cpu() -> float:
@@ -222,6 +248,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--transport", default="sdk,pool", help="FCM transports to run, e.g. sdk,pool or pool"
     )
+    parser.add_argument("--fake", choices=FAKES, default="fast", help="fake FCM server")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per fake FCM answer")
     parser.add_argument(
         "--app-open", type=float, default=0.0, help="share of people with the app open (0-1)"
@@ -245,7 +272,7 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         service_account = Path(tmp) / "service-account.json"
-        fcm, fcm_url = start_fake_fcm(args.latency, service_account)
+        fcm, fcm_url = start_fake_fcm(args.fake, args.latency, service_account)
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",  # DEBUG would record every SQL statement
@@ -261,16 +288,23 @@ def main(argv=None) -> int:
                     refill_outbox(people)
                     connection.close()
                     before = fcm_stats(fcm_url)
+                    fake_cpu_before = process_cpu(fcm.pid)
                     cpu_before = children_cpu()
                     wall = run_workers(
                         count, {**env, "FCM_TRANSPORT": transport}, args.batch_size, args.threads
                     )
                     cpu = children_cpu() - cpu_before
                     after = fcm_stats(fcm_url)
+                    fake_cpu_after = process_cpu(fcm.pid)
                     requests = after["send_requests"] - before["send_requests"]
                     connections = after["connections_accepted"] - before["connections_accepted"]
+                    fake_cpu = None
+                    if fake_cpu_before is not None and fake_cpu_after is not None:
+                        fake_cpu = fake_cpu_after - fake_cpu_before
                     result = measure(len(people))
-                    rows.append((transport, count, result, wall, requests, connections, cpu))
+                    rows.append(
+                        (transport, count, result, wall, requests, connections, cpu, fake_cpu)
+                    )
                     print(
                         f"{transport}, {count} worker(s): {result['rate']:,.0f}/s "
                         f"{result['statuses']}",
@@ -286,7 +320,7 @@ def main(argv=None) -> int:
     print(
         f"\nNotifications delivered, {len(people):,} due at once, one phone each; "
         f"batch {args.batch_size}, {args.threads} sender loop(s) per worker; "
-        f"fake FCM latency {args.latency * 1000:.0f} ms; "
+        f"fake FCM `{FAKES[args.fake][0]}` ({args.fake}), latency {args.latency * 1000:.0f} ms; "
         f"live hints via {'Redis' if os.environ.get('REDIS_URL') else 'the in-memory layer'} "
         f"to the {listening:,} with the app open."
     )
@@ -296,14 +330,15 @@ def main(argv=None) -> int:
     )
     print("| transport | workers | notifications/s | claim to last record (s) "
           "| wall incl. start-up (s) | worker CPU per notification (ms) | FCM requests "
-          "| TCP connections | outcome |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for transport, count, result, wall, requests, connections, cpu in rows:
+          "| TCP connections | fake FCM CPU per request (ms) | outcome |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for transport, count, result, wall, requests, connections, cpu, fake_cpu in rows:
         outcome = ", ".join(f"{n} {status}" for status, n in sorted(result["statuses"].items()))
+        per_request = "n/a" if fake_cpu is None else f"{fake_cpu * 1000 / max(requests, 1):.3f}"
         print(
             f"| {transport} | {count} | {result['rate']:,.0f} | {result['seconds']:.2f} "
             f"| {wall:.2f} | {cpu * 1000 / len(people):.2f} | {requests:,} | {connections:,} "
-            f"| {outcome} |"
+            f"| {per_request} | {outcome} |"
         )
     return 0
 

@@ -1,7 +1,7 @@
 """Step 4: the reminder worker's throughput, by the notifications app's own benchmark.
 
-Calls `bench/notifications_throughput.py` (owned by the notifications app: real
-`deliver_notifications` processes against its fake FCM server, one and two workers) on a
+Calls `bench/notifications_throughput.py` (real `deliver_notifications` processes against the
+lean fake FCM of `bench/fast_fcm.py`, one and two workers, both FCM transports) on a
 PostgreSQL database of its own beside the benchmark's (that script empties the notification
 tables it uses), and reads its Markdown table. Skipped with a note on SQLite (it needs
 PostgreSQL's SKIP LOCKED) or when the script has not landed.
@@ -54,19 +54,30 @@ def run(database_url: str, *, notifications: int = 20_000, timeout: float = 900)
     if finished.returncode != 0:
         tail = (finished.stderr or finished.stdout).strip().splitlines()[-5:]
         return {"skipped": "the worker benchmark failed: " + " | ".join(tail)}
-    rows = []
-    for line in finished.stdout.splitlines():
-        match = re.match(r"\|\s*(\d+)\s*\|\s*([\d,]+)\s*\|", line)
-        if match:
-            rows.append({"workers": int(match[1]), "per_second": int(match[2].replace(",", ""))})
     return {
         "database": urlparse(url).path.lstrip("/"),
         "notifications": notifications,
-        "rows": rows,
+        "rows": table_rows(finished.stdout),
         "output": finished.stdout.strip(),
         "load_average": [before, load_average()],
         "target": TARGET,
     }
+
+
+def table_rows(output: str) -> list[dict]:
+    """The rows of the script's table: ``| transport | workers | notifications/s | ...``."""
+    rows = []
+    for line in output.splitlines():
+        match = re.match(r"\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*([\d,]+)\s*\|", line)
+        if match:
+            rows.append(
+                {
+                    "transport": match[1],
+                    "workers": int(match[2]),
+                    "per_second": int(match[3].replace(",", "")),
+                }
+            )
+    return rows
 
 
 def markdown(result: dict) -> str:

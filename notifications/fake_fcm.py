@@ -539,15 +539,22 @@ class FakeFCMServer:
         handler._reply(status, body, headers)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the fake server in the foreground, e.g. for a benchmark in another process."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command_line_parser(description: str) -> argparse.ArgumentParser:
+    """The options every fake FCM server takes (bench.fast_fcm too), so the benchmark starts
+    either the same way."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--project-id", default="fake-project")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per send")
     parser.add_argument(
         "--service-account", type=Path, help="write a matching service-account JSON here"
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the fake server in the foreground, e.g. for a benchmark in another process."""
+    parser = command_line_parser(__doc__.splitlines()[0])
     parser.add_argument("--no-record", action="store_true", help="do not keep message bodies")
     args = parser.parse_args(argv)
     server = FakeFCMServer(

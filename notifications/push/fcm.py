@@ -107,10 +107,6 @@ _MAX_REASON_LENGTH = 500
 
 FCM_TRANSPORTS = ("auto", "pool", "sdk")
 
-_POOL_MAX_CONNECTIONS = 100
-"""Default connections of the pool transport: like the SDK's own FCM adapter. Each carries one
-request at a time, so this bounds the requests in flight (enough for ~3,000/s at 30 ms)."""
-
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
@@ -300,7 +296,7 @@ class FCMBackend(PushBackend):
 
     ``transport`` is ``"auto"``, ``"pool"`` or ``"sdk"`` (see the module docstring; default:
     the ``FCM_TRANSPORT`` environment variable, else ``"auto"``). ``pool_connections`` sizes the
-    pool transport (default 100; ``max_connections`` only sizes the SDK's).
+    pool transport (default: ``max_connections``, else ``batch_size``, as for the SDK).
 
     ``fcm_base_url`` (e.g. ``http://127.0.0.1:8099``) replaces ``https://fcm.googleapis.com``
     for this back-end only; it is how tests and benchmarks reach ``notifications.fake_fcm``.
@@ -377,7 +373,10 @@ class FCMBackend(PushBackend):
             self._pool_path = url.path
             self._pool = HTTPPool(
                 f"{url.scheme}://{url.netloc}",
-                size=pool_connections or _POOL_MAX_CONNECTIONS,
+                # One connection per request in flight, as send_each has one thread per message:
+                # FCM answers in tens of milliseconds, so fewer would cap the rate (100 gave
+                # 2,500/s at 30 ms), and idle kept-alive connections cost almost nothing.
+                size=pool_connections or max_connections or batch_size,
                 timeout=http_timeout,
                 ca_file=_ca_bundle() if url.scheme == "https" else None,
             )

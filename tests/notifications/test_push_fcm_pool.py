@@ -65,6 +65,13 @@ def test_connection_close_answers_are_honoured(tmp_path, waits):
     assert len(closing.received) == 12
 
 
+def test_the_pool_holds_a_connection_per_request_in_flight(make_backend):
+    # FCM answers in tens of milliseconds: a pool smaller than what is in flight caps the rate.
+    assert make_backend(batch_size=50)._pool.size == 50
+    assert make_backend(batch_size=50, max_connections=100)._pool.size == 100
+    assert make_backend(max_connections=100, pool_connections=7)._pool.size == 7
+
+
 def test_connections_the_server_closed_while_idle_are_replaced(fcm, make_backend, waits):
     backend = make_backend(pool_connections=4)
     assert all(r.ok for r in backend.send([msg(f"first-{i}") for i in range(8)]))
