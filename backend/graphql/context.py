@@ -5,13 +5,14 @@ from django.contrib.auth.models import AnonymousUser
 
 class GraphQLContext:
     """The caller (`user`, `access_token`), per-request dataloaders and, on a WebSocket,
-    `listen(group)` to wait for events."""
+    `listen(group)` to wait for events and `scope` (the ASGI scope: the caller's address)."""
 
-    def __init__(self, *, user=None, access_token=None, request=None, listen=None):
+    def __init__(self, *, user=None, access_token=None, request=None, listen=None, scope=None):
         self.user = user if user is not None else AnonymousUser()
         self.access_token = access_token
         self.request = request
         self.listen = listen
+        self.scope = scope
         self.loaders: dict = {}
 
     @property

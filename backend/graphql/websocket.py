@@ -209,7 +209,9 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 }
             )
             return
-        context = GraphQLContext(user=self.user, access_token=self.access_token, listen=self.listen)
+        context = GraphQLContext(
+            user=self.user, access_token=self.access_token, listen=self.listen, scope=self.scope
+        )
         arguments = {
             "context_value": context,
             "variable_values": variables,
