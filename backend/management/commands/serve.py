@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
+from backend.client_address import UVICORN_OPTIONS
+
 WORKER_COMMAND = "deliver_notifications"
 
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
                 lifespan="off",
                 ws="websockets",
                 log_level="info",
+                # Whom to trust for X-Forwarded-For is TRUSTED_PROXY_COUNT's call alone.
+                **UVICORN_OPTIONS,
             )
         finally:
             if worker is not None:
