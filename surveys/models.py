@@ -54,6 +54,16 @@ class AdministrationKind(models.TextChoices):
     OTHER = "OTHER", "Other"
 
 
+class AudienceKind(models.TextChoices):
+    """Who an administration goes to. Only the programme's own groups, taken whole, or (for peer
+    feedback) peers the launcher visited: an audience is never composed person by person."""
+
+    COHORT_PEERS = "COHORT_PEERS", "The cohort's current peers (the group of 13 but its leader)"
+    GROUP_OF_FIVE = "GROUP_OF_FIVE", "The cohort's current blue dots (the group of 5 but its leader)"
+    VISITED_PEERS = "VISITED_PEERS", "Chosen peers whose classes the launcher visited"
+    SESSION_ATTENDEES = "SESSION_ATTENDEES", "The peers present at a meeting of the cohort"
+
+
 class ResponseScale(models.Model):
     """An ordered set of labelled points (agreement, frequency, confidence)."""
 
@@ -186,6 +196,8 @@ class Administration(models.Model):
         related_name="survey_administrations",
     )
     kind = models.CharField(max_length=20, choices=AdministrationKind.choices)
+    # Null: launched before audiences were typed (issue #18), to a list of people.
+    audience = models.CharField(max_length=20, choices=AudienceKind.choices, null=True, blank=True)
     title = models.CharField(max_length=200)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
