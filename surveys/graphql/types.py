@@ -47,6 +47,13 @@ from .enums import (
 SCALE_POINTS_CACHE = "surveys.scale_points"
 
 
+def _not_a_node(cls, info, id):
+    """`node(id:)` answers null for this type, existing or not, for every caller: it is not a
+    node of its own (it is reached through its instrument or item), and answering an existing
+    id differently from a missing one would tell anyone, signed in or not, which ids exist."""
+    return None
+
+
 class SurveyScalePointType(DjangoObjectType):
     """One labelled point of a response scale."""
 
@@ -57,6 +64,8 @@ class SurveyScalePointType(DjangoObjectType):
         model = ScalePoint
         name = "SurveyScalePoint"
         fields = ("value", "label")
+
+    get_node = classmethod(_not_a_node)
 
 
 class SurveyScaleType(DjangoObjectType):
@@ -74,6 +83,8 @@ class SurveyScaleType(DjangoObjectType):
         model = ResponseScale
         name = "SurveyScale"
         fields = ("key", "title")
+
+    get_node = classmethod(_not_a_node)
 
     @staticmethod
     def resolve_points(root, info):
@@ -138,6 +149,8 @@ class SurveyConstructType(DjangoObjectType):
         model = Construct
         name = "SurveyConstruct"
         fields = ("key", "title", "description")
+
+    get_node = classmethod(_not_a_node)
 
     @staticmethod
     def resolve_items(root, info):
