@@ -189,6 +189,8 @@ GRAPHQL_LIMITS = {
     "cost_per_minute": env_int("GRAPHQL_COST_PER_MINUTE", 1_000_000),
     "default_page_size": 100,
 }
+    # per account across all addresses (spread-out guessing); known devices are exempt
+    "account_ceiling": env_int("SIGN_IN_THROTTLE_ACCOUNT_CEILING", 100),
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
 GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG or TESTING)
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)

@@ -52,6 +52,27 @@ class RateLimit:
             logger.warning("Rate limit %s unavailable (cache down); allowing", self.name)
             return 0
 
+    def reserve(self, subject: str) -> bool:
+        """Count one attempt BEFORE doing the costly or guessable thing, and say whether it
+        may go ahead. The increment is atomic (Redis INCR, LocMem under a lock), so of N
+        concurrent callers exactly `limit` get a slot; checking first and counting afterwards
+        let 20 of 60 concurrent guesses through a limit of 5. A refused reservation is given
+        back, so attempts that were never tried do not push the window further."""
+        if self.hit(subject) <= self.limit:
+            return True
+        self.release(subject)
+        return False
+
+    def release(self, subject: str, amount: int = 1) -> None:
+        """Give back what `hit`/`reserve` counted (an attempt that turned out legitimate)."""
+        key, _ = self._key(subject, time.time())
+        try:
+            cache.decr(key, amount)
+        except ValueError:
+            pass  # the window rolled over meanwhile: nothing left to give back
+        except Exception:
+            logger.warning("Rate limit %s unavailable (cache down)", self.name)
+
     def exceeded(self, subject: str) -> bool:
         return self.count(subject) >= self.limit
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 
+from backend.admin_base import ThrottledAdminLoginForm
 from backend.graphql.view import GraphQLView
 from backend.schema import schema
 
@@ -15,6 +16,9 @@ def healthz(request):
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
+
+# The admin's login is a password form like the phone's sign-in: same throttle.
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("graphql/", GraphQLView.as_view(schema=schema), name="graphql"),

@@ -2,7 +2,7 @@
 
 import graphene
 
-from backend.client_address import client_address
+from backend.client_address import context_client_address
 from backend.graphql.ids import load_node
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import AllowAny, LeaderOrCoordinator, SignedIn
@@ -22,13 +22,26 @@ class SignInInput(graphene.InputObjectType):
     device_name = graphene.String(
         required=True, description="A name for this phone, shown in the list of sessions."
     )
+    device_key = graphene.String(
+        description=(
+            "The `deviceKey` an earlier sign-in returned on this phone, if any. A phone that "
+            "sends it is not slowed down by failures other people cause from other networks."
+        )
+    )
 
 
 class SignIn(BaseMutation):
     """Sign in from a phone. Send the returned token as `Authorization: Bearer <token>`.
-    Repeated failures are throttled per account and per network address."""
+    Failures are throttled per account and network address, per address, and per account
+    across addresses; a phone sending its `deviceKey` is throttled on its own."""
 
     token = graphene.String(description="The bearer token. Shown once: keep it on the phone.")
+    device_key = graphene.String(
+        description=(
+            "Keep this on the phone (it outlives sign-outs) and send it with later sign-ins; "
+            "it proves this phone signed in to this account before, and signs no one in by itself."
+        )
+    )
     me = graphene.Field(MeType, description="The signed-in person.")
     session = graphene.Field(SessionType, description="The new session.")
 
@@ -41,14 +54,15 @@ class SignIn(BaseMutation):
 
     @classmethod
     def perform(cls, info, input):
-        user, token, raw = sign_in(
+        user, token, raw, device_key = sign_in(
             email=input.email,
             password=input.password,
             device_name=input.device_name,
-            address=client_address(info.context.request),
+            address=context_client_address(info.context),
+            device_key=input.device_key,
         )
         info.context.user, info.context.access_token = user, token
-        return {"token": raw, "me": user, "session": token}
+        return {"token": raw, "me": user, "session": token, "device_key": device_key}
 
 
 class SignOut(BaseMutation):
@@ -203,7 +217,7 @@ class AcceptInvitation(BaseMutation):
             password=input.password,
             full_name=input.full_name or "",
             device_name=input.device_name,
-            address=client_address(info.context.request),
+            address=context_client_address(info.context),
         )
         info.context.user, info.context.access_token = user, token
         return {"token": raw, "me": user}

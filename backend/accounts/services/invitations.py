@@ -17,7 +17,7 @@ from backend.audit.services import audit_record
 from backend.throttle import RateLimit
 
 from ..models import AccessToken, District, Invitation, School, User
-from .sign_in import throttle_check, throttle_record_failure
+from .sign_in import throttle_reserve
 from .tokens import access_token_issue, hash_token
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,8 @@ def invitation_accept(
 ) -> tuple[User, AccessToken, str]:
     """Create the account from an open invitation and sign the new person in."""
     email = email.strip().lower()
-    throttle_check(account_key=f"invite:{email}", address=address)
+    # The slot is taken before the code is compared, so concurrent guesses cannot slip past.
+    attempt = throttle_reserve(account_key=f"invite:{email}", address=address)
     invitation = (
         Invitation.objects.select_for_update()
         .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
@@ -175,7 +176,6 @@ def invitation_accept(
     )
     expected = invitation.code_hash if invitation else hash_token(_new_code())
     if invitation is None or not hmac.compare_digest(expected, hash_token(normalise_code(code))):
-        throttle_record_failure(account_key=f"invite:{email}", address=address)
         raise ValidationError(
             {
                 "code": ValidationError(
@@ -213,6 +213,7 @@ def invitation_accept(
         raise ValidationError(
             {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
         ) from exc
+    attempt.succeeded()
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
