@@ -2,7 +2,7 @@
 
 import graphene
 
-from ..models import AdministrationKind, InstrumentKind, ItemFormat
+from ..models import AdministrationKind, AudienceKind, InstrumentKind, ItemFormat
 from ..reports import ReportStatus
 
 
@@ -27,6 +27,15 @@ SurveyAdministrationKind = _enum_from_choices(
     AdministrationKind,
     "Why a survey is given: at the start of the work, six months later, at the end of the "
     "year, for peer or session feedback, or otherwise.",
+)
+SurveyAudience = _enum_from_choices(
+    "SurveyAudience",
+    AudienceKind,
+    "Who a survey goes to. Never a list composed person by person: a whole group the launcher "
+    "leads as it stands at launch (COHORT_PEERS: the group of 13 but its leader; GROUP_OF_FIVE: "
+    "the blue dots), for peer feedback peers whose classes the launcher visited "
+    "(VISITED_PEERS), for session feedback the peers present at a session (SESSION_ATTENDEES). "
+    "The launcher is never asked.",
 )
 SurveyReportStatus = _enum_from_choices(
     "SurveyReportStatus",

@@ -17,6 +17,9 @@ class SurveyErrorCode(graphene.Enum):
     INVALID_WINDOW = "INVALID_WINDOW"
     NOT_A_MEMBER = "NOT_A_MEMBER"
     AUDIENCE_TOO_SMALL = "AUDIENCE_TOO_SMALL"
+    AUDIENCE_NOT_ALLOWED = "AUDIENCE_NOT_ALLOWED"
+    NOT_VISITED = "NOT_VISITED"
+    NOT_HELD = "NOT_HELD"
     ALREADY_OPEN = "ALREADY_OPEN"
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
@@ -44,7 +47,13 @@ _DESCRIPTIONS = {
     "TOO_MANY_ITEMS": "An instrument has too many questions.",
     "INVALID_WINDOW": "The survey must close after it opens, and in the future.",
     "NOT_A_MEMBER": "Someone invited is not in the cohort or school.",
-    "AUDIENCE_TOO_SMALL": "Fewer people invited than the minimum group size for reports.",
+    "AUDIENCE_TOO_SMALL": "The audience holds fewer people besides you than the minimum group "
+    "size for reports.",
+    "AUDIENCE_NOT_ALLOWED": "This kind of survey cannot go to this audience (culture, "
+    "confidence and end-of-year surveys go to a whole group; people are chosen only for peer "
+    "feedback), or you tried to invite yourself.",
+    "NOT_VISITED": "Someone chosen is not a peer whose class you visited (a visit that happened).",
+    "NOT_HELD": "The session has not taken place yet, or was cancelled.",
     "ALREADY_OPEN": "The survey has opened, so this can no longer change.",
     "CLOSED": "The survey has closed.",
     "CANCELLED": "The survey was cancelled.",

@@ -8,11 +8,13 @@ from backend.accounts.graphql.types import PersonType
 from backend.graphql.ids import load_node, pk_from_global_id
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import SignedIn, TeacherLeader
+from cohorts.graphql.types.meetings import MeetingType
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_visible_to
 
-from ..models import Administration
+from ..models import Administration, AudienceKind
 from ..services.administrations import (
+    AudienceChoice,
     administration_cancel,
     administration_launch,
     administration_update,
@@ -20,7 +22,7 @@ from ..services.administrations import (
 from ..services.instruments import ConstructDraft, ItemDraft, instrument_create
 from ..services.notes import report_note_add, report_note_delete, report_note_update
 from ..services.responses import AnswerDraft, response_submit
-from .enums import SurveyAdministrationKind, SurveyInstrumentKind
+from .enums import SurveyAdministrationKind, SurveyAudience, SurveyInstrumentKind
 from .errors import SurveyError
 from .types import (
     SurveyAdministrationType,
@@ -169,14 +171,25 @@ class LaunchSurveyInput(graphene.InputObjectType):
         "cannot be launched on its own.",
     )
     title = graphene.String(description="What the phone shows; defaults to instrument and kind.")
+    audience = SurveyAudience(
+        default_value=AudienceKind.COHORT_PEERS.value,
+        description="Who is asked (default COHORT_PEERS). Culture, confidence and end-of-year "
+        "surveys go to a whole group: COHORT_PEERS or GROUP_OF_FIVE. PEER_FEEDBACK may go to "
+        "VISITED_PEERS (with `personIds`), SESSION_FEEDBACK to SESSION_ATTENDEES (with "
+        "`meetingId`). You are never asked yourself.",
+    )
     cohort_id = graphene.ID(
-        description="A cohort you lead: without `personIds` its current blue and yellow dots "
-        "are invited; with them, only those members."
+        description="The cohort you lead whose group is asked (every audience but "
+        "VISITED_PEERS needs it)."
     )
     person_ids = graphene.List(
         graphene.NonNull(graphene.ID),
-        description="A chosen list of people (teachers of your school, or members of the "
-        "cohort given).",
+        description="Only with VISITED_PEERS: peers whose classes you visited (visits that "
+        "happened).",
+    )
+    meeting_id = graphene.ID(
+        description="Only with SESSION_ATTENDEES: a meeting of the cohort that has taken place; "
+        "the peers recorded present are asked."
     )
     opens_at = graphene.DateTime(description="When answering opens; now if not given.")
     closes_at = graphene.DateTime(required=True, description="When answering closes.")
@@ -187,10 +200,13 @@ class LaunchSurveyInput(graphene.InputObjectType):
 
 
 class LaunchSurvey(BaseMutation):
-    """Send an instrument to a cohort or a list of people for a window of time. Invitees get a
-    notification when it opens and a reminder two days before it closes. A BASELINE also
-    schedules its six-month follow-up: same instrument and audience, six calendar months
-    later, editable with `updateSurveyAdministration`."""
+    """Send an instrument to an audience for a window of time. The audience is a kind
+    (`SurveyAudience`), never a list composed person by person, and never includes you: a
+    whole group you lead as it stands now, or for peer feedback peers you visited, or for
+    session feedback the peers present at a session. It must hold at least the minimum group
+    size besides you. Invitees get a notification when it opens and a reminder two days before
+    it closes. A BASELINE also schedules its six-month follow-up: same instrument, audience and
+    people, six calendar months later, editable with `updateSurveyAdministration`."""
 
     administration = graphene.Field(SurveyAdministrationType, description="The survey launched.")
     follow_up = graphene.Field(
@@ -211,13 +227,20 @@ class LaunchSurvey(BaseMutation):
         )
         cohort = _cohort(info, input.cohort_id) if input.cohort_id else None
         people = _people(info, input.person_ids) if input.person_ids is not None else None
+        meeting = (
+            load_node(info, input.meeting_id, MeetingType, field="meetingId")
+            if input.meeting_id
+            else None
+        )
+        audience = input.audience
+        audience = str(getattr(audience, "value", audience) or AudienceKind.COHORT_PEERS)
         administration = administration_launch(
             actor=info.context.user,
             instrument=instrument,
             kind=str(input.kind.value),
             title=input.title or "",
             cohort=cohort,
-            people=people,
+            audience=AudienceChoice(kind=audience, people=people, meeting=meeting),
             opens_at=input.opens_at,
             closes_at=input.closes_at,
             schedule_follow_up=bool(input.schedule_follow_up),
@@ -237,7 +260,8 @@ class UpdateSurveyAdministrationInput(graphene.InputObjectType):
     closes_at = graphene.DateTime(description="A new closing time (only before it closes).")
     person_ids = graphene.List(
         graphene.NonNull(graphene.ID),
-        description="The new list of people to invite (only before it opens).",
+        description="Only for a VISITED_PEERS survey, before it opens: the new list of peers "
+        "you visited. A whole group's survey keeps its group.",
     )
 
 

@@ -6,6 +6,7 @@ keys are `survey:<administration>:person:<user>:opened|closing`, so moving a win
 and a response cancels exactly that person's closing reminder.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -14,12 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from cohorts.models import Cohort, Membership, Role
+from cohorts.models import Attendance, AttendanceStatus, Cohort, Meeting, Membership, Role
 from cohorts.selectors import is_current_leader
 from notifications.models import Kind
 from notifications.outbox import cancel, schedule
+from observations.models import VisitParticipant, VisitRole, VisitStatus
 
-from ..models import Administration, AdministrationKind, Instrument, Invitee
+from ..models import (
+    Administration,
+    AdministrationKind,
+    AudienceKind,
+    Instrument,
+    InstrumentKind,
+    Invitee,
+)
 from ..selectors import can_manage, instruments_visible_to
 from ..settings import minimum_group_size
 
@@ -51,54 +60,147 @@ def _check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> Non
         )
 
 
-def _audience(*, cohort: Cohort | None, people, school_id: int) -> list:
-    """The invitees: a cohort's current blue and yellow dots, a chosen list of its members, or
-    a chosen list of teachers of the leader's school."""
-    if cohort is not None:
-        current = Membership.objects.filter(cohort=cohort, ended_at__isnull=True)
-        if people is None:
-            return [
-                membership.person
-                for membership in current.filter(role__in=[Role.BLUE, Role.YELLOW])
-                .select_related("person")
-                .order_by("person__full_name", "person_id")
-            ]
-        members = set(current.values_list("person_id", flat=True))
-        if any(person.pk not in members for person in people):
-            raise ValidationError(
-                {
-                    "person_ids": ValidationError(
-                        "Everyone invited must be a current member of the cohort.",
-                        code="NOT_A_MEMBER",
-                    )
-                }
-            )
-        return list(people)
-    if not people:
-        raise ValidationError(
-            {"person_ids": ValidationError("Choose a cohort or people.", code="REQUIRED")}
+# Which audiences each kind of survey may go to. The culture survey (baseline, six months),
+# the end-of-year confidence survey and anything else go to a whole group as it stands; only
+# peer feedback may go to a chosen list, and only of peers whose classes the launcher visited;
+# session feedback may go to the peers present at a meeting.
+WHOLE_GROUPS = frozenset({AudienceKind.COHORT_PEERS, AudienceKind.GROUP_OF_FIVE})
+ALLOWED_AUDIENCES = {
+    AdministrationKind.BASELINE: WHOLE_GROUPS,
+    AdministrationKind.SIX_MONTH: WHOLE_GROUPS,
+    AdministrationKind.END_OF_YEAR: WHOLE_GROUPS,
+    AdministrationKind.OTHER: WHOLE_GROUPS,
+    AdministrationKind.PEER_FEEDBACK: WHOLE_GROUPS | {AudienceKind.VISITED_PEERS},
+    AdministrationKind.SESSION_FEEDBACK: WHOLE_GROUPS | {AudienceKind.SESSION_ATTENDEES},
+}
+# Research instruments whose trends the programme reads: always a whole group, whatever kind.
+WHOLE_GROUP_INSTRUMENTS = frozenset({InstrumentKind.TRUST_CULTURE, InstrumentKind.CONFIDENCE})
+
+
+@dataclass(frozen=True)
+class AudienceChoice:
+    """What the launcher asked for: a kind of audience and what it needs.
+
+    `people` only for VISITED_PEERS, `meeting` only for SESSION_ATTENDEES; the whole groups
+    are taken from the cohort and accept neither, so nobody can be left out or added."""
+
+    kind: str
+    people: list | None = None
+    meeting: Meeting | None = None
+
+
+def _error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _check_allowed(*, kind: str, instrument: Instrument, audience: str) -> None:
+    allowed = ALLOWED_AUDIENCES.get(kind, WHOLE_GROUPS)
+    if instrument.kind in WHOLE_GROUP_INSTRUMENTS:
+        allowed = allowed & WHOLE_GROUPS
+    if audience not in allowed:
+        raise _error(
+            "audience",
+            "This survey goes to a whole group you lead: "
+            + " or ".join(sorted(str(choice) for choice in allowed))
+            + ".",
+            "AUDIENCE_NOT_ALLOWED",
         )
-    if any(person.school_id != school_id or not person.is_active for person in people):
-        raise ValidationError(
-            {
-                "person_ids": ValidationError(
-                    "Invite teachers of your own school.", code="NOT_A_MEMBER"
-                )
-            }
+
+
+def _current_peers(cohort: Cohort, roles) -> list:
+    return [
+        membership.person
+        for membership in Membership.objects.filter(
+            cohort=cohort, ended_at__isnull=True, role__in=roles, person__is_active=True
         )
-    return list(people)
+        .select_related("person")
+        .order_by("person__full_name", "person_id")
+    ]
+
+
+def _visited_peers(*, launcher, people: list) -> list:
+    """The chosen people, each the host of a visit the launcher made that happened.
+
+    "Happened" is COMPLETED: the host accepted it, its time came and data, a reflection or
+    the visitor's "done" arrived. A proposed or accepted visit is not enough: the launcher
+    could propose one to anyone."""
+    visited = set(
+        VisitParticipant.objects.filter(
+            visit__status=VisitStatus.COMPLETED,
+            visit__participants__person=launcher,
+            visit__participants__role=VisitRole.VISITOR,
+            role=VisitRole.HOST,
+        ).values_list("person_id", flat=True)
+    )
+    if any(person.pk not in visited or not person.is_active for person in people):
+        raise _error(
+            "personIds",
+            "Choose peers whose classes you visited (a visit that happened).",
+            "NOT_VISITED",
+        )
+    return list({person.pk: person for person in people}.values())
+
+
+def _session_attendees(*, cohort: Cohort, meeting: Meeting, now: datetime) -> list:
+    """The cohort's current peers recorded present at a meeting of it that has ended.
+
+    Outside guests (a coach, a principal) are not peers and are not asked."""
+    if meeting.cohort_id != cohort.pk:
+        raise _error("meetingId", "Choose a meeting of the cohort.", "NOT_FOUND")
+    if meeting.cancelled_at is not None or meeting.ends_at > now:
+        raise _error("meetingId", "Ask for feedback once the session has taken place.", "NOT_HELD")
+    present = set(
+        Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.PRESENT).values_list(
+            "person_id", flat=True
+        )
+    )
+    return [
+        person
+        for person in _current_peers(cohort, [Role.BLUE, Role.YELLOW])
+        if person.pk in present
+    ]
+
+
+def audience_people(
+    *, launcher, cohort: Cohort | None, choice: AudienceChoice, now: datetime
+) -> list:
+    """The invitees of an audience, as it stands now. Never the launcher."""
+    kind = choice.kind
+    if choice.people is not None and kind != AudienceKind.VISITED_PEERS:
+        raise _error(
+            "personIds",
+            "A whole group is invited; people cannot be chosen one by one.",
+            "AUDIENCE_NOT_ALLOWED",
+        )
+    if kind == AudienceKind.VISITED_PEERS:
+        if not choice.people:
+            raise _error("personIds", "Choose the peers you visited.", "REQUIRED")
+        people = _visited_peers(launcher=launcher, people=choice.people)
+    else:
+        if cohort is None:
+            raise _error("cohortId", "Choose a cohort you lead.", "REQUIRED")
+        if kind == AudienceKind.COHORT_PEERS:
+            people = _current_peers(cohort, [Role.BLUE, Role.YELLOW])
+        elif kind == AudienceKind.GROUP_OF_FIVE:
+            people = _current_peers(cohort, [Role.BLUE])
+        elif kind == AudienceKind.SESSION_ATTENDEES:
+            if choice.meeting is None:
+                raise _error("meetingId", "Choose the session.", "REQUIRED")
+            people = _session_attendees(cohort=cohort, meeting=choice.meeting, now=now)
+        else:
+            raise _error("audience", "Unknown audience.", "INVALID")
+    # Structural: whoever launches is never asked (they would know one answer of every figure).
+    return [person for person in people if person.pk != launcher.pk]
 
 
 def _check_audience_size(people: list) -> None:
     minimum = minimum_group_size()
     if len(people) < minimum:
-        raise ValidationError(
-            {
-                "person_ids": ValidationError(
-                    f"Invite at least {minimum} people: reports never show a smaller group.",
-                    code="AUDIENCE_TOO_SMALL",
-                )
-            }
+        raise _error(
+            "audience",
+            f"This audience has {len(people)} people besides you; reports need at least "
+            f"{minimum}, so it cannot be surveyed.",
+            "AUDIENCE_TOO_SMALL",
         )
 
 
@@ -111,15 +213,22 @@ def administration_launch(
     closes_at: datetime,
     opens_at: datetime | None = None,
     cohort: Cohort | None = None,
-    people: list | None = None,
+    audience: AudienceChoice | None = None,
     title: str = "",
     schedule_follow_up: bool = True,
     now: datetime | None = None,
 ) -> Administration:
-    """Send `instrument` to a cohort or a list of people for a window of time.
+    """Send `instrument` to an audience (by default the cohort's current peers) for a window.
 
-    A BASELINE also creates its SIX_MONTH follow-up (same instrument and audience, six calendar
-    months later, editable) unless `schedule_follow_up` is off."""
+    The audience is a kind, never a list the launcher composes: a whole group the launcher
+    leads as it stands now, or for peer feedback peers whose classes they visited, or for
+    session feedback the peers present at a session (see `ALLOWED_AUDIENCES`). The launcher is
+    never invited, and it must hold at least `minimum_group_size()` people besides them, so no
+    report can be about fewer other people.
+
+    A BASELINE also creates its SIX_MONTH follow-up unless `schedule_follow_up` is off: same
+    instrument, the same kind of audience and the same people (the group surveyed at baseline
+    is the group surveyed six months later), six calendar months later, editable."""
     now = now or timezone.now()
     if not (actor.is_teacher_leader or actor.is_staff):
         raise PermissionDenied("Only teacher leaders launch surveys.")
@@ -142,23 +251,26 @@ def administration_launch(
         )
     opens_at = opens_at or now
     _check_window(opens_at, closes_at, now)
+    audience = audience or AudienceChoice(kind=AudienceKind.COHORT_PEERS)
+    _check_allowed(kind=kind, instrument=instrument, audience=audience.kind)
     school = cohort.school if cohort is not None else actor.school
     if school is None:
-        raise ValidationError({"cohort_id": ValidationError("Choose a cohort.", code="REQUIRED")})
-    audience = _audience(cohort=cohort, people=people, school_id=school.pk)
-    _check_audience_size(audience)
+        raise _error("cohortId", "Choose a cohort.", "REQUIRED")
+    invitees = audience_people(launcher=actor, cohort=cohort, choice=audience, now=now)
+    _check_audience_size(invitees)
 
     administration = Administration.objects.create(
         instrument=instrument,
         school=school,
         cohort=cohort,
         kind=kind,
+        audience=audience.kind,
         title=(title or "").strip()[:200] or _default_title(instrument, kind),
         opens_at=opens_at,
         closes_at=closes_at,
         created_by=actor,
     )
-    _invite(administration, audience, now=now)
+    _invite(administration, invitees, now=now)
     if kind == AdministrationKind.BASELINE and schedule_follow_up:
         follow_opens, follow_closes = follow_up_window(opens_at, closes_at, school.zone)
         follow_up = Administration.objects.create(
@@ -166,13 +278,14 @@ def administration_launch(
             school=school,
             cohort=cohort,
             kind=AdministrationKind.SIX_MONTH,
+            audience=audience.kind,
             title=_default_title(instrument, AdministrationKind.SIX_MONTH),
             opens_at=follow_opens,
             closes_at=follow_closes,
             follows=administration,
             created_by=actor,
         )
-        _invite(follow_up, audience, now=now)
+        _invite(follow_up, invitees, now=now)
     return administration
 
 
@@ -181,6 +294,9 @@ def _default_title(instrument: Instrument, kind: str) -> str:
 
 
 def _invite(administration: Administration, people: list, *, now: datetime) -> None:
+    if any(person.pk == administration.created_by_id for person in people):
+        # Unreachable through audience_people; kept so no future path can invite the launcher.
+        raise _error("audience", "You cannot answer a survey you launch.", "AUDIENCE_NOT_ALLOWED")
     Invitee.objects.bulk_create(
         [Invitee(administration=administration, person=person) for person in people]
     )
@@ -244,7 +360,9 @@ def administration_update(
     people: list | None = None,
     now: datetime | None = None,
 ) -> Administration:
-    """Change the title, the window or (before it opens) the audience. Reminders move along."""
+    """Change the title, the window or (before it opens) a peer-feedback survey's chosen
+    peers (still peers the launcher visited). Reminders move along. A whole group's survey
+    keeps its group."""
     now = now or timezone.now()
     administration = Administration.objects.select_for_update().get(pk=administration.pk)
     _editable(administration, actor=actor, now=now)
@@ -272,11 +390,20 @@ def administration_update(
             raise ValidationError(
                 {"person_ids": ValidationError("It has already opened.", code="ALREADY_OPEN")}
             )
-        audience = _audience(
+        if administration.audience != AudienceKind.VISITED_PEERS:
+            # A whole group is taken as it stands; nobody can be dropped from it or added.
+            raise _error(
+                "personIds",
+                "This survey goes to a whole group; people cannot be chosen one by one.",
+                "AUDIENCE_NOT_ALLOWED",
+            )
+        audience = audience_people(
+            launcher=administration.created_by,
             cohort=administration.cohort,
-            people=people,
-            school_id=administration.school_id,
+            choice=AudienceChoice(kind=AudienceKind.VISITED_PEERS, people=people),
+            now=now,
         )
+        audience = [person for person in audience if person.pk != actor.pk]
         _check_audience_size(audience)
         keep = {person.pk for person in audience}
         for invitee in invitees:
@@ -306,7 +433,8 @@ def administration_cancel(
     now = now or timezone.now()
     administration = Administration.objects.select_for_update().get(pk=administration.pk)
     _editable(administration, actor=actor, now=now)
-    if administration.responses.exists():
+    # Answers are sealed until the close: the participation side says whether anyone answered.
+    if administration.invitees.filter(has_responded=True).exists():
         raise ValidationError(
             "People have already answered; let it run to its close.", code="HAS_RESPONSES"
         )
@@ -314,7 +442,7 @@ def administration_cancel(
     withdrawn += [
         follow_up
         for follow_up in administration.follow_ups.filter(cancelled_at__isnull=True)
-        if not follow_up.responses.exists()
+        if not follow_up.invitees.filter(has_responded=True).exists()
     ]
     for item in withdrawn:
         item.cancelled_at = now

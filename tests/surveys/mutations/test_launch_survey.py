@@ -4,9 +4,12 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
+from observations.models import VisitStatus
 from surveys.models import Administration
 from tests.conftest import error_codes, top_level_codes
 from tests.factories import LeaderFactory, TeacherFactory
+from tests.observations.factories import visit
+from tests.surveys.factories import small_instrument
 from tests.surveys.graphql import LAUNCH, gid, person_id
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +50,20 @@ def test_a_leader_launches_a_baseline_to_their_cohort(api_for, leader, cohort, t
     ]
 
 
-def test_a_leader_launches_to_chosen_people(api_for, leader, trust):
+def test_a_leader_launches_peer_feedback_to_peers_they_visited(api_for, leader):
     people = TeacherFactory.create_batch(5, school=leader.school)
+    for host in people:
+        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    own = small_instrument(school=leader.school)
 
     payload = api_for(leader).data(
         LAUNCH,
-        variables(trust, kind="PEER_FEEDBACK", personIds=[person_id(p) for p in people]),
+        variables(
+            own,
+            kind="PEER_FEEDBACK",
+            audience="VISITED_PEERS",
+            personIds=[person_id(p) for p in people],
+        ),
     )["launchSurvey"]
 
     assert payload["errors"] == []
@@ -66,7 +77,7 @@ def test_errors_name_the_input_field(api_for, leader, cohort, peers, trust):
         variables(trust, cohortId=gid("Cohort", cohort), personIds=[person_id(peers[0])]),
     )["launchSurvey"]
 
-    assert error_codes(payload) == ["AUDIENCE_TOO_SMALL"]
+    assert error_codes(payload) == ["AUDIENCE_NOT_ALLOWED"]
     assert payload["errors"][0]["field"] == "personIds"
     assert not Administration.objects.exists()
 

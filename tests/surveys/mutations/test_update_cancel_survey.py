@@ -55,14 +55,30 @@ def test_the_leader_edits_the_six_month_follow_up(api_for, leader, peers, baseli
                 "title": "Trust, six months on",
                 "opensAt": opens.isoformat(),
                 "closesAt": (opens + timedelta(days=10)).isoformat(),
-                "personIds": [person_id(p) for p in peers[:10]],
             }
         },
     )["updateSurveyAdministration"]
 
     assert payload["errors"] == []
     assert payload["administration"]["title"] == "Trust, six months on"
-    assert payload["administration"]["invitedCount"] == 10
+    assert payload["administration"]["invitedCount"] == 12
+
+
+def test_a_whole_groups_survey_cannot_be_narrowed_to_chosen_people(
+    api_for, leader, peers, baseline
+):
+    payload = api_for(leader).data(
+        UPDATE,
+        {
+            "input": {
+                "administrationId": administration_id(baseline.follow_ups.get()),
+                "personIds": [person_id(p) for p in peers[:5]],
+            }
+        },
+    )["updateSurveyAdministration"]
+
+    assert payload["errors"] == [{"field": "personIds", "code": "AUDIENCE_NOT_ALLOWED"}]
+    assert baseline.follow_ups.get().invitees.count() == 12
 
 
 def test_a_window_that_closes_before_it_opens_names_the_field(api_for, leader, baseline):

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from notifications.models import Kind, Notification, Status
-from surveys.models import AdministrationKind, Invitee
-from surveys.services.administrations import administration_launch
+from observations.models import VisitStatus
+from surveys.models import AdministrationKind, AudienceKind, Invitee
+from surveys.services.administrations import AudienceChoice, administration_launch
 from tests.factories import LeaderFactory, SchoolFactory, TeacherFactory
+from tests.observations.factories import visit
 from tests.surveys.factories import cohort_with_peers, small_instrument
 from tests.surveys.helpers import validation_codes
 
@@ -24,6 +26,12 @@ def launch(actor, instrument, **options):
     options.setdefault("closes_at", OPENS + timedelta(days=14))
     options.setdefault("now", NOW)
     return administration_launch(actor=actor, instrument=instrument, **options)
+
+
+@pytest.fixture
+def trust_free(leader):
+    """A leader's own instrument (CUSTOM): one that may go to chosen peers for feedback."""
+    return small_instrument(school=leader.school)
 
 
 def codes(excinfo) -> list[str]:
@@ -84,20 +92,31 @@ def test_six_calendar_months_after_the_31st_is_the_end_of_a_shorter_month(leader
     assert baseline.follow_ups.get().opens_at == datetime(2028, 2, 29, 14, 0, tzinfo=UTC)
 
 
-def test_a_chosen_list_of_teachers_of_the_leaders_school(leader, trust):
-    people = TeacherFactory.create_batch(5, school=leader.school)
+def test_peer_feedback_goes_to_chosen_peers_the_leader_visited(leader, trust_free):
+    hosts = TeacherFactory.create_batch(5, school=leader.school)
+    for host in hosts:
+        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
 
-    survey = launch(leader, trust, kind=AdministrationKind.PEER_FEEDBACK, people=people)
+    survey = launch(
+        leader,
+        trust_free,
+        kind=AdministrationKind.PEER_FEEDBACK,
+        audience=AudienceChoice(kind=AudienceKind.VISITED_PEERS, people=hosts),
+    )
 
     assert survey.cohort is None
-    assert set(survey.invitees.values_list("person_id", flat=True)) == {p.pk for p in people}
+    assert survey.audience == AudienceKind.VISITED_PEERS
+    assert set(survey.invitees.values_list("person_id", flat=True)) == {p.pk for p in hosts}
     assert not survey.follow_ups.exists()
 
 
-def test_a_chosen_list_within_the_cohort(leader, cohort, peers, trust):
-    survey = launch(leader, trust, kind=AdministrationKind.OTHER, cohort=cohort, people=peers[:6])
+def test_the_group_of_five_is_the_blue_dots(leader, cohort, peers, trust):
+    with pytest.raises(ValidationError) as excinfo:
+        launch(leader, trust, cohort=cohort, audience=AudienceChoice(AudienceKind.GROUP_OF_FIVE))
 
-    assert survey.invitees.count() == 6
+    # Four blue dots besides the leader: fewer than the minimum of five other people.
+    assert codes(excinfo) == ["AUDIENCE_TOO_SMALL"]
+    assert not Invitee.objects.exists()
 
 
 def test_a_short_window_has_no_closing_reminder(leader, cohort, trust):
@@ -117,9 +136,9 @@ def test_only_the_cohorts_leader_launches_to_it(cohort, trust):
         launch(other_leader, trust, cohort=cohort)
 
 
-def test_a_teacher_who_does_not_lead_cannot_launch(peers, trust):
+def test_a_teacher_who_does_not_lead_cannot_launch(cohort, peers, trust):
     with pytest.raises(PermissionDenied):
-        launch(peers[0], trust, people=peers[1:7])
+        launch(peers[0], trust, cohort=cohort)
 
 
 def test_another_schools_instrument_cannot_be_used(leader, cohort):
@@ -129,31 +148,57 @@ def test_another_schools_instrument_cannot_be_used(leader, cohort):
         launch(leader, theirs, cohort=cohort)
 
 
-def test_people_outside_the_cohort_are_refused(leader, cohort, peers, trust):
-    outsider = TeacherFactory(school=leader.school)
+def test_a_whole_group_survey_takes_no_chosen_people(leader, cohort, peers, trust):
+    with pytest.raises(ValidationError) as excinfo:
+        launch(
+            leader,
+            trust,
+            cohort=cohort,
+            audience=AudienceChoice(AudienceKind.COHORT_PEERS, people=peers[:6]),
+        )
+
+    assert excinfo.value.message_dict.keys() == {"personIds"}
+    assert codes(excinfo) == ["AUDIENCE_NOT_ALLOWED"]
+
+
+def test_peers_the_leader_did_not_visit_are_refused(leader, peers, trust_free):
+    for host in peers[:4]:
+        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    # Proposed or accepted is not visited: the leader could propose a visit to anyone.
+    visit(host=peers[4], visitor=leader, status=VisitStatus.ACCEPTED)
 
     with pytest.raises(ValidationError) as excinfo:
-        launch(leader, trust, cohort=cohort, people=[*peers[:5], outsider])
+        launch(
+            leader,
+            trust_free,
+            kind=AdministrationKind.PEER_FEEDBACK,
+            audience=AudienceChoice(AudienceKind.VISITED_PEERS, people=peers[:5]),
+        )
 
-    assert excinfo.value.message_dict.keys() == {"person_ids"}
-    assert codes(excinfo) == ["NOT_A_MEMBER"]
+    assert codes(excinfo) == ["NOT_VISITED"]
 
 
-def test_teachers_of_another_school_are_refused(leader, trust):
-    others = TeacherFactory.create_batch(5)
+def test_culture_and_confidence_surveys_never_go_to_chosen_people(leader, peers, trust):
+    for host in peers[:6]:
+        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
 
     with pytest.raises(ValidationError) as excinfo:
-        launch(leader, trust, people=others)
+        launch(
+            leader,
+            trust,
+            kind=AdministrationKind.PEER_FEEDBACK,
+            audience=AudienceChoice(AudienceKind.VISITED_PEERS, people=peers[:6]),
+        )
 
-    assert codes(excinfo) == ["NOT_A_MEMBER"]
+    assert codes(excinfo) == ["AUDIENCE_NOT_ALLOWED"]
 
 
-def test_an_audience_smaller_than_the_minimum_group_is_refused(leader, cohort, peers, trust):
-    with pytest.raises(ValidationError) as excinfo:
-        launch(leader, trust, cohort=cohort, people=peers[:4])
+def test_the_launcher_is_never_invited_even_as_a_member_of_the_group(leader, cohort, peers, trust):
+    survey = launch(leader, trust, cohort=cohort)
 
-    assert codes(excinfo) == ["AUDIENCE_TOO_SMALL"]
-    assert not Invitee.objects.exists()
+    assert not survey.invitees.filter(person=leader).exists()
+    assert not survey.follow_ups.get().invitees.filter(person=leader).exists()
+    assert survey.invitees.count() == 12
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from notifications.models import Kind, Notification, Status
-from surveys.models import AdministrationKind
+from observations.models import VisitStatus
+from surveys.models import AdministrationKind, AudienceKind
 from surveys.services.administrations import (
+    AudienceChoice,
     administration_cancel,
     administration_launch,
     administration_update,
 )
 from tests.factories import LeaderFactory
-from tests.surveys.factories import answer
+from tests.observations.factories import visit
+from tests.surveys.factories import answer, small_instrument
 from tests.surveys.helpers import validation_codes
 
 pytestmark = pytest.mark.django_db
@@ -54,20 +57,43 @@ def test_the_follow_up_window_is_editable_and_its_reminders_move(leader, peers, 
     assert closing.due_at == new_opens + timedelta(days=8)
 
 
-def test_the_audience_changes_before_it_opens(leader, peers, baseline):
-    administration_update(actor=leader, administration=baseline, people=peers[:6], now=NOW)
+def test_a_whole_groups_survey_keeps_its_group(leader, peers, baseline):
+    with pytest.raises(ValidationError) as excinfo:
+        administration_update(actor=leader, administration=baseline, people=peers[:6], now=NOW)
 
-    assert set(baseline.invitees.values_list("person_id", flat=True)) == {p.pk for p in peers[:6]}
+    assert validation_codes(excinfo.value) == ["AUDIENCE_NOT_ALLOWED"]
+    assert baseline.invitees.count() == 12
+
+
+def test_peer_feedback_to_visited_peers_changes_before_it_opens(leader, peers):
+    for host in peers[:7]:
+        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    survey = administration_launch(
+        actor=leader,
+        instrument=small_instrument(school=leader.school),
+        kind=AdministrationKind.PEER_FEEDBACK,
+        audience=AudienceChoice(AudienceKind.VISITED_PEERS, people=peers[:5]),
+        opens_at=OPENS,
+        closes_at=OPENS + timedelta(days=14),
+        now=NOW,
+    )
+
+    administration_update(actor=leader, administration=survey, people=peers[2:7], now=NOW)
+
+    assert set(survey.invitees.values_list("person_id", flat=True)) == {p.pk for p in peers[2:7]}
     dropped = Notification.objects.filter(
-        recipient=peers[11], key__startswith=f"survey:{baseline.pk}:"
+        recipient=peers[0], key__startswith=f"survey:{survey.pk}:"
     )
     assert set(dropped.values_list("status", flat=True)) == {Status.CANCELLED}
+    with pytest.raises(ValidationError) as excinfo:
+        administration_update(actor=leader, administration=survey, people=peers[3:9], now=NOW)
+    assert validation_codes(excinfo.value) == ["NOT_VISITED"]
 
 
 def test_the_opening_and_audience_are_fixed_once_it_opens(leader, peers, baseline):
     during = OPENS + timedelta(days=1)
 
-    for change in ({"opens_at": OPENS + timedelta(days=2)}, {"people": peers[:6]}):
+    for change in ({"opens_at": OPENS + timedelta(days=2)}, {"people": peers}):
         with pytest.raises(ValidationError) as excinfo:
             administration_update(actor=leader, administration=baseline, now=during, **change)
         assert validation_codes(excinfo.value) == ["ALREADY_OPEN"]
