@@ -1,6 +1,8 @@
 """Staff views of cohorts, meetings and protocols. Changes that have rules (a cohort's
 settings, archiving, cancelling) go through the same services as the API; history and
-protocols (written in the app, where their rules are checked) are read only."""
+protocols (written in the app, where their rules are checked) are read only.
+
+Staff see what the API would show them: a meeting's logistics and agenda, never its notes."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -159,7 +161,8 @@ class CohortAdmin(admin.ModelAdmin):
 
 class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
-    fields = ("position", "title", "minutes", "facilitator", "protocol", "materials", "notes")
+    # No `notes`: what was said stays with the group, as in the API.
+    fields = ("position", "title", "minutes", "facilitator", "protocol", "materials")
     readonly_fields = fields
 
 
@@ -182,7 +185,10 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("title", "cohort__name")
     list_select_related = ("cohort",)
     date_hierarchy = "starts_at"
-    readonly_fields = (
+    # Logistics only. The notes are the group's (the API shows them to its members alone), so
+    # they are left out here; `fields` is explicit because a view-only page otherwise shows
+    # every field of the model.
+    fields = (
         "cohort",
         "kind",
         "title",
@@ -192,12 +198,12 @@ class MeetingAdmin(admin.ModelAdmin):
         "location",
         "video_url",
         "strict_timing",
-        "notes",
         "created_by",
         "created_at",
         "updated_at",
         "cancelled_at",
     )
+    readonly_fields = fields
     inlines = (AgendaItemInline, InviteeInline, AttendanceInline)
     actions = ("cancel",)
 

@@ -6,10 +6,12 @@ text. Changes go through the same services as the API.
 """
 
 from django.contrib import admin, messages
+from django.db.models import Q
 
 from .models import (
     BellPeriod,
     ReflectionSheet,
+    Sharing,
     StudentLearningQuestion,
     TimetablePeriod,
     Tool,
@@ -113,8 +115,10 @@ class ToolAdmin(admin.ModelAdmin):
     list_filter = ("kind", "sharing")
     list_select_related = ("owner",)
     search_fields = ("name", "library_key", "owner__email")
-    # Tools are templates, not visit content; still, edits go through the services (the API),
-    # which validate definitions: here they are read only.
+    # Library and shared templates only. A private tool, or one crafted for an SLQ, is part of
+    # that visit's content (its categories and prompts spell out the question): like the SLQ
+    # text, it is not shown. Edits go through the services (the API), which validate
+    # definitions: here everything is read only.
     readonly_fields = (
         "kind",
         "name",
@@ -134,6 +138,10 @@ class ToolAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        templates = Q(sharing=Sharing.LIBRARY) | (~Q(sharing=Sharing.PRIVATE) & Q(slq__isnull=True))
+        return super().get_queryset(request).filter(templates)
 
     @admin.action(description="Refresh the starter library from the app's code")
     def sync_library(self, request, queryset):
