@@ -188,9 +188,11 @@ GRAPHQL_LIMITS = {
     # Sum of operation costs one caller may spend per minute.
     "cost_per_minute": env_int("GRAPHQL_COST_PER_MINUTE", 1_000_000),
     "default_page_size": 100,
+    # A plain list without a declared maximum (graphql/limits.py LIST_SIZES) counts this many.
+    "default_list_size": env_int("GRAPHQL_DEFAULT_LIST_SIZE", 20),
+    # Wall-clock budget of one query; past it, it stops with QUERY_TIMEOUT (0: no budget).
+    "max_seconds": float(os.environ.get("GRAPHQL_MAX_SECONDS", "10")),
 }
-    # per account across all addresses (spread-out guessing); known devices are exempt
-    "account_ceiling": env_int("SIGN_IN_THROTTLE_ACCOUNT_CEILING", 100),
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
 GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG or TESTING)
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
@@ -276,6 +278,14 @@ LOGGING = {
 SURVEY_MIN_GROUP_SIZE = env_int("SURVEY_MIN_GROUP_SIZE", 5)
 # Comments identify their writers more easily than numbers, so they need a larger group.
 SURVEY_MIN_GROUP_SIZE_TEXT = env_int("SURVEY_MIN_GROUP_SIZE_TEXT", 8)
+# Responses stay sealed to this key's public half until their survey closes (surveys/sealing.py):
+# a base64 private key kept outside the database and its backups. Retired keys still open
+# responses sealed before a rotation. Development and tests use a generated, git-ignored file.
+SURVEY_SEALING_KEY = os.environ.get("SURVEY_SEALING_KEY", "").strip()
+SURVEY_SEALING_RETIRED_KEYS = env_list("SURVEY_SEALING_RETIRED_KEYS", [])
+SURVEY_SEALING_DEV_KEY_FILE = Path(
+    os.environ.get("SURVEY_SEALING_DEV_KEY_FILE", "") or BASE_DIR / ".survey-sealing-dev-key"
+)
 
 # --- Uploads (photos of student work) -----------------------------------------------------
 UPLOAD_LIMITS = {

@@ -19,7 +19,6 @@ responses, the bench leader's inbox and the district itself.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import time
@@ -697,6 +696,8 @@ class _Builder:
                     closes_at=self.week_start - timedelta(weeks=closes_weeks, hours=1),
                     created_by=leader.person,
                 )
+                # Closed, with plain responses as their opening leaves them (written below).
+                administration.responses_opened_at = administration.closes_at
                 (baselines if kind == AdministrationKind.BASELINE else follow_ups).append(
                     (administration, cohort)
                 )
@@ -722,11 +723,7 @@ class _Builder:
                     )
                 )
             for _ in range(responding):
-                response = Response(
-                    id=self._uuid(),
-                    administration=administration,
-                    receipt_hash=hashlib.sha256(self._uuid().bytes).hexdigest(),
-                )
+                response = Response(id=self._uuid(), administration=administration)
                 responses.append(response)
                 for item in items:
                     if item.format == ItemFormat.OPEN_TEXT:
@@ -748,7 +745,7 @@ class _Builder:
                             value=rng.choice(values[item.scale_id]),
                         )
                     )
-        # The response side in a random order, as submissions leave it.
+        # The response side in a random order, as the opening after the close leaves it.
         rng.shuffle(responses)
         _bulk(Invitee, invitees)
         _bulk(Response, responses)

@@ -16,7 +16,7 @@ from .models import AdministrationKind, Instrument, Item, ItemFormat
 from .seeding import instruments_seed
 from .services.administrations import administration_launch
 from .services.notes import report_note_add
-from .services.responses import AnswerDraft, response_submit
+from .services.responses import AnswerDraft, response_submit, responses_open
 
 # Where the group stands on each construct (1-5), and how that moved in six months.
 TRUST_BASELINE = {
@@ -170,7 +170,6 @@ def load(context) -> None:
             administration=baseline,
             answers=_answers(rng, trust, TRUST_BASELINE, offsets[person.pk], comments),
             now=baseline.opens_at + timedelta(days=day % 10, hours=3),
-            rng=rng,
         )
     later = {key: TRUST_BASELINE[key] + TRUST_CHANGE[key] for key in TRUST_BASELINE}
     comments = {key: list(texts) for key, texts in FOLLOW_UP_COMMENTS.items()}
@@ -180,8 +179,10 @@ def load(context) -> None:
             administration=follow_up,
             answers=_answers(rng, trust, later, offsets[person.pk], comments),
             now=follow_up.opens_at + timedelta(days=day % 12, hours=5),
-            rng=rng,
         )
+    # Both have closed: their sealed responses become plain ones, as the worker would do.
+    responses_open(administration=baseline)
+    responses_open(administration=follow_up)
     report_note_add(actor=leader, administration=follow_up, text=NOTE)
 
     confidence = Instrument.objects.get(key=CONFIDENCE_SURVEY.key)
@@ -202,7 +203,6 @@ def load(context) -> None:
             administration=end_of_year,
             answers=_answers(rng, confidence, CONFIDENCE_LEVELS, offsets[person.pk], comments),
             now=confidence_opens + timedelta(hours=4 + 5 * index),
-            rng=rng,
         )
 
     # The reminders of surveys that ran in the past would otherwise all be pushed at start-up.

@@ -4,20 +4,33 @@ Two sides that must never meet:
 
 - the **participation side** says *who* was invited and *whether* they responded
   (`Invitee`, one row per invited person, with a boolean and no time);
-- the **response side** says *what* was answered (`Response`, `Answer`), with random UUID keys,
-  no person, no time, and no order: every submission rewrites the administration's responses in
-  a shuffled order (see `services/responses.py`), so neither the row order nor PostgreSQL's
-  `xmin`/`ctid` tells which response came when.
+- the **response side** says *what* was answered.
 
-Nothing on either side refers to the other. Both are written in the submitting transaction.
+While a survey is open, what was answered exists only **sealed** (`SealedResponse`): encrypted
+to the public half of the survey sealing key, whose private half is configuration, never in the
+database (see `sealing.py`), padded so every sealed row of an instrument has the same length,
+under a random id, with no person and no time. Submitting writes the sealed row, the receipt's
+hash (`Receipt`, a set of hashes of its own that points at nothing but the survey) and the
+invitee's flip in one transaction. When the survey closes, `services.responses.responses_open`
+decrypts all of its sealed rows at once, shuffles them, and in **one** transaction deletes them
+and writes plain `Response`/`Answer` rows under fresh random ids; reports exist only after that.
 
-What this does not close (operations must): old row versions stay on disk until VACUUM (SQLite:
-in free pages) and the WAL / PITR archive records each transaction in order, so someone with
-superuser access to raw pages or WAL, or with two backups taken between two submissions, can
-diff them: the one new response appears beside the one newly flipped `has_responded`. Keep WAL
-archives and backups as restricted as the database itself, do not enable statement logging
-(`log_statement`, pgaudit) on these tables, and do not add error trackers that capture local
-variables around `response_submit`.
+What this withstands: someone who can read the database, its WAL and its backups (raw heap
+pages, `xmin`, `ctid`, pg_walinspect, two backups to diff), at any moment. While the survey is
+open they can see which sealed row arrived with which invitee's flip, but cannot read it; after
+the opening every plain row was written by the same transaction in a random order under keys
+never seen before, so nothing ties one to a sealed row or to a flip. The receipt's hash leads to
+its own row only: it proves "counted", nothing else.
+
+What it does not withstand: someone holding **both** the database (or its WAL or backups from
+while the survey was open) **and** the private sealing key can decrypt each sealed row and, by
+the transaction that wrote it, name its respondent: for responses still sealed, and for every
+response of a survey whose sealed rows they can still find in WAL archives or backups. Keep the
+key out of the database's host, its backups and its WAL archive. The application servers hold
+the key (they open surveys), so whoever controls a running server while a survey is open can
+read its responses as they arrive. And the opening step itself knows each sealed row's plain
+content in memory: do not add error trackers that capture local variables there or around
+`response_submit`, nor statement logging (`log_statement`, pgaudit) on these tables.
 """
 
 import uuid
@@ -59,7 +72,10 @@ class AudienceKind(models.TextChoices):
     feedback) peers the launcher visited: an audience is never composed person by person."""
 
     COHORT_PEERS = "COHORT_PEERS", "The cohort's current peers (the group of 13 but its leader)"
-    GROUP_OF_FIVE = "GROUP_OF_FIVE", "The cohort's current blue dots (the group of 5 but its leader)"
+    GROUP_OF_FIVE = (
+        "GROUP_OF_FIVE",
+        "The cohort's current blue dots (the group of 5 but its leader)",
+    )
     VISITED_PEERS = "VISITED_PEERS", "Chosen peers whose classes the launcher visited"
     SESSION_ATTENDEES = "SESSION_ATTENDEES", "The peers present at a meeting of the cohort"
 
@@ -209,6 +225,9 @@ class Administration(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the sealed responses were opened into plain ones (after the close): set once, by
+    # services.responses.responses_open, which no submission may pass afterwards.
+    responses_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -255,18 +274,48 @@ class Invitee(models.Model):
         return f"{self.person_id} invited to {self.administration_id}"
 
 
-class Response(models.Model):
-    """The response side: one anonymous set of answers.
+class SealedResponse(models.Model):
+    """One response while its survey is open: its answers, sealed (see `sealing.py`).
 
-    Random UUID key, no person, no time. `receipt_hash` is the SHA-256 of a random code only the
-    respondent's phone was given: they can check their response was counted; nobody else can
-    tell whose it is."""
+    Random key, no person, no time, no receipt; `key_id` names the public key it was sealed to
+    and is the same for every row sealed under one key. Deleted when the survey is opened or
+    cancelled."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="sealed_responses"
+    )
+    key_id = models.CharField(max_length=16, editable=False)
+    ciphertext = models.BinaryField(editable=False)
+
+    def __str__(self) -> str:
+        return "Sealed response"
+
+
+class Receipt(models.Model):
+    """The SHA-256 of a receipt code only the respondent's phone was given, in a set of its own:
+    it proves a response to this survey was counted and leads nowhere else (no response, no
+    answer, no person refers to it or is referred to by it)."""
+
+    digest = models.CharField(primary_key=True, max_length=64, editable=False)
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="receipts"
+    )
+
+    def __str__(self) -> str:
+        return "Receipt"
+
+
+class Response(models.Model):
+    """The response side after the close: one anonymous set of answers.
+
+    Random UUID key, no person, no time, no receipt. Written only by the opening step, all of a
+    survey's at once, in a random order."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="responses"
     )
-    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
         # By the random key: any listing is in an order that means nothing.

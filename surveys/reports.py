@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from . import statistics
 from .models import Administration, Answer, Construct, Invitee, Item, ItemFormat, ScalePoint
+from .services.responses import responses_open
 from .settings import minimum_comment_group_size, minimum_group_size
 
 
@@ -274,6 +275,8 @@ def administration_report(
     """The aggregated report of one administration (see the module's rules)."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
+    # Responses stay sealed until the close: open them first (once) so none is missing.
+    responses_open(administration=administration, now=now)
     invited, responded, response_count = _counts(administration)
     report = Report(
         administration=administration,
@@ -361,6 +364,7 @@ def administrations_comparison(
     rng = rng or random.SystemRandom()
     reports = []
     for administration in (baseline, follow_up):
+        responses_open(administration=administration, now=now)  # sealed until the close
         invited, responded, response_count = _counts(administration)
         reports.append(
             Report(

@@ -14,6 +14,8 @@ class GraphQLContext:
         self.listen = listen
         self.scope = scope
         self.loaders: dict = {}
+        # time.monotonic() past which a query stops (set by `execution.execute_prepared`).
+        self.deadline: float | None = None
 
     @property
     def request_id(self) -> str:

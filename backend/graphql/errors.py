@@ -69,6 +69,9 @@ def format_error(error: GraphQLError) -> dict:
     already_public = bool(error.extensions and "code" in error.extensions)
     if original is None or isinstance(original, GraphQLError) or already_public:
         formatted = error.formatted
+        # Variable coercion errors come from execution, not validation: they carry
+        # graphql-core's "Did you mean ...?" too.
+        formatted["message"] = _strip_suggestions(formatted["message"])
         formatted.setdefault("extensions", {}).setdefault("code", "BAD_REQUEST")
         return formatted
 
@@ -117,3 +120,9 @@ def _validation_codes(error: ValidationError) -> set[str | None]:
     if hasattr(error, "error_dict"):
         return {item.code for items in error.error_dict.values() for item in items}
     return {item.code for item in error.error_list}
+
+
+def _strip_suggestions(message: str) -> str:
+    from .execution import strip_suggestions
+
+    return strip_suggestions(message)

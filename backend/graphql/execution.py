@@ -1,7 +1,9 @@
 """Parse, validate and run one GraphQL operation; shared by the HTTP view and the WebSocket."""
 
+import logging
 import math
 import re
+import time
 from asyncio import gather
 from dataclasses import dataclass
 from datetime import date
@@ -12,11 +14,11 @@ import graphene
 from django.conf import settings
 from graphene.relay.node import GlobalID
 from graphene.types.resolver import dict_or_attr_resolver
-from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphene_django import DjangoObjectType
 from graphql import (
     DocumentNode,
     ExecutionContext,
+    ExecutionResult,
     GraphQLBoolean,
     GraphQLError,
     GraphQLFloat,
@@ -27,6 +29,7 @@ from graphql import (
     StringValueNode,
     Undefined,
     ValidationRule,
+    execute,
     get_operation_ast,
     is_leaf_type,
     is_non_null_type,
@@ -38,14 +41,17 @@ from graphql import (
 )
 from graphql.pyutils import Path, inspect
 
+from backend.request_id import current_request_id
+
 from .errors import request_error
-from .limits import alias_limit_rule, operation_cost
+from .limits import alias_limit_rule, depth_limit_rule, operation_cost
 from .rows import ATTRIBUTE as _ATTRIBUTE
 from .rows import GLOBAL_ID as _GLOBAL_ID
 from .rows import RESOLVER as _RESOLVER
 from .rows import ROOT_RESOLVER as _ROOT_RESOLVER
 from .rows import SLOW, leaf_spec, list_attribute_spec, row_reader
 
+logger = logging.getLogger("backend.graphql")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
@@ -84,12 +90,29 @@ def _has_nul(value) -> bool:
     return False
 
 
-def _rules():
+INTROSPECTION_FIELDS = frozenset(("__schema", "__type"))
+
+
+class DisableIntrospection(ValidationRule):
+    """Refuse `__schema` and `__type` when introspection is off. Unlike graphene's rule (which
+    refuses every name starting with `__`), `__typename` stays allowed: Apollo Client, Apollo
+    iOS and Apollo Kotlin add it to every selection set, and it reveals nothing the client
+    did not already ask for."""
+
+    def enter_field(self, node, *_args):
+        name = node.name.value
+        if name in INTROSPECTION_FIELDS:
+            self.report_error(
+                GraphQLError(f"Cannot query '{name}': introspection is disabled.", node)
+            )
+
+
+def _limit_rules():
+    """Our own rules; they assume a document the specification's rules found valid."""
     limits = settings.GRAPHQL_LIMITS
     rules = [
-        *specified_rules,
         NoNulInStrings,
-        depth_limit_validator(max_depth=limits["max_depth"]),
+        depth_limit_rule(limits["max_depth"]),
         alias_limit_rule(limits["max_aliases"]),
     ]
     if not settings.GRAPHQL_INTROSPECTION:
@@ -97,16 +120,36 @@ def _rules():
     return rules
 
 
+def strip_suggestions(message: str) -> str:
+    """`message` without graphql-core's "Did you mean ...?" when suggestions are off: they
+    name fields, arguments and enum values of the schema to anyone who guesses near them."""
+    if settings.GRAPHQL_FIELD_SUGGESTIONS:
+        return message
+    return _SUGGESTION.sub("", message)
+
+
 def _strip_suggestion(error: GraphQLError) -> GraphQLError:
     if settings.GRAPHQL_FIELD_SUGGESTIONS:
         return error
-    message = _SUGGESTION.sub("", error.message)
-    return GraphQLError(message, error.nodes, extensions=error.extensions)
+    return GraphQLError(strip_suggestions(error.message), error.nodes, extensions=error.extensions)
+
+
+def _parse_and_validate(schema, query: str) -> tuple[DocumentNode | None, tuple]:
+    """Documents repeat (mobile apps send the same few), so parse and validate once each. The
+    settings the result depends on are part of the cache key, so changing them (tests do)
+    never serves a stale verdict."""
+    limits = settings.GRAPHQL_LIMITS
+    return _parse_and_validate_cached(
+        schema,
+        query,
+        settings.GRAPHQL_INTROSPECTION,
+        settings.GRAPHQL_FIELD_SUGGESTIONS,
+        tuple(sorted(limits.items())),
+    )
 
 
 @lru_cache(maxsize=512)
-def _parse_and_validate(schema, query: str) -> tuple[DocumentNode | None, tuple]:
-    """Documents repeat (mobile apps send the same few), so parse and validate once each."""
+def _parse_and_validate_cached(schema, query: str, *_settings) -> tuple:
     limits = settings.GRAPHQL_LIMITS
     try:
         document = parse(
@@ -117,10 +160,17 @@ def _parse_and_validate(schema, query: str) -> tuple[DocumentNode | None, tuple]
     except GraphQLError as error:
         error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
         return None, (_strip_suggestion(error),)
-    errors = validate(schema.graphql_schema, document, _rules())
+    # The specification's rules first: the limit rules walk fragments and would recurse
+    # forever on a fragment cycle or fail on a spread of an undefined fragment.
+    errors = validate(schema.graphql_schema, document, specified_rules)
+    if not errors:
+        errors = validate(schema.graphql_schema, document, _limit_rules())
     for error in errors:
         error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
     return document, tuple(_strip_suggestion(error) for error in errors)
+
+
+_parse_and_validate.cache_clear = _parse_and_validate_cached.cache_clear
 
 
 def prepare(schema, query: str, operation_name: str | None, variables: dict | None):
@@ -147,6 +197,7 @@ def prepare(schema, query: str, operation_name: str | None, variables: dict | No
             variables,
             default_page_size=limits["default_page_size"],
             max_page_size=settings.GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"],
+            default_list_size=limits["default_list_size"],
         )
     except GraphQLError as error:
         return PreparedOperation(document, operation, (error,))
@@ -158,6 +209,54 @@ def prepare(schema, query: str, operation_name: str | None, variables: dict | No
         )
         return PreparedOperation(document, operation, (error,))
     return PreparedOperation(document, operation, (), cost)
+
+
+# --- the wall-clock budget of a query -----------------------------------------------------------
+
+
+class QueryDeadlineExceeded(BaseException):
+    """Raised between fields once a query has run past GRAPHQL_LIMITS["max_seconds"]. A
+    BaseException on purpose: graphql-core turns every Exception raised under a field into a
+    field error and goes on with the next field; this must stop the whole execution."""
+
+
+TIMEOUT_MESSAGE = "The request took too long. Ask for less at once."
+
+
+def execute_prepared(
+    schema, prepared: PreparedOperation, *, context, variables, operation_name
+) -> ExecutionResult:
+    """Run a prepared query or mutation synchronously (HTTP view, WebSocket through
+    sync_to_async). A query gets GRAPHQL_LIMITS["max_seconds"] of wall clock: past it the
+    execution stops between two fields (or two items of a list) and the result is only a
+    top-level QUERY_TIMEOUT error. Mutations are not cut off half way: their writes have
+    committed by the time their payload is read, and their cost is small."""
+    max_seconds = settings.GRAPHQL_LIMITS["max_seconds"]
+    if prepared.kind == "query" and max_seconds:
+        context.deadline = time.monotonic() + max_seconds
+    try:
+        return execute(
+            schema.graphql_schema,
+            prepared.document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            execution_context_class=SyncExecutionContext,
+            is_awaitable=is_coroutine,
+        )
+    except QueryDeadlineExceeded:
+        logger.warning("Query %s stopped after %s s", operation_name or "(anonymous)", max_seconds)
+        return ExecutionResult(
+            data=None,
+            errors=[
+                GraphQLError(
+                    TIMEOUT_MESSAGE,
+                    extensions={"code": "QUERY_TIMEOUT", "requestId": current_request_id()},
+                )
+            ],
+        )
+    finally:
+        context.deadline = None
 
 
 # --- execution for the synchronous HTTP view --------------------------------------------------
@@ -266,6 +365,15 @@ class SyncExecutionContext(ExecutionContext):
 
     _leaf_plans: dict = {}  # (id(parent type), field name) -> (parent type, field, plan)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set by `execute_prepared` for queries; checked for every object and list item.
+        self.deadline = getattr(self.context_value, "deadline", None)
+
+    def _check_deadline(self):
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryDeadlineExceeded
+
     def _field_plan(self, parent_type, name: str):
         key = (id(parent_type), name)
         found = self._leaf_plans.get(key)
@@ -290,6 +398,8 @@ class SyncExecutionContext(ExecutionContext):
         return found[2]
 
     def execute_fields(self, parent_type, source_value, path, fields):
+        if self.deadline is not None:
+            self._check_deadline()
         if self.middleware_manager:
             return super().execute_fields(parent_type, source_value, path, fields)
         results = {}
@@ -396,7 +506,11 @@ class SyncExecutionContext(ExecutionContext):
         read, other, at = self._row_reader(object_type, sub_fields)
         completed = []
         awaitable_indices = []
+        deadline = self.deadline
         for index, item in enumerate(result):
+            # Compiled rows never reach `execute_fields`: the wall-clock check goes here too.
+            if deadline is not None and time.monotonic() > deadline:
+                raise QueryDeadlineExceeded
             try:
                 if item is None or isinstance(item, Exception):
                     value = self.complete_value(

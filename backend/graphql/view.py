@@ -15,15 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from graphql import ExecutionResult, execute
+from graphql import ExecutionResult
 
 from backend.client_address import client_address
 from backend.json_bytes import json_bytes
-from backend.throttle import RateLimit
 
 from .context import GraphQLContext
 from .errors import format_error
-from .execution import SyncExecutionContext, is_coroutine, prepare
+from .execution import execute_prepared, prepare
+from .limits import CostBudgetExceeded, charge_query_cost
 from .uploads import place_files
 
 logger = logging.getLogger("backend.graphql")
@@ -169,14 +169,12 @@ class GraphQLView(View):
             access_token=getattr(request, "access_token", None),
             request=request,
         )
-        result: ExecutionResult = execute(
-            self.schema.graphql_schema,
-            prepared.document,
-            context_value=context,
-            variable_values=params["variables"],
+        result: ExecutionResult = execute_prepared(
+            self.schema,
+            prepared,
+            context=context,
+            variables=params["variables"],
             operation_name=params["operationName"],
-            execution_context_class=SyncExecutionContext,
-            is_awaitable=is_coroutine,
         )
         payload = {"data": result.data}
         if result.errors:
@@ -187,16 +185,10 @@ class GraphQLView(View):
     def _charge_cost(request, cost: int) -> None:
         """Each caller has a budget of query cost per minute, so one phone (or a script with a
         stolen token) cannot keep the server busy with expensive lists."""
-        budget = RateLimit("query-cost", settings.GRAPHQL_LIMITS["cost_per_minute"], 60)
-        user = request.user
-        subject = f"user:{user.pk}" if user.is_authenticated else f"addr:{client_address(request)}"
-        if budget.hit(subject, max(cost, 1)) > budget.limit:
-            raise HttpError(
-                429,
-                "Too many expensive requests; wait a minute and try again.",
-                "RATE_LIMITED",
-                {"Retry-After": str(budget.retry_after())},
-            )
+        try:
+            charge_query_cost(user=request.user, address=client_address(request), cost=cost)
+        except CostBudgetExceeded as exc:
+            raise HttpError(429, str(exc), exc.code, {"Retry-After": str(exc.retry_after)}) from exc
 
     def _respond(self, payload: dict, status: int, media_type: str) -> HttpResponse:
         body = json_bytes(payload)

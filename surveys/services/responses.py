@@ -1,4 +1,4 @@
-"""Answering a survey, once, anonymously, with a receipt.
+"""Answering a survey, once, anonymously, with a receipt; opening the answers after the close.
 
 What happens in the one transaction of `response_submit`:
 
@@ -6,27 +6,32 @@ What happens in the one transaction of `response_submit`:
    phones of the same person (or a double tap) cannot both get through.
 2. The participation side: the person's `Invitee.has_responded` flips to true (a conditional
    UPDATE that only one transaction can win). No time is stored.
-3. The response side: the new answers are added to the administration's responses and **all of
-   them are rewritten in a fresh random order** with their random UUIDs. Afterwards every live
-   response row of the survey was written by this same transaction, so the table's order
-   (SQLite rowid, PostgreSQL ctid) and PostgreSQL's `xmin` no longer say which response came
-   when, and cannot be matched against the order in which people responded (which the
-   participation side and access logs do reveal).
+3. The response side: the validated answers are serialized and **sealed** (`sealing.py`) into a
+   `SealedResponse` that names no one; the receipt code's hash goes into `Receipt`, a set of
+   its own. Nothing readable about the answers is written while the survey is open, so a
+   poller, the WAL or a backup sees a sealed row arrive with a flip and learns nothing from it.
 4. The person's pending reminders are deleted (a cancelled row would carry the time), and a
    live count (a number only) is broadcast after commit.
 
-The receipt code is random, returned once, and only its SHA-256 is stored on the response: the
-respondent can later check that their response was counted; nobody can find out whose it is.
+`responses_open` runs once per survey after its close (from the reminder worker's loop, from
+`manage.py open_survey_responses`, and lazily before any report or comparison reads the
+answers): it decrypts all sealed rows, shuffles them, and in one transaction deletes them and
+writes plain `Response`/`Answer` rows under fresh random ids. A cancelled survey's sealed rows
+are deleted unread.
+
+The receipt code is random, returned once, and only its SHA-256 is stored: the respondent can
+later check that their response was counted; the hash leads to nothing else.
 Drafts are kept on the phone, never on the server, where they would sit next to a person.
 """
 
 import hashlib
-import random
+import json
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -34,8 +39,20 @@ from django.utils import timezone
 from backend.graphql.events import broadcast
 from notifications.outbox import forget
 
-from ..models import Administration, Answer, Invitee, Item, ItemFormat, Response
+from .. import sealing
+from ..models import (
+    Administration,
+    Answer,
+    Invitee,
+    Item,
+    ItemFormat,
+    Receipt,
+    Response,
+    SealedResponse,
+)
 from .administrations import reminder_key
+
+logger = logging.getLogger(__name__)
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a phone
 RECEIPT_GROUPS = 4
@@ -142,11 +159,10 @@ def response_submit(
     administration: Administration,
     answers: list[AnswerDraft],
     now: datetime | None = None,
-    rng: random.Random | None = None,
 ) -> str:
-    """Record `respondent`'s answers anonymously; returns the receipt code (shown once)."""
+    """Record `respondent`'s answers anonymously (sealed until the close); returns the receipt
+    code (shown once)."""
     now = now or timezone.now()
-    rng = rng or random.SystemRandom()
     administration = Administration.objects.select_for_update().get(pk=administration.pk)
     if administration.cancelled_at is not None:
         raise ValidationError("This survey was cancelled.", code="CANCELLED")
@@ -155,7 +171,8 @@ def response_submit(
         raise ValidationError("You were not invited to this survey.", code="NOT_INVITED")
     if now < administration.opens_at:
         raise ValidationError("This survey has not opened yet.", code="NOT_OPEN_YET")
-    if now >= administration.closes_at:
+    # Once opened, a late sealed row would be left out of the report or name its author alone.
+    if now >= administration.closes_at or administration.responses_opened_at is not None:
         raise ValidationError("This survey has closed.", code="CLOSED")
     if invitee.has_responded:
         raise ValidationError("You have already answered this survey.", code="ALREADY_RESPONDED")
@@ -166,11 +183,14 @@ def response_submit(
     if flipped != 1:
         raise ValidationError("You have already answered this survey.", code="ALREADY_RESPONDED")
 
+    key_id, ciphertext = sealing.seal(
+        _serialized(new_answers), size=sealed_size(administration.instrument_id)
+    )
+    SealedResponse.objects.create(
+        administration=administration, key_id=key_id, ciphertext=ciphertext
+    )
     code = _new_receipt_code()
-    response = Response(administration=administration, receipt_hash=hash_receipt_code(code))
-    for answer in new_answers:
-        answer.response = response
-    _rewrite_shuffled(administration, response, new_answers, rng=rng)
+    Receipt.objects.create(administration=administration, digest=hash_receipt_code(code))
 
     # Their pending reminders (opening, closing) are deleted, not marked cancelled: a cancelled
     # row's updated_at would record the minute they answered.
@@ -184,37 +204,113 @@ def response_submit(
     return code
 
 
-def _rewrite_shuffled(
-    administration: Administration,
-    response: Response,
-    answers: list[Answer],
-    *,
-    rng: random.Random,
-) -> None:
-    """Delete the survey's responses and write them back, with the new one, in random order.
+# --- sealed payloads --------------------------------------------------------------------------
 
-    Costs O(responses x items) rows per submission: a few hundred to a few thousand for a
-    cohort, written in two bulk inserts."""
-    responses = [
-        Response(id=row["id"], administration=administration, receipt_hash=row["receipt_hash"])
-        for row in Response.objects.filter(administration=administration).values(
-            "id", "receipt_hash"
-        )
+# JSON escapes a character in at most 6 bytes (\u001f); an answer's brackets, item id, value
+# and separators take well under 64.
+_ANSWER_OVERHEAD = 64
+_MAX_TEXT_BYTES = 6 * MAX_TEXT
+
+
+def _serialized(answers: list[Answer]) -> bytes:
+    rows = [[answer.item_id, answer.value, answer.text or ""] for answer in answers]
+    # Raw UTF-8 (at most 4 bytes a character), escapes at most 6; a lone surrogate passes.
+    text = json.dumps(rows, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def sealed_size(instrument_id: int) -> int:
+    """The padded payload size of every sealed response of an instrument: what its largest
+    valid submission (every question answered, every comment at the limit) can take."""
+    formats = Item.objects.filter(instrument_id=instrument_id).values_list("format", flat=True)
+    return 2 + sum(
+        _ANSWER_OVERHEAD + (_MAX_TEXT_BYTES if item_format == ItemFormat.OPEN_TEXT else 0)
+        for item_format in formats
+    )
+
+
+def _deserialized(payload: bytes) -> list[tuple[int, int | None, str]]:
+    return [
+        (int(item_id), value, text)
+        for item_id, value, text in json.loads(payload.decode("utf-8", "surrogatepass"))
     ]
-    stored_answers = [
-        Answer(**row)
-        for row in Answer.objects.filter(response__administration=administration).values(
-            "id", "response_id", "item_id", "value", "text"
+
+
+# --- opening after the close ------------------------------------------------------------------
+
+
+def responses_open(*, administration: Administration, now: datetime | None = None) -> int:
+    """Open a closed (or cancelled) survey's sealed responses into plain ones, once.
+
+    Idempotent and safe to race: the administration row is locked and its
+    `responses_opened_at` checked under the lock. Returns how many responses were written
+    (0 when there was nothing to do). Everything happens in one transaction: the sealed rows
+    are deleted and the plain ones written in a random order, with fresh random ids, so the
+    WAL record of the opening says nothing about which sealed row became which response."""
+    now = now or timezone.now()
+    if administration.responses_opened_at is not None:
+        return 0
+    if administration.cancelled_at is None and now < administration.closes_at:
+        return 0
+    with transaction.atomic():
+        locked = Administration.objects.select_for_update().get(pk=administration.pk)
+        if locked.responses_opened_at is not None:
+            administration.responses_opened_at = locked.responses_opened_at
+            return 0
+        if locked.cancelled_at is None and now < locked.closes_at:
+            return 0
+        written = 0
+        if locked.cancelled_at is not None:
+            SealedResponse.objects.filter(administration=locked).delete()
+        else:
+            written = _write_plain(locked)
+        locked.responses_opened_at = now
+        locked.save(update_fields=["responses_opened_at"])
+    administration.responses_opened_at = now
+    return written
+
+
+def _write_plain(administration: Administration) -> int:
+    shuffle = secrets.SystemRandom().shuffle
+    sealed = list(
+        SealedResponse.objects.filter(administration=administration).values_list(
+            "key_id", "ciphertext"
         )
-    ]
-    Answer.objects.filter(response__administration=administration).delete()
-    Response.objects.filter(administration=administration).delete()
-    responses.append(response)
-    rng.shuffle(responses)
+    )
+    payloads = [sealing.unseal(key_id, ciphertext) for key_id, ciphertext in sealed]
+    del sealed
+    shuffle(payloads)
+    responses, answers = [], []
+    for payload in payloads:
+        response = Response(administration=administration)
+        responses.append(response)
+        for item_id, value, text in _deserialized(payload):
+            answers.append(Answer(response=response, item_id=item_id, value=value, text=text))
+    shuffle(answers)
+    # The sealed rows go first, in one statement, then the plain ones in their new order.
+    SealedResponse.objects.filter(administration=administration).delete()
     Response.objects.bulk_create(responses)
-    all_answers = stored_answers + answers
-    rng.shuffle(all_answers)
-    Answer.objects.bulk_create(all_answers)
+    Answer.objects.bulk_create(answers)
+    return len(responses)
+
+
+def responses_open_due(*, now: datetime | None = None) -> int:
+    """Open every closed or cancelled survey whose responses are still sealed; returns how
+    many surveys were opened. The reminder worker calls it now and then."""
+    now = now or timezone.now()
+    due = Administration.objects.filter(responses_opened_at__isnull=True).filter(
+        Q(closes_at__lte=now) | Q(cancelled_at__isnull=False)
+    )
+    opened = 0
+    for administration in due.only("pk", "closes_at", "cancelled_at", "responses_opened_at"):
+        try:
+            responses_open(administration=administration, now=now)
+        except ImproperlyConfigured:
+            # Left sealed, not lost: it opens once its key is configured.
+            logger.exception("Survey %s cannot be opened", administration.pk)
+            continue
+        opened += 1
+    return opened
 
 
 def response_counts(administration: Administration) -> dict:
@@ -227,10 +323,11 @@ def response_counts(administration: Administration) -> dict:
 
 def receipt_is_counted(*, administration: Administration, code: str) -> bool:
     """Whether a response with this receipt is among the survey's responses. Says nothing
-    about what it contains: a receipt shown to someone else cannot be used to expose, or to
-    coerce, an answer."""
+    about what it contains: the receipt's hash is in a set of its own that leads to no
+    response, so a receipt shown to someone else cannot be used to expose, or to coerce, an
+    answer."""
     if not normalise_receipt_code(code):
         return False
-    return Response.objects.filter(
-        administration=administration, receipt_hash=hash_receipt_code(code)
+    return Receipt.objects.filter(
+        administration=administration, digest=hash_receipt_code(code)
     ).exists()

@@ -13,6 +13,8 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
     "ALLOWED_HOSTS": "observe.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
+    # A fixed test key (surveys/sealing.py): production generates its own.
+    "SURVEY_SEALING_KEY": "c2VhbGluZy1rZXktZm9yLXRoZS1kZXBsb3ktdGVzdHM=",
 }
 
 

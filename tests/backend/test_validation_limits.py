@@ -190,3 +190,264 @@ def test_an_omitted_page_variable_falls_back_to_the_default(api):
     query = "query S($n: Int) { schools(first: $n) { totalCount } }"
 
     assert api.post(query, {}).status_code == 200
+
+
+# --- issue 18: cost of plain lists, aliases as executed, wall-clock budget -------------------
+
+COHORTS_TIMES_MEMBERS = (
+    "query Members {"
+    + " ".join(
+        f"c{i}: cohorts(first: 100) {{ edges {{ node {{ name members {{ role person {{ fullName }} }} }} }} }}"  # noqa: E501
+        for i in range(15)
+    )
+    + " }"
+)
+
+
+@pytest.mark.django_db
+def test_fifteen_aliases_of_cohorts_times_members_are_refused_by_cost(api_for, teacher):
+    # The attack of issue 18: plain lists (members) were counted once, not per member, so this
+    # ran for 7.5 s (a teacher) and 50.6 s (a coordinator) within the limits.
+    response = api_for(teacher).post(COHORTS_TIMES_MEMBERS)
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert top_level_codes(body) == ["QUERY_TOO_COSTLY"]
+    assert "data" not in body
+
+
+def test_plain_lists_multiply_by_their_declared_maximum():
+    from graphql import parse
+
+    from backend.graphql.limits import LIST_SIZES, operation_cost
+    from backend.schema import schema
+
+    def cost(query):
+        return operation_cost(
+            schema.graphql_schema,
+            parse(query),
+            None,
+            {},
+            default_page_size=100,
+            max_page_size=100,
+            default_list_size=20,
+        )
+
+    one = cost('{ cohort(id: "x") { members { role } } }')
+    nested = cost('{ cohort(id: "x") { members { visits { role } } } }')
+
+    members = LIST_SIZES["Cohort.members"]
+    assert one == 1 + 1 + members * 1
+    assert nested == 1 + 1 + members * (1 + LIST_SIZES["Membership.visits"] * 1)
+    # Any list not declared counts with the default size; a list of scalars costs one field.
+    assert cost("{ me { sessions { id } } }") == 1 + 1 + 20
+    assert cost("{ me { roles } }") == 2
+
+
+@pytest.mark.django_db
+def test_a_fragment_spread_twice_counts_its_aliases_twice(api):
+    # 14 aliases in the document, 26 as executed: the limit is 15.
+    fragment = " ".join(f"r{i}: roles" for i in range(12))
+    query = f"{{ a: me {{ ...R }} b: me {{ ...R }} }} fragment R on Me {{ {fragment} }}"
+
+    assert codes(api, query) == ["TOO_MANY_ALIASES"]
+
+
+@pytest.mark.django_db
+def test_fragments_spreading_each_other_twice_are_counted_quickly(api):
+    # Each fragment spreads the next twice: 2**30 expansions if counted naively.
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(30))
+    query = f"{{ ...F0 }} {fragments} fragment F30 on Query {{ x: me {{ roles }} }}"
+
+    assert codes(api, query) == ["TOO_MANY_ALIASES"]
+
+
+@pytest.mark.django_db
+def test_a_slow_query_is_stopped_with_query_timeout(api_for, teacher, settings, monkeypatch):
+    import time
+
+    from backend.accounts import selectors
+
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_seconds": 0.2}
+    real = selectors.schools_visible_to
+
+    def slow(*args, **kwargs):
+        time.sleep(0.4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "schools_visible_to", slow)
+
+    body = api_for(teacher).post_graphql("{ schools(first: 5) { edges { node { name } } } }")
+
+    assert body["data"] is None
+    assert top_level_codes(body) == ["QUERY_TIMEOUT"]
+    assert body["errors"][0]["message"] == "The request took too long. Ask for less at once."
+
+
+def test_the_wall_clock_budget_covers_the_fast_list_path(settings):
+    """Compiled rows of a list never call `execute_fields`: the loop itself checks the clock."""
+    import time
+
+    import graphene
+
+    from backend.graphql.context import GraphQLContext
+    from backend.graphql.execution import execute_prepared, prepare, reads_root_only
+
+    @reads_root_only
+    def slow_name(root, _info):
+        time.sleep(0.002)
+        return "x"
+
+    class Item(graphene.ObjectType):
+        """An item."""
+
+        name = graphene.String(resolver=slow_name, description="Slow.")
+
+    class Query(graphene.ObjectType):
+        """Root."""
+
+        items = graphene.List(graphene.NonNull(Item), description="Many.")
+
+        @staticmethod
+        def resolve_items(root, info):
+            return [object() for _ in range(2000)]  # 4 s of names
+
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "max_seconds": 0.2}
+    schema = graphene.Schema(query=Query)
+    prepared = prepare(schema, "{ items { name } }", None, None)
+    assert not prepared.errors
+
+    started = time.monotonic()
+    result = execute_prepared(
+        schema, prepared, context=GraphQLContext(), variables=None, operation_name=None
+    )
+
+    assert time.monotonic() - started < 1.0
+    assert result.data is None
+    assert result.errors[0].extensions["code"] == "QUERY_TIMEOUT"
+
+
+# --- issue 18: invalid documents never crash the limit rules ----------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+        "{ ...A } fragment A on Query { me { ...A } }",
+        "{ me { ...Undefined } }",
+        "{ ...Undefined }",
+    ],
+    ids=["cycle", "self-cycle-through-field", "undefined-in-field", "undefined"],
+)
+def test_fragment_cycles_and_undefined_spreads_are_validation_errors(api, query):
+    response = api.post(query)
+
+    assert response.status_code == 400
+    assert set(top_level_codes(response.json())) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert len(response.content) < 2000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "variables", "hidden"),
+    [
+        (
+            "query V($r: VisitRole) { visits(role: $r) { totalCount } }",
+            {"r": "HOTS"},
+            "Did you mean the enum value 'HOST'",
+        ),
+        (
+            "mutation P($i: ProposeVisitInput!) { proposeVisit(input: $i) { errors { code } } }",
+            {"i": {"hostid": "x", "when": {}, "cycleNumber": 1}},
+            "Did you mean 'hostId'",
+        ),
+    ],
+    ids=["enum-value", "input-field"],
+)
+def test_variable_errors_carry_no_suggestions_when_they_are_off(
+    api_for, teacher, settings, query, variables, hidden
+):
+    settings.GRAPHQL_FIELD_SUGGESTIONS = False
+
+    body = api_for(teacher).post(query, variables).json()
+
+    messages = " ".join(error["message"] for error in body["errors"])
+    assert "Did you mean" not in messages
+    assert hidden not in messages
+
+
+# --- issue 18: Apollo clients against production settings -------------------------------------
+
+APOLLO_ACCEPT = "application/graphql-response+json, application/json"
+
+
+def apollo_post(client, query, variables=None, operation_name=None, extensions=None, token=None):
+    import json
+
+    body = {"operationName": operation_name, "query": query, "variables": variables or {}}
+    if extensions is not None:
+        body["extensions"] = extensions
+    headers = {"Accept": APOLLO_ACCEPT, "X-Apollo-Operation-Name": operation_name or ""}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.post(
+        "/graphql/", json.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    settings.GRAPHQL_INTROSPECTION = False
+    settings.GRAPHQL_FIELD_SUGGESTIONS = False
+    settings.GRAPHIQL = False
+    return settings
+
+
+@pytest.mark.django_db
+def test_apollo_typename_works_with_introspection_off(client, production, teacher):
+    from backend.accounts.services.tokens import access_token_issue
+
+    _token, raw = access_token_issue(user=teacher, device_name="Apollo iOS")
+    # What Apollo Client/iOS/Kotlin send: __typename in every selection set, the operation
+    # name, variables, sometimes an automatic persisted query hash.
+    query = (
+        "query Me($first: Int) { __typename me { __typename roles person { __typename fullName } }"
+        " schools(first: $first) { __typename edges { __typename node { __typename name } } } }"
+    )
+    response = apollo_post(
+        client,
+        query,
+        {"first": 2},
+        "Me",
+        {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}},
+        token=raw,
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert "errors" not in body, body
+    assert body["data"]["__typename"] == "Query"
+    assert body["data"]["me"]["__typename"] == "Me"
+    assert body["data"]["me"]["person"]["__typename"] == "Person"
+    assert body["data"]["schools"]["__typename"] == "SchoolConnection"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query I { __schema { types { name } } }",
+        'query I { __type(name: "Person") { fields { name } } }',
+        "query I { me { __typename } __schema { queryType { name } } }",
+    ],
+)
+def test_schema_and_type_stay_refused_with_introspection_off(client, production, query):
+    response = apollo_post(client, query, operation_name="I")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert top_level_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "introspection is disabled" in body["errors"][0]["message"]

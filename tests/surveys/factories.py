@@ -113,7 +113,7 @@ def items_by_key(instrument) -> dict[str, Item]:
     return {item.key: item for item in instrument.items.all()}
 
 
-def answer(administration, person, values: dict, *, now=None, rng=None) -> str:
+def answer(administration, person, values: dict, *, now=None) -> str:
     """Submit `values` ({item key: int or str}) for `person`; returns the receipt code."""
     items = items_by_key(administration.instrument)
     drafts = [
@@ -123,5 +123,5 @@ def answer(administration, person, values: dict, *, now=None, rng=None) -> str:
         for key, value in values.items()
     ]
     return response_submit(
-        respondent=person, administration=administration, answers=drafts, now=now, rng=rng
+        respondent=person, administration=administration, answers=drafts, now=now
     )

@@ -1,32 +1,35 @@
 """Responses cannot be linked to respondents: not by any field, not by order, not by any page.
 
 The participation side (`Invitee`: who was invited, whether they answered) and the response
-side (`Response`, `Answer`: what was answered) share nothing but the administration.
+side (`SealedResponse` while the survey is open, `Response` and `Answer` after its close, and
+the receipts' `Receipt` set) share nothing but the administration. The database-level attacks
+(polling, order, receipts) are in test_anonymity_database.py, the WAL in test_postgres.py.
 """
 
 import logging
-import random
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib import admin as django_admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.contrib.auth.models import Permission
+from django.db import models
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 from graphql_relay import to_global_id
 
 from backend.schema import schema
-from surveys.models import Administration, Answer, Invitee, Response
+from surveys.models import Administration, Answer, Invitee, Receipt, Response, SealedResponse
 from surveys.reports import ReportStatus, administration_report
-from surveys.services.responses import hash_receipt_code
+from surveys.services.responses import responses_open
 from tests.factories import StaffFactory
 from tests.surveys.factories import administration, answer, small_instrument
 
 pytestmark = pytest.mark.django_db
 
-RESPONSE_SIDE = (Response, Answer)
+RESPONSE_SIDE = (SealedResponse, Receipt, Response, Answer)
 TIME_FIELDS = (models.DateField, models.DateTimeField, models.TimeField, models.DurationField)
 
 
@@ -38,18 +41,22 @@ def _concrete_fields(model):
 def test_the_response_side_has_no_person_no_time_and_no_sequence(model):
     fields = _concrete_fields(model)
 
-    # A random UUID key: no auto-increment that numbers responses in the order they came.
-    assert isinstance(model._meta.pk, models.UUIDField)
-    assert model._meta.pk.default is not None
+    # A random key: no auto-increment that numbers responses in the order they came (a
+    # receipt is keyed by its own hash).
+    if model is Receipt:
+        assert model._meta.pk.name == "digest"
+    else:
+        assert isinstance(model._meta.pk, models.UUIDField)
+        assert model._meta.pk.default is not None
     assert not any(isinstance(field, models.AutoField) for field in fields)
     assert [field.name for field in fields if isinstance(field, TIME_FIELDS)] == []
     related = {field.name: field.related_model for field in fields if field.is_relation}
     assert get_user_model() not in related.values()
     assert Invitee not in related.values()
     assert related == (
-        {"administration": Administration}
-        if model is Response
-        else {"response": Response, "item": Answer._meta.get_field("item").related_model}
+        {"response": Response, "item": Answer._meta.get_field("item").related_model}
+        if model is Answer
+        else {"administration": Administration}
     )
 
 
@@ -115,75 +122,75 @@ def test_two_people_answering_in_either_order_leave_indistinguishable_rows(leade
     answer(first, ben, bens_answers)
     answer(second, ben, bens_answers)
     answer(second, amara, amaras_answers)
+    for survey in (first, second):
+        responses_open(administration=survey, now=survey.closes_at)
 
     assert _snapshot(first) == _snapshot(second)
-    # And nothing distinguishes the two surveys' rows apart from their random keys and receipts.
+    # And nothing distinguishes the two surveys' rows apart from their random keys.
     for model, exclude in (
-        (Response, {"id", "administration", "receipt_hash"}),
+        (Response, {"id", "administration"}),
         (Answer, {"id", "response"}),
     ):
         names = {field.name for field in _concrete_fields(model)} - exclude
         assert names <= {"item", "value", "text"}
 
 
-class _Reverse(random.Random):
-    """Shuffles by reversing, so a test knows where the shuffle put each row."""
-
-    def shuffle(self, items):
-        items.reverse()
-
-
-def _table_order(survey) -> list:
-    """Response ids in the order the database keeps them (rowid on SQLite, ctid on PostgreSQL)."""
-    physical = "ctid" if connection.vendor == "postgresql" else "rowid"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM surveys_response WHERE administration_id = %s ORDER BY {physical}",
-            [survey.pk],
-        )
-        return [str(row[0]).replace("-", "") for row in cursor.fetchall()]
-
-
-def test_every_submission_rewrites_the_responses_in_a_new_order(leader, peers):
+@pytest.mark.parametrize("superuser", [False, True])
+def test_admin_pages_never_show_a_person_next_to_an_answer(client, leader, peers, superuser):
+    staff = StaffFactory(is_superuser=superuser)
+    if not superuser:
+        staff.user_permissions.set(Permission.objects.all())  # every permission there is
+    client.force_login(staff)
     survey = administration(
         instrument=small_instrument(school=leader.school), people=peers[:5], created_by=leader
     )
-    codes = [answer(survey, person, {"q1": 3}, rng=_Reverse()) for person in peers[:3]]
-    by_receipt = dict(Response.objects.values_list("receipt_hash", "id"))
-    ids = [by_receipt[hash_receipt_code(code)].hex for code in codes]
+    secret = "The visits changed my teaching."
+    code = answer(survey, peers[0], {"q1": 5, "q3": secret})
+    sealed = SealedResponse.objects.get()
+    receipt = Receipt.objects.get()
 
-    # Written first, second, third, but stored in the order the last shuffle chose (here: the
-    # earlier ones as read back by their random keys, then the new one, all reversed), so the
-    # newest response is not at the end of the table.
-    expected = [*sorted(ids[:2]), ids[2]][::-1]
-    assert _table_order(survey) == expected
-    assert _table_order(survey)[0] == ids[2]
+    def every_page() -> dict[str, int]:
+        """Every admin page of every registered model: list, each object's pages, index."""
+        pages = {"/admin/": None}
+        for model in django_admin.site._registry:
+            base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+            pages[base] = None
+            for pk in model.objects.values_list("pk", flat=True)[:10]:
+                for action in ("change", "history", "delete"):
+                    pages[f"{base}{pk}/{action}/"] = None
+        for path in pages:
+            response = client.get(path)
+            body = response.content
+            assert secret.encode() not in body, path
+            assert code.encode() not in body and receipt.digest.encode() not in body, path
+            assert sealed.pk.hex.encode() not in body and str(sealed.pk).encode() not in body
+            pages[path] = response.status_code
+        return pages
 
-
-def test_admin_pages_never_show_a_person_next_to_an_answer(client, leader, peers):
-    admin_client = client
-    admin_client.force_login(StaffFactory(is_superuser=True))
-    survey = administration(
-        instrument=small_instrument(school=leader.school), people=peers[:5], created_by=leader
-    )
-    answer(survey, peers[0], {"q1": 5, "q3": "The visits changed my teaching."})
+    while_open = every_page()
+    responses_open(administration=survey, now=survey.closes_at)
     response = Response.objects.get()
+    after_close = every_page()
 
-    survey_page = admin_client.get(f"/admin/surveys/administration/{survey.pk}/change/")
-    index = admin_client.get("/admin/").content
-
-    # The survey page says peers[0] answered; were any page to show that lone response, it
-    # would name its author. So answers have no admin page, not even for a superuser.
+    # The survey page says peers[0] answered (the participation side); were any page to show
+    # that lone response, it would name its author. So the response side has no admin page.
+    survey_page = client.get(f"/admin/surveys/administration/{survey.pk}/change/")
     assert survey_page.status_code == 200
     assert peers[0].full_name.encode() in survey_page.content
-    assert b"The visits changed my teaching." not in survey_page.content
+    assert while_open[f"/admin/surveys/administration/{survey.pk}/change/"] == 200
+    assert after_close[f"/admin/surveys/administration/{survey.pk}/delete/"] == 403
     for path in (
         "/admin/surveys/response/",
         f"/admin/surveys/response/{response.pk}/change/",
         "/admin/surveys/answer/",
+        "/admin/surveys/sealedresponse/",
+        f"/admin/surveys/sealedresponse/{sealed.pk}/change/",
+        "/admin/surveys/receipt/",
     ):
-        assert admin_client.get(path).status_code == 404, path
-    assert b"/admin/surveys/response/" not in index
+        assert client.get(path).status_code == 404, path
+    index = client.get("/admin/").content
+    for name in (b"/admin/surveys/response/", b"sealedresponse", b"/admin/surveys/receipt/"):
+        assert name not in index
     assert not LogEntry.objects.exists()
 
 

@@ -11,6 +11,7 @@ recorded before the process exits; a second signal stops at once. A lost databas
 import logging
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -18,11 +19,14 @@ from django.db import InterfaceError, OperationalError, connections
 
 from notifications.backends import push_backend_from_settings
 from notifications.delivery import BatchReport, Courier, default_worker_id
+from surveys.services.responses import responses_open_due
 
 logger = logging.getLogger("notifications.worker")
 
 FIRST_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 30.0
+# Closed surveys' sealed responses are opened this often (reports also open them on first read).
+SURVEY_OPENING_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -142,6 +146,7 @@ class Command(BaseCommand):
             _recycle_connections(force=False)
             try:
                 report = courier.deliver_batch()
+                self._open_closed_surveys()
             except (OperationalError, InterfaceError) as exc:
                 logger.warning("Database unavailable (%s); retrying in %.1fs", exc, backoff)
                 _recycle_connections(force=True)
@@ -160,6 +165,24 @@ class Command(BaseCommand):
                 break
             stop.wait(sleep)
         return total
+
+    _surveys_checked_at = float("-inf")
+    _surveys_lock = threading.Lock()
+
+    def _open_closed_surveys(self) -> None:
+        """A small periodic step: responses stay sealed until their survey closes; open those
+        of surveys that have closed, at most once a minute and from one sender loop."""
+        if not self._surveys_lock.acquire(blocking=False):
+            return
+        try:
+            if time.monotonic() - self._surveys_checked_at < SURVEY_OPENING_SECONDS:
+                return
+            self._surveys_checked_at = time.monotonic()
+            opened = responses_open_due()
+        finally:
+            self._surveys_lock.release()
+        if opened:
+            logger.info("Opened the sealed responses of %d closed survey(s)", opened)
 
     def _install_signal_handlers(self, stop: threading.Event) -> dict:
         if threading.current_thread() is not threading.main_thread():
