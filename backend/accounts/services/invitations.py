@@ -17,6 +17,7 @@ from backend.audit.services import audit_record
 from backend.throttle import RateLimit
 
 from ..models import AccessToken, District, Invitation, School, User
+from ..selectors import people_visible_to
 from .sign_in import throttle_reserve
 from .tokens import access_token_issue, hash_token
 
@@ -67,10 +68,14 @@ def invitation_create(
         raise ValidationError({"school": ValidationError("Choose a school.", code="REQUIRED")})
     email = _clean_email(email)
     full_name = _clean_name(full_name, required=False)
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and _visible(inviter, existing):
         raise ValidationError(
             {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
         )
+    # An account the inviter may not see (another school or district) must not be revealed by
+    # a different answer: the invitation is made as for a new address, but no code is sent;
+    # the account's owner is told instead. It stays pending and expires like an ignored one.
     if INVITES_PER_HOUR.hit(str(inviter.id)) > INVITES_PER_HOUR.limit:
         raise ValidationError("Too many invitations this hour.", code="TOO_MANY_ATTEMPTS")
 
@@ -98,8 +103,15 @@ def invitation_create(
             "as_teacher_leader": as_teacher_leader,
         },
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation, code))
+    if existing is None:
+        transaction.on_commit(lambda: _send_invitation_email(invitation, code))
+    else:
+        transaction.on_commit(lambda: _send_existing_account_notice(invitation))
     return invitation, code
+
+
+def _visible(inviter: User, person: User) -> bool:
+    return people_visible_to(inviter, User.objects.filter(pk=person.pk)).exists()
 
 
 def _clean_email(email: str) -> str:
@@ -142,6 +154,19 @@ def _send_invitation_email(invitation: Invitation, code: str) -> None:
     except Exception:
         # The invitation stands; the inviter can invite again to send a fresh code.
         logger.exception("Could not send invitation %s", invitation.id)
+
+
+def _send_existing_account_notice(invitation: Invitation) -> None:
+    where = invitation.school or invitation.coordinated_district
+    body = (
+        f"{invitation.invited_by.full_name} invited this address to the peer observation app "
+        f"for {where}, but it already has an account, so no code was sent. Sign in as usual; "
+        "if you should join there, ask them or your coordinator to arrange it.\n"
+    )
+    try:
+        send_mail("An invitation to peer observation", body, None, [invitation.email])
+    except Exception:
+        logger.exception("Could not send the notice for invitation %s", invitation.id)
 
 
 @transaction.atomic

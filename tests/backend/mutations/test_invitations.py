@@ -276,3 +276,23 @@ def test_the_admin_refuses_an_invitation_to_nowhere_or_to_an_existing_account(cl
     assert b"Choose a school" in nowhere.content
     assert b"already has an account" in taken.content
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_account_in_another_district_is_not_revealed_by_invite(api_for, leader):
+    elsewhere = TeacherFactory(school=SchoolFactory())  # another district
+    inviter = api_for(leader)
+
+    for_existing = invite(inviter, elsewhere.email.upper(), leader.school)
+    mail_to_existing = mail.outbox[-1]
+    for_new = invite(inviter, "never-seen@example.org", leader.school)
+
+    existing_payload = for_existing["data"]["invite"]
+    new_payload = for_new["data"]["invite"]
+    assert existing_payload["errors"] == new_payload["errors"] == []
+    assert existing_payload["invitation"]["status"] == new_payload["invitation"]["status"]
+    assert existing_payload["invitation"]["school"] == new_payload["invitation"]["school"]
+    # The owner hears of it; no code that could make a second account goes out.
+    assert mail_to_existing.to == [elsewhere.email]
+    assert not re.search(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b", mail_to_existing.body)
+    assert User.objects.filter(email__iexact=elsewhere.email).count() == 1
