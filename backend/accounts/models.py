@@ -154,8 +154,64 @@ class AccessToken(models.Model):
         )
 
 
+class DistrictEmailDomain(models.Model):
+    """An e-mail domain the district's accounts belong to. A district with none is unrestricted;
+    with some, an invitation to another address waits for a coordinator's approval, and a person
+    at another address joins no cohort of the district until a coordinator approves them (a
+    leader must not be able to populate a survey audience with accounts they control)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(max_length=253, help_text="Lower case, e.g. district.org.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["district_id", "domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "domain"], name="district_domain_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class OutsideDomainApproval(models.Model):
+    """A coordinator (or staff) vouched for a person whose address is outside the district's
+    domains: they may join the district's cohorts."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="outside_domain_approvals"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="domain_approvals"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "person"], name="domain_approval_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} approved in {self.district_id}"
+
+
+class Approval(models.TextChoices):
+    NOT_NEEDED = "NOT_NEEDED", "Within the district's domains (or unrestricted)"
+    AWAITING = "AWAITING", "Waiting for a coordinator"
+    APPROVED = "APPROVED", "Approved by a coordinator"
+    REFUSED = "REFUSED", "Refused by a coordinator"
+
+
 class Invitation(models.Model):
-    """An invitation to join, accepted with a one-time code sent by e-mail."""
+    """An invitation to join, accepted with a one-time code sent by e-mail. One outside the
+    district's e-mail domains waits for a coordinator (`approval`); its code is made and sent
+    only once approved, so no invitee holds a code that cannot work."""
 
     email = models.EmailField()
     full_name = models.CharField(
@@ -183,6 +239,17 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    approval = models.CharField(
+        max_length=10, choices=Approval.choices, default=Approval.NOT_NEEDED
+    )
+    approval_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,7 +273,8 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return (
-            self.accepted_at is None
+            self.approval in (Approval.NOT_NEEDED, Approval.APPROVED)
+            and self.accepted_at is None
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from surveys.models import Invitee, Response
+from surveys.models import Invitee, SealedResponse
 from tests.conftest import error_codes
 from tests.factories import TeacherFactory
 from tests.surveys.factories import administration, items_by_key, small_instrument
@@ -65,7 +65,7 @@ def test_answering_twice_is_refused(api_for, survey, peers):
 
     assert error_codes(again) == ["ALREADY_RESPONDED"]
     assert again["receipt"] is None
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1
 
 
 def test_answering_after_the_close_is_refused(api_for, survey, peers):
@@ -75,7 +75,7 @@ def test_answering_after_the_close_is_refused(api_for, survey, peers):
     payload = submit(api_for(peers[0]), survey, {"q1": 4})["data"]["submitSurveyResponse"]
 
     assert error_codes(payload) == ["CLOSED"]
-    assert not Response.objects.exists()
+    assert not SealedResponse.objects.exists()
 
 
 def test_a_person_who_was_not_invited_cannot_answer(api_for, survey, leader, peers):
@@ -89,7 +89,7 @@ def test_a_person_who_was_not_invited_cannot_answer(api_for, survey, leader, pee
     assert error_codes(colleague) == ["NOT_FOUND"]
     assert error_codes(own_leader) == ["NOT_INVITED"]
     assert error_codes(stranger) == ["NOT_FOUND"]
-    assert not Response.objects.exists()
+    assert not SealedResponse.objects.exists()
     assert not Invitee.objects.filter(has_responded=True).exists()
 
 
