@@ -134,11 +134,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and shared cache (rate limits) ----------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Each socket's receive loop blocks in Redis for REDIS_CHANNEL_POLL_SECONDS, then asks again;
+# every Redis read gives up after REDIS_SOCKET_TIMEOUT_SECONDS (a Redis that vanished). The
+# read must outlast the blocking pop, or idle sockets close with 1013 (backend/graphql/layers.py).
+REDIS_CHANNEL_POLL_SECONDS = float(os.environ.get("REDIS_CHANNEL_POLL_SECONDS", "5"))
+REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("REDIS_SOCKET_TIMEOUT_SECONDS", "15"))
+if REDIS_SOCKET_TIMEOUT_SECONDS < REDIS_CHANNEL_POLL_SECONDS + 1:
+    raise ImproperlyConfigured(
+        "REDIS_SOCKET_TIMEOUT_SECONDS must exceed REDIS_CHANNEL_POLL_SECONDS by at least 1 s."
+    )
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("REDIS_PREFIX", "pob")},
+            "BACKEND": "backend.graphql.layers.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
+                "prefix": os.environ.get("REDIS_PREFIX", "pob"),
+                "blocking_read_seconds": REDIS_CHANNEL_POLL_SECONDS,
+            },
         }
     }
     CACHES = {
@@ -149,7 +168,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process only; `manage.py serve` then runs the reminder worker inside the server.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "backend.graphql.layers.InProcessChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Passwords and tokens -----------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""The channel layers live events travel on: Redis across processes, memory within one.
+
+`RedisChannelLayer` is channels-redis's with its blocking read made configurable. Each socket's
+receive loop waits for a message in a Redis BZPOPMIN of `brpop_timeout` seconds (5, a class
+attribute), then asks again. redis-py (5 and later) also times every read out after
+`socket_timeout`, 5 s by default: the same 5 s. The two raced; when the client's timer won,
+the read raised redis's TimeoutError, the consumer treated it as Redis being down and closed
+the socket with 1013, so an idle subscription died every ~5 s, and sooner under load, when
+the event loop ran the reply late. The root fix is that the socket timeout always outlasts
+the blocking read (settings.py passes both and refuses a timeout that does not); the timeout
+stays finite so a Redis that vanishes without a reset is still noticed.
+
+`InProcessChannelLayer` is the in-memory layer made safe to call from another thread. The
+in-memory layer's queues belong to the event loop of the server that reads them; the embedded
+reminder worker (`manage.py serve` without Redis, see serve.py) runs in a thread of the same
+process with its own loop, so its sends are handed to the server's loop instead of touching
+those queues from the wrong thread.
+"""
+
+import asyncio
+
+from channels.layers import InMemoryChannelLayer
+from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
+
+
+class RedisChannelLayer(BaseRedisChannelLayer):
+    def __init__(self, *, blocking_read_seconds: float = 5, **config):
+        super().__init__(**config)
+        # BZPOPMIN takes a decimal timeout (Redis >= 6); 0 would block forever.
+        self.brpop_timeout = blocking_read_seconds
+
+
+class InProcessChannelLayer(InMemoryChannelLayer):
+    """In-memory, for one process; sends from other threads run on the readers' loop."""
+
+    def __init__(self, **config):
+        super().__init__(**config)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _owner(self) -> asyncio.AbstractEventLoop | None:
+        """The loop to run on when it is not the current one (None: run here)."""
+        current = asyncio.get_running_loop()
+        owner = self._loop
+        if owner is None or owner is current or owner.is_closed() or not owner.is_running():
+            # The first loop to use the layer owns it; a loop that has stopped (a test's)
+            # hands it to the next.
+            self._loop = current
+            return None
+        return owner
+
+    async def _on_owner(self, method, *args):
+        owner = self._owner()
+        if owner is None:
+            return await method(*args)
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(method(*args), owner))
+
+    async def send(self, channel, message):
+        return await self._on_owner(super().send, channel, message)
+
+    async def receive(self, channel):
+        return await self._on_owner(super().receive, channel)
+
+    async def group_add(self, group, channel):
+        return await self._on_owner(super().group_add, group, channel)
+
+    async def group_discard(self, group, channel):
+        return await self._on_owner(super().group_discard, group, channel)
+
+    async def group_send(self, group, message):
+        return await self._on_owner(super().group_send, group, message)
+
+    async def flush(self):
+        return await self._on_owner(super().flush)
