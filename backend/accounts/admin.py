@@ -1,16 +1,60 @@
+import re
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 
 from .models import AccessToken, District, Invitation, School, User
+from .services.email_domains import district_email_domains_set
 from .services.invitations import invitation_create, invitation_revoke
+
+
+class DistrictAdminForm(forms.ModelForm):
+    """A district, with its own e-mail domains set through `district_email_domains_set` (the
+    service coordinators use from the app), so its checks and audit entry are the same."""
+
+    email_domains = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "One domain per line, e.g. district.org. Empty: anyone may be invited. Otherwise "
+            "invitations to other addresses wait for a coordinator's approval, and people at "
+            "other addresses join cohorts only once approved."
+        ),
+    )
+
+    class Meta:
+        model = District
+        fields = ("name", "slug")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["email_domains"] = "\n".join(
+                sorted(self.instance.email_domains.values_list("domain", flat=True))
+            )
+
+    def domains(self) -> list[str]:
+        raw = self.cleaned_data.get("email_domains") or ""
+        return [line for line in re.split(r"[\s,]+", raw) if line]
 
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
+    form = DistrictAdminForm
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "email_domains")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        try:
+            district_email_domains_set(actor=request.user, district=obj, domains=form.domains())
+        except ValidationError as exc:
+            # Shown on the next page; the district itself is saved.
+            messages.error(request, " ".join(exc.messages))
 
 
 @admin.register(School)

@@ -15,6 +15,8 @@ _DESCRIPTIONS = {
     "NOT_A_TEACHER_LEADER": "Only teacher leaders lead cohorts.",
     "NOT_A_MEMBER": "The person is not (or no longer) in the cohort or the meeting's group.",
     "ALREADY_MEMBER": "The person is already in the cohort.",
+    "NEEDS_APPROVAL": "The person's address is outside the district's e-mail domains and no "
+    "coordinator has approved them yet.",
     "ROLE_LIMIT_EXCEEDED": "A cohort has one leader; with strict targets, no more blue or "
     "yellow dots than the targets.",
     "LEADER_MUST_HAND_OVER": "The leader cannot leave or change role: hand the cohort over.",
@@ -44,6 +46,7 @@ class CohortErrorCode(graphene.Enum):
     NOT_A_TEACHER_LEADER = "NOT_A_TEACHER_LEADER"
     NOT_A_MEMBER = "NOT_A_MEMBER"
     ALREADY_MEMBER = "ALREADY_MEMBER"
+    NEEDS_APPROVAL = "NEEDS_APPROVAL"
     ROLE_LIMIT_EXCEEDED = "ROLE_LIMIT_EXCEEDED"
     LEADER_MUST_HAND_OVER = "LEADER_MUST_HAND_OVER"
     NOT_A_BLUE_DOT = "NOT_A_BLUE_DOT"

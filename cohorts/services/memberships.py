@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.accounts.services.email_domains import may_join_cohorts_in
 from backend.accounts.services.invitations import invitation_create
 from backend.audit.models import Action
 from backend.audit.services import audit_record
@@ -38,6 +39,15 @@ def ensure_can_join(*, cohort: Cohort, person, field: str = "personId") -> None:
         )
     if not person.is_active:
         raise field_error(field, f"{person.full_name}'s account is closed.", "INVALID")
+    # Outside the district's e-mail domains only with a coordinator's approval, whatever path
+    # adds them (add, replace, hand-over): sock-puppet accounts must not fill an audience.
+    if not may_join_cohorts_in(person=person, district_id=cohort.school.district_id):
+        raise field_error(
+            field,
+            f"{person.full_name}'s address is outside the district's e-mail domains: "
+            "a coordinator must approve them first.",
+            "NEEDS_APPROVAL",
+        )
 
 
 def ensure_not_member(*, cohort: Cohort, person, field: str = "personId") -> None:

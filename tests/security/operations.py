@@ -374,6 +374,15 @@ MUTATIONS: dict[str, list[Variables]] = {
     "revokeInvitation": [
         _input(lambda w: {"invitationId": w.gid("Invitation", "open_invitation")})
     ],
+    "setDistrictEmailDomains": [
+        _input(lambda w: {"districtId": w.gid("District", "district_a"), "domains": ["a.example"]})
+    ],
+    "decideInvitation": [
+        _input(
+            lambda w: {"invitationId": w.gid("Invitation", "awaiting_invitation"), "approve": True}
+        )
+    ],
+    "approvePersonOutsideDomains": [_input(lambda w: {"personId": w.gid("Person", "user_host")})],
     "acceptInvitation": [
         _input(
             lambda w: {

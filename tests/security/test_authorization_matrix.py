@@ -69,6 +69,11 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.invite": frozenset({LEADER, COORDINATOR, STAFF}),  # into school A1
     "Mutation.revokeInvitation": LEADER_OR_STAFF,  # the leader's invitation
     "Mutation.acceptInvitation": EVERYONE,  # the code is the permission
+    # district A's e-mail domains and the invitations / people outside them
+    "Query.invitationsAwaitingApproval": frozenset({COORDINATOR, OTHER_COORDINATOR, STAFF}),
+    "Mutation.setDistrictEmailDomains": frozenset({COORDINATOR, STAFF}),
+    "Mutation.decideInvitation": frozenset({COORDINATOR, STAFF}),
+    "Mutation.approvePersonOutsideDomains": frozenset({COORDINATOR, STAFF}),
     "Subscription.sessionRevoked": SIGNED_IN,
     # cohorts
     "Query.cohorts": SIGNED_IN,

@@ -28,9 +28,9 @@ from datetime import timedelta
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from backend.accounts.models import User
+from backend.accounts.models import Approval, Invitation, User
 from backend.accounts.services.invitations import invitation_create
-from backend.accounts.services.tokens import access_token_issue
+from backend.accounts.services.tokens import access_token_issue, hash_token
 from cohorts.models import AgendaItem, BlueYellowLink, Meeting, MeetingKind, Membership, Role
 from cohorts.services.memberships import cohort_peer_invite
 from notifications.models import Kind
@@ -381,6 +381,15 @@ def build_world() -> World:
     open_invitation, code = invitation_create(
         inviter=leader, email="accept-me@example.org", full_name="Ari Accept", school=a1
     )
+    # An invitation outside district A's e-mail domains, waiting for its coordinator.
+    awaiting_invitation = Invitation.objects.create(
+        email="outside@elsewhere.example",
+        school=a1,
+        invited_by=leader,
+        code_hash=hash_token(uuid.uuid4().hex),
+        expires_at=timezone.now() + timedelta(days=14),
+        approval=Approval.AWAITING,
+    )
 
     users = {
         ANONYMOUS: None,
@@ -437,6 +446,7 @@ def build_world() -> World:
         "cohort_invitation": cohort_invitation,
         "invitation": cohort_invitation.invitation,
         "open_invitation": open_invitation,
+        "awaiting_invitation": awaiting_invitation,
         **memberships,
         **{f"user_{kind}": user for kind, user in users.items() if user is not None},
     }

@@ -16,6 +16,8 @@ class AccountErrorCode(graphene.Enum):
     EXPIRED = "EXPIRED"
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 (an error code)
     ALREADY_EXISTS = "ALREADY_EXISTS"
+    INVALID_DOMAIN = "INVALID_DOMAIN"
+    NOT_AWAITING_APPROVAL = "NOT_AWAITING_APPROVAL"
 
 
 AccountError = error_type(

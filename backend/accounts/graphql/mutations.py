@@ -5,13 +5,19 @@ import graphene
 from backend.client_address import context_client_address
 from backend.graphql.ids import load_node
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import AllowAny, LeaderOrCoordinator, SignedIn
+from backend.graphql.permissions import AllowAny, Coordinator, LeaderOrCoordinator, SignedIn
 
-from ..services.invitations import invitation_accept, invitation_create, invitation_revoke
+from ..services.email_domains import district_email_domains_set, person_domain_approve
+from ..services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_decide,
+    invitation_revoke,
+)
 from ..services.sign_in import sign_in
 from ..services.tokens import access_token_revoke
 from .errors import AccountError
-from .types import DistrictType, InvitationType, MeType, SchoolType, SessionType
+from .types import DistrictType, InvitationType, MeType, PersonType, SchoolType, SessionType
 
 
 class SignInInput(graphene.InputObjectType):
@@ -223,6 +229,99 @@ class AcceptInvitation(BaseMutation):
         return {"token": raw, "me": user}
 
 
+class SetDistrictEmailDomainsInput(graphene.InputObjectType):
+    """The district's own e-mail domains, replacing the current list."""
+
+    district_id = graphene.ID(required=True, description="The district you coordinate.")
+    domains = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Domains such as district.org (at most 20). An empty list lifts the "
+        "restriction.",
+    )
+
+
+class SetDistrictEmailDomains(BaseMutation):
+    """Coordinators: restrict the district's accounts to its own e-mail domains. Afterwards an
+    invitation to another address waits for a coordinator's approval (`decideInvitation`), and
+    someone at another address joins a cohort only once approved (`approvePersonOutsideDomains`)."""
+
+    district = graphene.Field(DistrictType, description="The district with its new domains.")
+
+    class Arguments:
+        input = SetDistrictEmailDomainsInput(required=True, description="District and domains.")
+
+    class Meta:
+        permission = Coordinator
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        district = load_node(info, input.district_id, DistrictType, field="districtId")
+        district_email_domains_set(
+            actor=info.context.user, district=district, domains=list(input.domains)
+        )
+        info.context.loaders.pop("district_email_domains", None)
+        return {"district": district}
+
+
+class DecideInvitationInput(graphene.InputObjectType):
+    """An invitation waiting for approval, and the decision."""
+
+    invitation_id = graphene.ID(required=True, description="From `invitationsAwaitingApproval`.")
+    approve = graphene.Boolean(
+        required=True, description="True sends the invitee a code; false refuses it."
+    )
+
+
+class DecideInvitation(BaseMutation):
+    """Coordinators: approve or refuse an invitation to an address outside the district's
+    e-mail domains. Approving e-mails the invitee a fresh code and lets them join cohorts."""
+
+    invitation = graphene.Field(InvitationType, description="The decided invitation.")
+
+    class Arguments:
+        input = DecideInvitationInput(required=True, description="Which and what.")
+
+    class Meta:
+        permission = Coordinator
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        invitation = load_node(info, input.invitation_id, InvitationType, field="invitationId")
+        decided = invitation_decide(
+            actor=info.context.user, invitation=invitation, approve=bool(input.approve)
+        )
+        return {"invitation": decided}
+
+
+class ApprovePersonOutsideDomainsInput(graphene.InputObjectType):
+    """The teacher to vouch for."""
+
+    person_id = graphene.ID(required=True, description="A teacher of your district.")
+
+
+class ApprovePersonOutsideDomains(BaseMutation):
+    """Coordinators: let a teacher of the district whose address is outside its e-mail domains
+    (an account made before the domains were set) join its cohorts."""
+
+    person = graphene.Field(PersonType, description="The approved teacher.")
+
+    class Arguments:
+        input = ApprovePersonOutsideDomainsInput(required=True, description="Who.")
+
+    class Meta:
+        permission = Coordinator
+        error_type = AccountError
+
+    @classmethod
+    def perform(cls, info, input):
+        person = load_node(info, input.person_id, PersonType, field="personId")
+        person_domain_approve(actor=info.context.user, person=person)
+        return {"person": person}
+
+
 class AccountMutations(graphene.ObjectType):
     sign_in = SignIn.Field(description=SignIn.__doc__)
     sign_out = SignOut.Field(description=SignOut.__doc__)
@@ -230,3 +329,10 @@ class AccountMutations(graphene.ObjectType):
     invite = Invite.Field(description=Invite.__doc__)
     revoke_invitation = RevokeInvitation.Field(description=RevokeInvitation.__doc__)
     accept_invitation = AcceptInvitation.Field(description=AcceptInvitation.__doc__)
+    set_district_email_domains = SetDistrictEmailDomains.Field(
+        description=SetDistrictEmailDomains.__doc__
+    )
+    decide_invitation = DecideInvitation.Field(description=DecideInvitation.__doc__)
+    approve_person_outside_domains = ApprovePersonOutsideDomains.Field(
+        description=ApprovePersonOutsideDomains.__doc__
+    )

@@ -3,9 +3,10 @@
 import graphene
 from graphene_django import DjangoConnectionField
 
-from backend.graphql.permissions import SignedIn, requires
+from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.graphql.websocket import REVOKED_EVENT, token_group
 
+from ..services.email_domains import invitations_awaiting_approval_for
 from .mutations import AccountMutations
 from .types import InvitationType, MeType, SchoolType, SessionRevokedEvent
 
@@ -15,6 +16,13 @@ class AccountQueries(graphene.ObjectType):
     schools = DjangoConnectionField(SchoolType, description="Schools you can see: your district's.")
     my_invitations = DjangoConnectionField(
         InvitationType, description="Invitations you have sent, newest first."
+    )
+    invitations_awaiting_approval = DjangoConnectionField(
+        InvitationType,
+        description=(
+            "Coordinators: invitations to addresses outside your district's e-mail domains "
+            "that wait for your decision (`decideInvitation`), newest first."
+        ),
     )
 
     @staticmethod
@@ -30,9 +38,19 @@ class AccountQueries(graphene.ObjectType):
     @staticmethod
     @requires(SignedIn)
     def resolve_my_invitations(root, info, **kwargs):
-        return InvitationType.get_queryset(
-            InvitationType._meta.model.objects.select_related("school"), info
+        user = info.context.user
+        queryset = InvitationType.get_queryset(
+            InvitationType._meta.model.objects.select_related("school", "invited_by__school"),
+            info,
         )
+        # Coordinators also see invitations waiting for them; those have their own list.
+        return queryset if user.is_staff else queryset.filter(invited_by=user)
+
+    @staticmethod
+    @requires(Coordinator)
+    def resolve_invitations_awaiting_approval(root, info, **kwargs):
+        queryset = InvitationType._meta.model.objects.select_related("school", "invited_by__school")
+        return invitations_awaiting_approval_for(info.context.user, queryset)
 
 
 class AccountSubscriptions(graphene.ObjectType):

@@ -2,13 +2,15 @@
 
 import graphene
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
 from backend.graphql.types import CountableConnection
 
 from .. import selectors
-from ..models import AccessToken, District, Invitation, School, User
+from ..models import AccessToken, Approval, District, Invitation, School, User
+from ..services.email_domains import district_domains, in_district
 
 
 class Role(graphene.Enum):
@@ -23,6 +25,16 @@ class Role(graphene.Enum):
 class DistrictType(DjangoObjectType):
     """A school district: the widest scope a coordinator sees."""
 
+    email_domains = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description=(
+            "The district's own e-mail domains. Empty: anyone may be invited. Otherwise an "
+            "invitation to another address waits for a coordinator's approval, and a person "
+            "at another address joins a cohort only once a coordinator has approved them."
+        ),
+    )
+
     class Meta:
         model = District
         name = "District"
@@ -33,6 +45,14 @@ class DistrictType(DjangoObjectType):
     @classmethod
     def get_queryset(cls, queryset, info):
         return selectors.districts_visible_to(info.context.user, queryset)
+
+    @staticmethod
+    def resolve_email_domains(root: District, info):
+        # Per request and district, so a list of schools asks once for their one district.
+        cache = info.context.loaders.setdefault("district_email_domains", {})
+        if root.pk not in cache:
+            cache[root.pk] = sorted(district_domains(root.pk))
+        return cache[root.pk]
 
 
 class SchoolType(DjangoObjectType):
@@ -179,14 +199,46 @@ class SessionType(DjangoObjectType):
         return current is not None and current.pk == root.pk
 
 
+class InvitationApproval(graphene.Enum):
+    """Whether an invitation needed, and got, a coordinator's approval."""
+
+    NOT_NEEDED = Approval.NOT_NEEDED.value
+    AWAITING = Approval.AWAITING.value
+    APPROVED = Approval.APPROVED.value
+    REFUSED = Approval.REFUSED.value
+
+    @property
+    def description(self):
+        return {
+            "NOT_NEEDED": "The address is within the district's e-mail domains (or no domains "
+            "are set).",
+            "AWAITING": "Outside the domains: waits for a coordinator. No code was sent yet.",
+            "APPROVED": "A coordinator approved it; the code was sent.",
+            "REFUSED": "A coordinator refused it; no code was sent.",
+        }[self.name]
+
+
 class InvitationType(DjangoObjectType):
-    """An invitation you sent. The code is only in the e-mail."""
+    """An invitation you sent (or, for a coordinator, one waiting for your approval). The code
+    is only in the e-mail."""
 
     email = graphene.String(required=True, description="Who was invited.")
     school = graphene.Field(SchoolType, description="The school they join as a teacher.")
     expires_at = graphene.DateTime(required=True, description="When the code stops working.")
     accepted_at = graphene.DateTime(description="When they accepted; null while open.")
-    status = graphene.String(required=True, description="OPEN, ACCEPTED, EXPIRED or REVOKED.")
+    status = graphene.String(
+        required=True,
+        description=(
+            "OPEN, ACCEPTED, EXPIRED, REVOKED, AWAITING_APPROVAL (outside the district's "
+            "e-mail domains: a coordinator decides; no code was sent yet) or REFUSED."
+        ),
+    )
+    approval = graphene.Field(
+        InvitationApproval, required=True, description="The coordinator's part, if any."
+    )
+    invited_by = graphene.Field(
+        lambda: PersonType, description="Who sent it (null if you may not see them)."
+    )
 
     class Meta:
         model = Invitation
@@ -200,15 +252,48 @@ class InvitationType(DjangoObjectType):
         user = info.context.user
         if not user.is_authenticated:
             return queryset.none()
-        return queryset if user.is_staff else queryset.filter(invited_by=user)
+        if user.is_staff:
+            return queryset
+        mine = Q(invited_by=user)
+        if user.coordinated_district_id:
+            # A coordinator sees what waits for them and what they decided, in their district.
+            mine |= in_district(user.coordinated_district_id) & (
+                Q(approval=Approval.AWAITING) | Q(approval_decided_by=user)
+            )
+        return queryset.filter(mine)
 
     @staticmethod
     def resolve_status(root: Invitation, info):
         if root.accepted_at:
             return "ACCEPTED"
+        if root.approval == Approval.REFUSED:
+            return "REFUSED"
         if root.revoked_at:
             return "REVOKED"
+        if root.approval == Approval.AWAITING:
+            return "AWAITING_APPROVAL"
         return "OPEN" if root.is_open else "EXPIRED"
+
+    @staticmethod
+    def resolve_approval(root: Invitation, info):
+        return Approval(root.approval).value
+
+    @staticmethod
+    def resolve_invited_by(root: Invitation, info):
+        # The rule of selectors.people_visible_to, on the row the list loaded with
+        # select_related("invited_by__school"): no query per invitation.
+        viewer, inviter = info.context.user, root.invited_by
+        if viewer.is_staff or inviter.pk == viewer.pk:
+            return inviter
+        district_id = viewer.coordinated_district_id
+        if district_id and district_id in (
+            inviter.coordinated_district_id,
+            inviter.school.district_id if inviter.school_id else None,
+        ):
+            return inviter
+        if viewer.school_id and viewer.school_id == inviter.school_id:
+            return inviter
+        return None
 
 
 class SessionRevokedEvent(graphene.ObjectType):

@@ -16,8 +16,21 @@ from backend.audit.models import Action
 from backend.audit.services import audit_record
 from backend.throttle import RateLimit
 
-from ..models import AccessToken, District, Invitation, School, User
+from ..models import (
+    AccessToken,
+    Approval,
+    District,
+    Invitation,
+    OutsideDomainApproval,
+    School,
+    User,
+)
 from ..selectors import people_visible_to
+from .email_domains import (
+    approval_for_new_invitation,
+    invitation_district_id,
+    may_coordinate,
+)
 from .sign_in import throttle_reserve
 from .tokens import access_token_issue, hash_token
 
@@ -58,8 +71,9 @@ def invitation_create(
     school: School | None = None,
     coordinated_district: District | None = None,
     as_teacher_leader: bool = False,
-) -> tuple[Invitation, str]:
-    """Invite someone; inviting the same address again replaces the earlier code."""
+) -> tuple[Invitation, str | None]:
+    """Invite someone; inviting the same address again replaces the earlier code. The code is
+    None when the invitation waits for a coordinator's approval (outside the domains)."""
     if not can_invite(inviter=inviter, school=school, district=coordinated_district):
         raise PermissionDenied("You cannot invite people there.")
     if as_teacher_leader and not (inviter.is_staff or inviter.coordinated_district_id):
@@ -83,6 +97,9 @@ def invitation_create(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     code = _new_code()
+    district_id = school.district_id if school else coordinated_district.id
+    approval = approval_for_new_invitation(inviter=inviter, email=email, district_id=district_id)
+    decided = approval == Approval.APPROVED
     invitation = Invitation.objects.create(
         email=email,
         full_name=full_name.strip(),
@@ -92,6 +109,9 @@ def invitation_create(
         invited_by=inviter,
         code_hash=hash_token(code),
         expires_at=timezone.now() + settings.INVITATION_LIFETIME,
+        approval=approval,
+        approval_decided_by=inviter if decided else None,
+        approval_decided_at=timezone.now() if decided else None,
     )
     audit_record(
         actor=inviter,
@@ -101,13 +121,62 @@ def invitation_create(
             "school_id": school.id if school else None,
             "coordinated_district_id": coordinated_district.id if coordinated_district else None,
             "as_teacher_leader": as_teacher_leader,
+            "approval": approval,
         },
     )
-    if existing is None:
-        transaction.on_commit(lambda: _send_invitation_email(invitation, code))
-    else:
-        transaction.on_commit(lambda: _send_existing_account_notice(invitation))
+    if approval == Approval.AWAITING:
+        # Outside the district's domains: no code until a coordinator approves (then it is
+        # made afresh and sent), so the invitee never holds a code that cannot work.
+        return invitation, None
+    _send_on_commit(invitation, code, existing_account=existing is not None)
     return invitation, code
+
+
+def _send_on_commit(invitation: Invitation, code: str, *, existing_account: bool) -> None:
+    if existing_account:
+        transaction.on_commit(lambda: _send_existing_account_notice(invitation))
+    else:
+        transaction.on_commit(lambda: _send_invitation_email(invitation, code))
+
+
+@transaction.atomic
+def invitation_decide(*, actor: User, invitation: Invitation, approve: bool) -> Invitation:
+    """A coordinator approves or refuses an invitation outside the district's e-mail domains.
+    Approving makes a fresh code and e-mails it; refusing withdraws the invitation."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("school").get(pk=invitation.pk)
+    )
+    if not may_coordinate(actor, invitation_district_id(invitation)):
+        raise PermissionDenied("Only the district's coordinators decide its invitations.")
+    if (
+        invitation.approval != Approval.AWAITING
+        or invitation.accepted_at is not None
+        or invitation.revoked_at is not None
+    ):
+        raise ValidationError(
+            {
+                "invitationId": ValidationError(
+                    "This invitation is not waiting for approval.", code="NOT_AWAITING_APPROVAL"
+                )
+            }
+        )
+    now = timezone.now()
+    invitation.approval_decided_by, invitation.approval_decided_at = actor, now
+    if approve:
+        code = _new_code()
+        invitation.approval = Approval.APPROVED
+        invitation.code_hash = hash_token(code)
+        invitation.expires_at = now + settings.INVITATION_LIFETIME
+        invitation.save()
+        audit_record(actor=actor, action=Action.INVITATION_APPROVED, target=invitation)
+        existing = User.objects.filter(email__iexact=invitation.email).exists()
+        _send_on_commit(invitation, code, existing_account=existing)
+    else:
+        invitation.approval = Approval.REFUSED
+        invitation.revoked_at = now
+        invitation.save()
+        audit_record(actor=actor, action=Action.INVITATION_REFUSED, target=invitation)
+    return invitation
 
 
 def _visible(inviter: User, person: User) -> bool:
@@ -196,7 +265,12 @@ def invitation_accept(
     attempt = throttle_reserve(account_key=f"invite:{email}", address=address)
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .filter(
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            approval__in=[Approval.NOT_NEEDED, Approval.APPROVED],
+        )
         .first()
     )
     expected = invitation.code_hash if invitation else hash_token(_new_code())
@@ -242,6 +316,16 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    if invitation.approval == Approval.APPROVED and invitation.school_id:
+        # The coordinator vouched for this address: it may join the district's cohorts.
+        OutsideDomainApproval.objects.get_or_create(
+            district_id=invitation.school.district_id,
+            person=user,
+            defaults={
+                "approved_by": invitation.approval_decided_by,
+                "approved_at": invitation.approval_decided_at or timezone.now(),
+            },
+        )
     audit_record(actor=user, action=Action.INVITATION_ACCEPTED, target=invitation)
     token, raw = access_token_issue(user=user, device_name=device_name)
     return user, token, raw
