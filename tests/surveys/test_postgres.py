@@ -72,6 +72,23 @@ def test_concurrent_submits_by_different_people_are_all_kept(survey, peers):
     assert SealedResponse.objects.filter(administration=survey).count() == 6
 
 
+def test_reports_read_at_the_same_moment_open_the_survey_once(survey, peers):
+    for person in peers[:6]:
+        answer(survey, person, {"q1": 3, "q2": 4})
+    Administration.objects.filter(pk=survey.pk).update(
+        closes_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    def read():
+        return administration_report(Administration.objects.get(pk=survey.pk)).response_count
+
+    counts = run_together([read for _ in range(4)])
+
+    assert counts == [6, 6, 6, 6]
+    assert Response.objects.filter(administration=survey).count() == 6
+    assert not SealedResponse.objects.exists()
+
+
 def _xmins(sql: str, params) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
