@@ -138,10 +138,11 @@ def _answers(rng, instrument, levels: dict, offset: float, comments: dict) -> li
 def load(context) -> None:
     instruments_seed()
     rng = random.Random(2026)
-    leader, peers = context.leader, list(context.peers)
+    leader = context.leader
     cohort = context.extra.get("maple_cohort")
-    audience = {"cohort": cohort} if cohort is not None else {"people": peers}
-    respondents = peers if cohort is None else None
+    # Surveys go to a whole group the leader leads (#18): the cohorts demo's learning group.
+    audience = {"cohort": cohort}
+    respondents = None
     now = timezone.now()
     zone = leader.school.zone
 

@@ -8,7 +8,9 @@ Rules that keep answers anonymous:
   `minimum_group_size()`; open-text comments need `minimum_comment_group_size()` respondents
   and are shuffled each time they are shown;
 - there is no breakdown by role, school or any other subgroup, so no group can be subtracted
-  from another.
+  from another;
+- withholding is **complementary** (issue #18): no shown figure lets anyone compute a withheld
+  one, in a report, a comparison or a CSV. The rule and why it suffices are in `publish`.
 
 Everything is computed in Python from a fixed number of queries (the instrument's items and
 scale points, the counts, and one `values()` query of all answers), however many responses.
@@ -25,8 +27,10 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+
+from cohorts.models import Membership, Role
 
 from . import statistics
 from .models import Administration, Answer, Construct, Invitee, Item, ItemFormat, ScalePoint
@@ -203,22 +207,48 @@ class _Answers:
         return cls(list(by_response.values()), texts)
 
 
-def _status(administration: Administration, response_count: int, now: datetime) -> str:
+def _status(
+    administration: Administration, response_count: int, now: datetime, minimum: int
+) -> str:
     if administration.cancelled_at is not None:
         return ReportStatus.CANCELLED
     if now < administration.closes_at:
         return ReportStatus.NOT_CLOSED
-    if response_count < minimum_group_size():
+    if response_count < minimum:
         return ReportStatus.TOO_FEW_RESPONSES
     return ReportStatus.AVAILABLE
 
 
-def _counts(administration: Administration) -> tuple[int, int, int]:
+def _counts(administration: Administration) -> tuple[int, int, int, int]:
+    """(invited, responded, responses, insiders): `insiders` counts the people who run the
+    survey (its launcher, its cohort's current leader) and answered it.
+
+    Since #18 the launcher is never invited, but a survey launched before then may list them,
+    and a peer who answered may since have become the cohort's leader. Each knows their own
+    answers, so every figure they read must stand on `minimum_group_size()` answers *besides
+    theirs*: the minimum is raised by `insiders`."""
+    leads = Membership.objects.filter(
+        cohort_id=administration.cohort_id,
+        person_id=OuterRef("person_id"),
+        role=Role.LEADER,
+        ended_at__isnull=True,
+    )
     participation = Invitee.objects.filter(administration=administration).aggregate(
-        invited=Count("id"), responded=Count("id", filter=Q(has_responded=True))
+        invited=Count("id"),
+        responded=Count("id", filter=Q(has_responded=True)),
+        insiders=Count(
+            "id",
+            filter=Q(has_responded=True)
+            & (Q(person_id=administration.created_by_id) | Q(Exists(leads))),
+        ),
     )
     response_count = administration.responses.count()
-    return participation["invited"], participation["responded"], response_count
+    return (
+        participation["invited"],
+        participation["responded"],
+        response_count,
+        participation["insiders"],
+    )
 
 
 # --- one administration ---------------------------------------------------------------------------
@@ -258,12 +288,80 @@ def _item_values(item: Item, respondents: list[dict[int, int]]) -> list[float]:
     return [answers[item.pk] for answers in respondents if item.pk in answers]
 
 
-def _comment_set(item: Item, texts: list[str], respondents: int, rng) -> CommentSet:
-    if respondents < minimum_comment_group_size():
+def _comment_set(item: Item, texts: list[str], respondents: int, minimum: int, rng) -> CommentSet:
+    if respondents < minimum:
         return CommentSet(item=item, suppressed=True, comments=[])
     return CommentSet(
         item=item, suppressed=False, comments=statistics.shuffled_comments(texts, rng=rng)
     )
+
+
+def publish(
+    structure: _Instrument, respondents: list[dict[int, int]], minimum: int
+) -> list[ConstructFigures]:
+    """The figures of every construct and item that may be shown; the rest withheld.
+
+    The rule (complementary withholding), per construct, with C the respondents who answered
+    *every* item of it:
+
+    A. if C holds at least `minimum` people, the construct and each of its items are shown,
+       all computed over C and nothing else: the answers of people who answered only some of
+       its items are left out of every figure of that construct;
+    B. otherwise the construct is withheld, and each item is shown over the people who
+       answered it when there are at least `minimum` of them, else withheld.
+
+    Why this is enough, for any report, comparison or CSV built from it:
+
+    - A figure is computed from the answers to the items it covers, of the people it covers:
+      there is no figure across constructs, per subgroup or over the whole instrument (the
+      survey-level counts say who responded, not what anyone answered).
+    - Under A every figure of the construct (its n, mean, SD; each item's n, mean, SD and
+      distribution) is about exactly the same set C of at least `minimum` people. No two of
+      them can be differenced into a figure about fewer people, and the left-out partial
+      answers enter no figure at all. (Mixing people would let them be differenced: a
+      construct over 7 people with items X over 7 and Y over 6 gives the seventh person's X
+      as sum(X) + sum(Y) - 2 sum(construct).)
+    - Under B nothing combines the construct's items, and each shown item stands on at least
+      `minimum` people. The answers to a withheld item X enter only X's figure (withheld) and
+      the construct's (withheld): no shown figure depends on them. Two answer sets that differ
+      only in X's answers (their values, or who gave them, no more of them) publish exactly
+      the same output, so nothing shown can be combined to compute X. (The attack of issue
+      #18: Y shown over six people, X over one, the construct over the six; Y's distribution
+      and the construct's n, mean and SD gave X. Here C holds one person: B, construct
+      withheld.)
+    - Which of A or B applies depends on how many people answered every item, not on what
+      they answered. Item n's may differ from the number of respondents: that shows some
+      people skipped a question, never what anyone answered.
+    - A comparison (`administrations_comparison`) is computed from the two published reports'
+      figures only (n, mean, SD), so it shows nothing the two reports do not.
+    - The CSV writes the published figures and nothing else.
+
+    What no rule here withstands: several respondents pooling their own answers against one
+    other person (README, threat model).
+    """
+    published = []
+    for construct in structure.constructs:
+        items = structure.items_by_construct[construct.pk]
+        keys = [item.pk for item in items]
+        complete = [answers for answers in respondents if all(key in answers for key in keys)]
+        if len(complete) >= minimum:
+            people, figures = (
+                complete,
+                _figures(_construct_scores(items, structure.points, complete), None, minimum),
+            )
+        else:
+            people, figures = respondents, Figures(suppressed=True)
+        item_figures = [
+            ItemFigures(
+                item=item,
+                figures=_figures(
+                    _item_values(item, people), structure.points[item.scale_id], minimum
+                ),
+            )
+            for item in items
+        ]
+        published.append(ConstructFigures(construct=construct, figures=figures, items=item_figures))
+    return published
 
 
 def administration_report(
@@ -272,48 +370,30 @@ def administration_report(
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> Report:
-    """The aggregated report of one administration (see the module's rules)."""
+    """The aggregated report of one administration (see the module's rules and `publish`)."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     # Responses stay sealed until the close: open them first (once) so none is missing.
     responses_open(administration=administration, now=now)
-    invited, responded, response_count = _counts(administration)
+    invited, responded, response_count, insiders = _counts(administration)
+    minimum = minimum_group_size() + insiders
+    comment_minimum = minimum_comment_group_size() + insiders
     report = Report(
         administration=administration,
-        status=_status(administration, response_count, now),
+        status=_status(administration, response_count, now, minimum),
         invited_count=invited,
         responded_count=responded,
         response_count=response_count,
-        minimum_group_size=minimum_group_size(),
-        minimum_comment_group_size=minimum_comment_group_size(),
+        minimum_group_size=minimum,
+        minimum_comment_group_size=comment_minimum,
     )
     if report.status != ReportStatus.AVAILABLE:
         return report
     structure = _Instrument.load(administration.instrument_id)
     answers = _Answers.load(administration)
-    minimum = report.minimum_group_size
-    for construct in structure.constructs:
-        items = structure.items_by_construct[construct.pk]
-        scores = _construct_scores(items, structure.points, answers.respondents)
-        report.constructs.append(
-            ConstructFigures(
-                construct=construct,
-                figures=_figures(scores, None, minimum),
-                items=[
-                    ItemFigures(
-                        item=item,
-                        figures=_figures(
-                            _item_values(item, answers.respondents),
-                            structure.points[item.scale_id],
-                            minimum,
-                        ),
-                    )
-                    for item in items
-                ],
-            )
-        )
+    report.constructs = publish(structure, answers.respondents, minimum)
     report.comments = [
-        _comment_set(item, answers.texts.get(item.pk, []), response_count, rng)
+        _comment_set(item, answers.texts.get(item.pk, []), response_count, comment_minimum, rng)
         for item in structure.open_items
     ]
     return report
@@ -322,21 +402,22 @@ def administration_report(
 # --- baseline compared with follow-up -------------------------------------------------------------
 
 
-def _change(
-    baseline_values: list[float],
-    follow_up_values: list[float],
-    points: list[ScalePoint] | None,
-    minimum: int,
-) -> Change:
-    baseline = _figures(baseline_values, points, minimum)
-    follow_up = _figures(follow_up_values, points, minimum)
+def _change(baseline: Figures, follow_up: Figures) -> Change:
+    """The change between two published figures, from their n, mean and SD only."""
     if baseline.suppressed or follow_up.suppressed:
         return Change(suppressed=True, baseline=baseline, follow_up=follow_up)
     return Change(
         suppressed=False,
         baseline=baseline,
         follow_up=follow_up,
-        comparison=statistics.compare_groups(baseline_values, follow_up_values),
+        comparison=statistics.compare_summaries(
+            n_baseline=baseline.n,
+            mean_baseline=baseline.mean,
+            sd_baseline=baseline.sd,
+            n_follow_up=follow_up.n,
+            mean_follow_up=follow_up.mean,
+            sd_follow_up=follow_up.sd,
+        ),
     )
 
 
@@ -354,7 +435,9 @@ def administrations_comparison(
     """Per construct and item: both sides' figures, the change, the change in SD units and
     Hedges' g with its 95% CI, largest changes (up or down) first; comments side by side.
 
-    The two groups are independent samples: anonymous responses cannot be paired."""
+    Built from the two published reports and nothing else, so it withholds whatever either
+    report withholds and shows nothing they do not (see `publish`). The two groups are
+    independent samples: anonymous responses cannot be paired."""
     if baseline.instrument_id != follow_up.instrument_id:
         raise ValidationError(
             "Only administrations of the same instrument can be compared.",
@@ -362,69 +445,34 @@ def administrations_comparison(
         )
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    reports = []
-    for administration in (baseline, follow_up):
-        responses_open(administration=administration, now=now)  # sealed until the close
-        invited, responded, response_count = _counts(administration)
-        reports.append(
-            Report(
-                administration=administration,
-                status=_status(administration, response_count, now),
-                invited_count=invited,
-                responded_count=responded,
-                response_count=response_count,
-                minimum_group_size=minimum_group_size(),
-                minimum_comment_group_size=minimum_comment_group_size(),
-            )
-        )
+    reports = [
+        administration_report(administration, now=now, rng=rng)
+        for administration in (baseline, follow_up)
+    ]
     statuses = [report.status for report in reports]
     status = next((s for s in statuses if s != ReportStatus.AVAILABLE), ReportStatus.AVAILABLE)
     comparison = Comparison(baseline=reports[0], follow_up=reports[1], status=status)
     if status != ReportStatus.AVAILABLE:
         return comparison
-    structure = _Instrument.load(baseline.instrument_id)
-    before, after = _Answers.load(baseline), _Answers.load(follow_up)
-    minimum = minimum_group_size()
-    for construct in structure.constructs:
-        items = structure.items_by_construct[construct.pk]
+    before, after = reports
+    for entry_before, entry_after in zip(before.constructs, after.constructs, strict=True):
         item_changes = [
-            ItemChange(
-                item=item,
-                change=_change(
-                    _item_values(item, before.respondents),
-                    _item_values(item, after.respondents),
-                    structure.points[item.scale_id],
-                    minimum,
-                ),
-            )
-            for item in items
+            ItemChange(item=one.item, change=_change(one.figures, other.figures))
+            for one, other in zip(entry_before.items, entry_after.items, strict=True)
         ]
         comparison.items.extend(item_changes)
         comparison.constructs.append(
             ConstructChange(
-                construct=construct,
-                change=_change(
-                    _construct_scores(items, structure.points, before.respondents),
-                    _construct_scores(items, structure.points, after.respondents),
-                    None,
-                    minimum,
-                ),
+                construct=entry_before.construct,
+                change=_change(entry_before.figures, entry_after.figures),
                 items=sorted(item_changes, key=lambda entry: _largest_first(entry.change)),
             )
         )
     comparison.constructs.sort(key=lambda entry: _largest_first(entry.change))
     comparison.items.sort(key=lambda entry: _largest_first(entry.change))
     comparison.comments = [
-        CommentPair(
-            item=item,
-            baseline=_comment_set(
-                item, before.texts.get(item.pk, []), reports[0].response_count, rng
-            ),
-            follow_up=_comment_set(
-                item, after.texts.get(item.pk, []), reports[1].response_count, rng
-            ),
-        )
-        for item in structure.open_items
+        CommentPair(item=one.item, baseline=one, follow_up=other)
+        for one, other in zip(before.comments, after.comments, strict=True)
     ]
     return comparison
 

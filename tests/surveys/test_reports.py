@@ -22,6 +22,9 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 # q1 agreement; q2 agreement, reverse-scored; q3 open text. None = skipped.
 BASELINE = [(4, 2), (5, 1), (3, 3), (4, None), (2, 4)]
+# The same construct scores (4, 5, 3, 4, 2) with nobody skipping q2: the construct is about the
+# same five people as each of its items, so it can be shown (see surveys.reports.publish).
+BASELINE_COMPLETE = [(4, 2), (5, 1), (3, 3), (4, 2), (2, 4)]
 FOLLOW_UP = [(5, 1), (4, 2), (5, 2), (4, 1), (3, 3), (5, 1)]
 
 
@@ -51,7 +54,7 @@ def instrument(leader):
 
 
 def test_a_report_by_hand(leader, peers, instrument):
-    survey = closed_survey(leader, peers[:7], instrument, BASELINE)
+    survey = closed_survey(leader, peers[:7], instrument, BASELINE_COMPLETE)
 
     report = administration_report(survey)
 
@@ -60,7 +63,7 @@ def test_a_report_by_hand(leader, peers, instrument):
     assert report.response_rate == pytest.approx(5 / 7)
     [construct] = report.constructs
     # Construct scores: q2 reversed (6 - q2), then the mean of the answered items:
-    # (4+4)/2=4, (5+5)/2=5, (3+3)/2=3, 4 (q2 skipped), (2+2)/2=2 -> 4, 5, 3, 4, 2
+    # (4+4)/2=4, (5+5)/2=5, (3+3)/2=3, (4+4)/2=4, (2+2)/2=2 -> 4, 5, 3, 4, 2
     # mean 18/5 = 3.6; squares of deviations .16+1.96+.36+.16+2.56 = 5.2; var 5.2/4 = 1.3
     assert construct.figures.n == 5
     assert construct.figures.mean == pytest.approx(3.6)
@@ -75,15 +78,30 @@ def test_a_report_by_hand(leader, peers, instrument):
         (4, "Agree", 2),
         (5, "Strongly agree", 1),
     ]
+    assert (q2.figures.n, q2.figures.mean) == (5, pytest.approx(2.4))
+
+
+def test_a_withheld_item_withholds_its_construct(leader, peers, instrument):
+    survey = closed_survey(leader, peers[:7], instrument, BASELINE)
+
+    [construct] = administration_report(survey).constructs
+
+    q1, q2 = construct.items
+    assert q1.figures.n == 5
     # q2 was answered by four people: below the minimum of five, nothing is shown, not even n.
     assert q2.figures.suppressed
     assert (q2.figures.n, q2.figures.mean, q2.figures.sd, q2.figures.distribution) == (
         None, None, None, ()
     )  # fmt: skip
+    # The construct mixes q2's four answers with q1's five: with q1's distribution its n, mean
+    # and SD would give q2's answers back, so it is withheld as well.
+    assert construct.figures.suppressed
 
 
 def test_baseline_against_six_months_by_hand(leader, peers, instrument):
-    baseline = closed_survey(leader, peers, instrument, BASELINE, kind=AdministrationKind.BASELINE)
+    baseline = closed_survey(
+        leader, peers, instrument, BASELINE_COMPLETE, kind=AdministrationKind.BASELINE
+    )
     follow_up = closed_survey(
         leader, peers, instrument, FOLLOW_UP, kind=AdministrationKind.SIX_MONTH
     )
@@ -110,10 +128,26 @@ def test_baseline_against_six_months_by_hand(leader, peers, instrument):
     assert change.hedges_g_ci_high == pytest.approx(1.932998, abs=1e-6)
     # q1: follow-up 5, 4, 5, 4, 3, 5: mean 4.3333, var (.4444+.1111+.4444+.1111+1.7778+.4444)/5
     # = 0.66667; pooled SD sqrt((5.2 + 3.3333) / 9) = 0.973729; d = 0.753119; g = 0.688566
+    changes = {entry.item.key: entry.change for entry in comparison.items}
+    assert changes["q1"].comparison.hedges_g == pytest.approx(0.688566, abs=1e-6)
+    assert changes["q1"].comparison.hedges_g_ci_low == pytest.approx(-0.532654, abs=1e-6)
+    # q2 (raw) 2, 1, 3, 2, 4 -> 1, 2, 2, 1, 3, 1: the mirror image of q1's change.
+    assert changes["q2"].comparison.hedges_g == pytest.approx(-0.688566, abs=1e-6)
+
+
+def test_a_comparison_withholds_what_either_report_withholds(leader, peers, instrument):
+    baseline = closed_survey(leader, peers, instrument, BASELINE, kind=AdministrationKind.BASELINE)
+    follow_up = closed_survey(
+        leader, peers, instrument, FOLLOW_UP, kind=AdministrationKind.SIX_MONTH
+    )
+
+    comparison = administrations_comparison(baseline, follow_up)
+
+    [construct] = comparison.constructs
+    assert construct.change.suppressed and construct.change.baseline.suppressed
+    assert construct.change.comparison is None
     q1_change, q2_change = comparison.items
-    assert q1_change.item.key == "q1"
-    assert q1_change.change.comparison.hedges_g == pytest.approx(0.688566, abs=1e-6)
-    assert q1_change.change.comparison.hedges_g_ci_low == pytest.approx(-0.532654, abs=1e-6)
+    assert q1_change.item.key == "q1" and not q1_change.change.suppressed
     # q2 had four answers at baseline: no comparison, listed after the ones that are shown.
     assert q2_change.item.key == "q2"
     assert q2_change.change.suppressed
@@ -220,14 +254,15 @@ def test_the_csv_export_has_the_figures_and_neutralises_formulas(
     lines = report_csv(administration_report(survey)).splitlines()
 
     assert lines[0].startswith("level,construct,item_key,question,reverse_scored,n,mean,sd")
-    assert "construct,Trust,c1,,,5,3.600,1.140,," in lines
+    # q2 is withheld (four answers), so is the construct that mixes it with q1 (complementary).
+    assert "construct,Trust,c1,,,,,,," in lines
     assert any(line.startswith("item,Trust,q1,Statement q1,false,5,3.600,1.140,") for line in lines)
     assert "item,Trust,q2,Statement q2,true,,,,," in lines
     assert any(line.endswith(',"\'=HYPERLINK(""http://x"")"') for line in lines)
 
 
 def test_the_comparison_csv(leader, peers, instrument):
-    baseline = closed_survey(leader, peers, instrument, BASELINE)
+    baseline = closed_survey(leader, peers, instrument, BASELINE_COMPLETE)
     follow_up = closed_survey(leader, peers, instrument, FOLLOW_UP)
 
     lines = comparison_csv(administrations_comparison(baseline, follow_up)).splitlines()

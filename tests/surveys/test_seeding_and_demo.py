@@ -1,6 +1,7 @@
 import pytest
 
 from backend.demo import _load_people
+from cohorts import demo as cohorts_demo
 from surveys import demo, instrument_library
 from surveys.models import AdministrationKind, Construct, Instrument, Item, Response, ScalePoint
 from surveys.reports import ReportStatus, administration_report, administrations_comparison
@@ -53,6 +54,8 @@ def test_seeding_again_changes_nothing_and_a_new_version_rewords(monkeypatch):
 
 def test_the_demo_has_a_baseline_six_months_and_a_confidence_survey():
     context = _load_people()
+    # Surveys go to a whole group the leader leads (#18): the cohorts demo builds it first.
+    cohorts_demo.load(context)
 
     demo.load(context)
 
