@@ -31,6 +31,9 @@ SURVEY_OPENING_SECONDS = 60.0
 
 class Command(BaseCommand):
     help = "Deliver due notifications: push them to phones and put them in the in-app inbox."
+    # `manage.py serve` runs the worker in a thread of the server (in-memory channel layer) and
+    # stops it by setting this event: call_command(..., stop=event).
+    stealth_options = ("stop",)
 
     def add_arguments(self, parser):
         config = settings.NOTIFICATIONS_WORKER
@@ -87,7 +90,7 @@ class Command(BaseCommand):
             )
             for number in range(threads)
         ]
-        stop = threading.Event()
+        stop = opts.get("stop") or threading.Event()
         previous_handlers = self._install_signal_handlers(stop)
         logger.info(
             "Worker %s delivering with the %s back-end (batch %d, %d sender loop(s))",
