@@ -246,7 +246,10 @@ class SetDistrictEmailDomains(BaseMutation):
     invitation to another address waits for a coordinator's approval (`decideInvitation`), and
     someone at another address joins a cohort only once approved (`approvePersonOutsideDomains`)."""
 
-    district = graphene.Field(DistrictType, description="The district with its new domains.")
+    district = graphene.Field(DistrictType, description="The district.")
+    email_domains = graphene.List(
+        graphene.NonNull(graphene.String), description="Its domains now, sorted."
+    )
 
     class Arguments:
         input = SetDistrictEmailDomainsInput(required=True, description="District and domains.")
@@ -258,11 +261,10 @@ class SetDistrictEmailDomains(BaseMutation):
     @classmethod
     def perform(cls, info, input):
         district = load_node(info, input.district_id, DistrictType, field="districtId")
-        district_email_domains_set(
+        domains = district_email_domains_set(
             actor=info.context.user, district=district, domains=list(input.domains)
         )
-        info.context.loaders.pop("district_email_domains", None)
-        return {"district": district}
+        return {"district": district, "email_domains": domains}
 
 
 class DecideInvitationInput(graphene.InputObjectType):

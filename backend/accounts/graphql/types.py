@@ -25,16 +25,6 @@ class Role(graphene.Enum):
 class DistrictType(DjangoObjectType):
     """A school district: the widest scope a coordinator sees."""
 
-    email_domains = graphene.List(
-        graphene.NonNull(graphene.String),
-        required=True,
-        description=(
-            "The district's own e-mail domains. Empty: anyone may be invited. Otherwise an "
-            "invitation to another address waits for a coordinator's approval, and a person "
-            "at another address joins a cohort only once a coordinator has approved them."
-        ),
-    )
-
     class Meta:
         model = District
         name = "District"
@@ -45,14 +35,6 @@ class DistrictType(DjangoObjectType):
     @classmethod
     def get_queryset(cls, queryset, info):
         return selectors.districts_visible_to(info.context.user, queryset)
-
-    @staticmethod
-    def resolve_email_domains(root: District, info):
-        # Per request and district, so a list of schools asks once for their one district.
-        cache = info.context.loaders.setdefault("district_email_domains", {})
-        if root.pk not in cache:
-            cache[root.pk] = sorted(district_domains(root.pk))
-        return cache[root.pk]
 
 
 class SchoolType(DjangoObjectType):
@@ -130,6 +112,17 @@ class MeType(graphene.ObjectType):
     school = graphene.Field(SchoolType, description="Your school, if you teach.")
     district = graphene.Field(DistrictType, description="Your district.")
     roles = graphene.List(graphene.NonNull(Role), required=True, description="What you may do.")
+    # On Me, not on District: a District is also resolved inside subscriptions, where a lazy
+    # query cannot run; Me is answered by queries and mutations only.
+    district_email_domains = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description=(
+            "Your district's own e-mail domains. Empty: anyone may be invited. Otherwise an "
+            "invitation to another address waits for a coordinator's approval, and a person "
+            "at another address joins a cohort only once a coordinator has approved them."
+        ),
+    )
     sessions = graphene.List(
         graphene.NonNull(lambda: SessionType),
         required=True,
@@ -148,6 +141,10 @@ class MeType(graphene.ObjectType):
     def resolve_district(root, info):
         district_id = root.district_id_for_scope
         return District.objects.filter(pk=district_id).first() if district_id else None
+
+    @staticmethod
+    def resolve_district_email_domains(root, info):
+        return sorted(district_domains(root.district_id_for_scope))
 
     @staticmethod
     def resolve_roles(root, info):

@@ -17,7 +17,7 @@ from tests.factories import CoordinatorFactory, DistrictFactory, TeacherFactory
 
 SET_DOMAINS = """
 mutation Set($input: SetDistrictEmailDomainsInput!) {
-  setDistrictEmailDomains(input: $input) { district { emailDomains } errors { field code } }
+  setDistrictEmailDomains(input: $input) { emailDomains errors { field code } }
 }
 """
 INVITE = """
@@ -132,6 +132,9 @@ def test_the_sock_puppet_attack_is_held_for_approval_and_the_puppets_cannot_join
     # A puppet account made before the district set its domains tries the direct way.
     old_puppet = TeacherFactory(school=leader.school, email="old-puppet@leader-controlled.net")
 
+    assert api_for(leader).data("{ me { districtEmailDomains } }")["me"] == {
+        "districtEmailDomains": ["district.org", "example.org"]
+    }
     assert [i["errors"] for i in invited] == [[], [], []]
     assert {i["invitation"]["status"] for i in invited} == {"AWAITING_APPROVAL"}
     assert {i["invitation"]["approval"] for i in invited} == {"AWAITING"}
@@ -257,13 +260,12 @@ def test_setting_domains_checks_them_and_is_refused_outside_ones_district(
 
 
 @pytest.mark.django_db
-def test_an_empty_list_lifts_the_restriction(api_for, coordinator, school, restricted):
+def test_an_empty_list_lifts_the_restriction(api_for, coordinator, leader, school, restricted):
     payload = set_domains(api_for(coordinator), school.district, [])
 
-    assert payload["data"]["setDistrictEmailDomains"] == {
-        "district": {"emailDomains": []},
-        "errors": [],
-    }
+    assert payload["data"]["setDistrictEmailDomains"] == {"emailDomains": [], "errors": []}
+    me = api_for(leader).data("{ me { districtEmailDomains } }")["me"]
+    assert me == {"districtEmailDomains": []}
 
 
 @pytest.mark.django_db
