@@ -11,6 +11,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import get_resolver, path  # noqa: E402
 
+from backend.body_limit import BodyLimitMiddleware  # noqa: E402
 from backend.graphql.websocket import GraphQLWebSocketConsumer  # noqa: E402
 from backend.schema import schema  # noqa: E402
 
@@ -18,7 +19,8 @@ from backend.schema import schema  # noqa: E402
 # so a page on another site gains nothing by opening one.
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Oversized bodies are refused before Django reads (and spools) them.
+        "http": BodyLimitMiddleware(django_asgi_app),
         "websocket": URLRouter([path("graphql/", GraphQLWebSocketConsumer.as_asgi(schema=schema))]),
     }
 )
