@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from .models import AccessToken, District, Invitation, School, User
 from .services.email_domains import district_email_domains_set
-from .services.invitations import invitation_create, invitation_revoke
+from .services.invitations import invitation_create, invitation_decide, invitation_revoke
 
 
 class DistrictAdminForm(forms.ModelForm):
@@ -125,10 +125,19 @@ class InvitationAdmin(admin.ModelAdmin):
     """Adding goes through `invitation_create` (code, e-mail, audit); a sent invitation is read
     only and can be withdrawn."""
 
-    list_display = ("email", "school", "invited_by", "created_at", "expires_at", "accepted_at")
+    list_display = (
+        "email",
+        "school",
+        "invited_by",
+        "approval",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    )
     list_select_related = ("school", "invited_by")
+    list_filter = ("approval",)
     search_fields = ("email",)
-    actions = ["withdraw"]
+    actions = ["withdraw", "approve", "refuse"]
     sent_fields = (
         "email",
         "full_name",
@@ -141,6 +150,9 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_at",
         "accepted_user",
         "revoked_at",
+        "approval",
+        "approval_decided_by",
+        "approval_decided_at",
     )
 
     def get_form(self, request, obj=None, **kwargs):
@@ -172,3 +184,18 @@ class InvitationAdmin(admin.ModelAdmin):
     def withdraw(self, request, queryset):
         for invitation in queryset:
             invitation_revoke(actor=request.user, invitation=invitation)
+
+    def _decide(self, request, queryset, *, approve: bool):
+        for invitation in queryset:
+            try:
+                invitation_decide(actor=request.user, invitation=invitation, approve=approve)
+            except ValidationError as exc:
+                messages.error(request, f"{invitation}: {' '.join(exc.messages)}")
+
+    @admin.action(description="Approve (outside the district's domains): send the code")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Refuse (outside the district's domains)")
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, approve=False)

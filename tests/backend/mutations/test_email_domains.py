@@ -289,3 +289,22 @@ def test_staff_set_the_domains_in_the_admin_through_the_same_service(client, sta
     ]
     event = AuditEvent.objects.get(action=Action.EMAIL_DOMAINS_SET)
     assert event.actor == staff
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_approve_an_invitation_in_the_admin_through_the_same_service(
+    client, api_for, leader, staff, restricted
+):
+    invite(api_for(leader), "guest.teacher@gmail.com", leader.school)
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/accounts/invitation/",
+        {"action": "approve", "_selected_action": [Invitation.objects.get().pk]},
+    )
+
+    assert response.status_code == 302
+    assert Invitation.objects.get().approval == Approval.APPROVED
+    assert len(codes_sent_to("guest.teacher@gmail.com")) == 1
