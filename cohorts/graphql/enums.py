@@ -112,6 +112,7 @@ class CohortInvitationStatus(graphene.Enum):
     """Where an invitation into a cohort stands."""
 
     OPEN = "OPEN"
+    AWAITING_APPROVAL = "AWAITING_APPROVAL"
     ACCEPTED = "ACCEPTED"
     ADDED = "ADDED"
     EXPIRED = "EXPIRED"
@@ -120,6 +121,8 @@ class CohortInvitationStatus(graphene.Enum):
     description = described(
         {
             "OPEN": "Sent; the person has not accepted yet.",
+            "AWAITING_APPROVAL": "Outside the district's e-mail domains: waits for a "
+            "coordinator's approval; nothing was sent yet.",
             "ACCEPTED": "The person has an account now: add them to the cohort.",
             "ADDED": "The person was added to the cohort.",
             "EXPIRED": "The code expired before it was used.",

@@ -385,6 +385,8 @@ class CohortInvitationType(DjangoObjectType):
             return enums.CohortInvitationStatus.ACCEPTED
         if invitation.revoked_at is not None:
             return enums.CohortInvitationStatus.REVOKED
+        if invitation.approval == "AWAITING":  # accounts.models.Approval.AWAITING
+            return enums.CohortInvitationStatus.AWAITING_APPROVAL
         if invitation.expires_at <= timezone.now():
             return enums.CohortInvitationStatus.EXPIRED
         return enums.CohortInvitationStatus.OPEN

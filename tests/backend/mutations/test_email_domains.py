@@ -27,7 +27,7 @@ mutation Invite($input: InviteInput!) {
 """
 PEER_INVITE = """
 mutation Invite($input: CohortPeerInviteInput!) {
-  cohortPeerInvite(input: $input) { invitation { email } errors { field code } }
+  cohortPeerInvite(input: $input) { invitation { email status } errors { field code } }
 }
 """
 AWAITING = """
@@ -129,6 +129,7 @@ def test_the_sock_puppet_attack_is_held_for_approval_and_the_puppets_cannot_join
             },
         )
         assert result["cohortPeerInvite"]["errors"] == []
+        assert result["cohortPeerInvite"]["invitation"]["status"] == "AWAITING_APPROVAL"
     # A puppet account made before the district set its domains tries the direct way.
     old_puppet = TeacherFactory(school=leader.school, email="old-puppet@leader-controlled.net")
 
