@@ -347,9 +347,10 @@ class SubmitSurveyResponseInput(graphene.InputObjectType):
 
 
 class SubmitSurveyResponse(BaseMutation):
-    """Answer a survey you were invited to, once, while it is open. Your answers are stored
-    apart from the fact that you answered, with nothing that links the two. You get a receipt
-    code to check later that your response was counted."""
+    """Answer a survey you were invited to, once, while it is open. Your answers are kept
+    sealed until the survey closes, then stored among the others in a random order, apart from
+    the fact that you answered, with nothing that links the two. You get a receipt code to
+    check later that your response was counted."""
 
     receipt = graphene.Field(SurveyReceiptType, description="Your receipt; shown only once.")
 
