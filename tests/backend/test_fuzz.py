@@ -137,16 +137,27 @@ def production(settings):
     settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "cost_per_minute": 10**12}
 
 
+class FreshToken:
+    """A new session for every example: a fuzzed `signOut` or `revokeSession` ends the one it
+    ran with, and everything after it would only test the 401."""
+
+    def __init__(self):
+        self.user = LeaderFactory()
+
+    def __str__(self):
+        _token, raw = access_token_issue(user=self.user, device_name="fuzz")
+        return raw
+
+
 @pytest.fixture
 def token(transactional_db):
-    _token, raw = access_token_issue(user=LeaderFactory(), device_name="fuzz")
-    return raw
+    return FreshToken()
 
 
 def post(client, body, token=None):
     headers = {"Accept": "application/graphql-response+json, application/json"}
     if token:
-        headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {token}"  # a FreshToken issues a session here
     raw = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.post("/graphql/", raw, content_type="application/json", headers=headers)
 
