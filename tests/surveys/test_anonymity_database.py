@@ -109,7 +109,14 @@ def _close(survey: Administration) -> None:
 
 
 def _comment(index: int) -> str:
-    return f"Respondent number {index:02d} wrote this, uniquely."
+    # Of very different lengths: the length of what is stored must not follow a response.
+    return f"Respondent number {index:02d} wrote this, uniquely" + " and more" * (index * 7)
+
+
+def _values(index: int) -> dict:
+    # Some skip the scaled questions, some answer both: the shape must not follow either.
+    scaled = {} if index % 3 == 0 else {"q1": 1 + index % 5, "q2": 1 + index % 4}
+    return {**scaled, "q3": _comment(index)}
 
 
 def _submit_all_and_poll(survey, audience) -> tuple[list[dict], list[str]]:
@@ -118,7 +125,7 @@ def _submit_all_and_poll(survey, audience) -> tuple[list[dict], list[str]]:
     tables = _response_side_tables()
     snapshots, codes = [], []
     for index, person in enumerate(audience):
-        codes.append(answer(survey, person, {"q1": 1 + index % 5, "q3": _comment(index)}))
+        codes.append(answer(survey, person, _values(index)))
         snapshot = {table: _dump(table) for table in tables}
         snapshot["invitees"] = list(
             Invitee.objects.filter(administration=survey)
