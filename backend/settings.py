@@ -186,8 +186,11 @@ ACCESS_TOKEN_IDLE_TIMEOUT = timedelta(days=env_int("ACCESS_TOKEN_IDLE_DAYS", 30)
 INVITATION_LIFETIME = timedelta(days=env_int("INVITATION_LIFETIME_DAYS", 14))
 SIGN_IN_THROTTLE = {
     "window_seconds": env_int("SIGN_IN_THROTTLE_WINDOW_SECONDS", 15 * 60),
+    # per account AND address: a stranger elsewhere cannot use up the owner's tries
     "per_account": env_int("SIGN_IN_THROTTLE_PER_ACCOUNT", 5),
     "per_address": env_int("SIGN_IN_THROTTLE_PER_ADDRESS", 20),
+    # per account across all addresses (spread-out guessing); known devices are exempt
+    "account_ceiling": env_int("SIGN_IN_THROTTLE_ACCOUNT_CEILING", 100),
 }
 # How many reverse proxies sit in front of the ASGI server and append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -218,6 +221,15 @@ GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG or TESTI
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
 BENCH_BASELINE_VIEWS = env_bool("BENCH_BASELINE_VIEWS", False)
 WEBSOCKET_INIT_TIMEOUT_SECONDS = float(os.environ.get("WEBSOCKET_INIT_TIMEOUT_SECONDS", "10"))
+WEBSOCKET_LIMITS = {
+    # Operations running at once on one socket; one more is refused with an error message.
+    "max_operations": env_int("WEBSOCKET_MAX_OPERATIONS", 50),
+    # Messages one socket may send: this many a second, in bursts of up to `message_burst`.
+    "messages_per_second": env_int("WEBSOCKET_MESSAGES_PER_SECOND", 20),
+    "message_burst": env_int("WEBSOCKET_MESSAGE_BURST", 100),
+    # How often an open socket re-checks its session and each subscription's access.
+    "revalidate_seconds": float(os.environ.get("WEBSOCKET_REVALIDATE_SECONDS", "5")),
+}
 
 # Request bodies: JSON operations stay small; uploads have their own cap.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 1_000_000)

@@ -1,13 +1,31 @@
 """GraphQL over WebSocket with the `graphql-transport-ws` protocol (the `graphql-ws` library's).
 
 The token travels in `connection_init`'s payload (`{"authorization": "Bearer ..."}`).
-Close codes are the protocol's: 4400 bad message, 4401 subscribe before ack, 4403 forbidden,
-4406 wrong subprotocol, 4408 no init in time, 4409 duplicate id, 4429 second init.
+Close codes are the protocol's: 4400 bad message, 4401 subscribe before ack, 4403 forbidden
+(bad token; the session revoked, expired or its account deactivated), 4406 wrong subprotocol,
+4408 no init in time, 4409 duplicate id, 4429 second init; and the WebSocket's own 1008
+(policy violation) for a message flood, 1013 (try again later) when the channel layer is down.
+
+Access is not decided once: a socket re-checks its session, and each subscription its access,
+before every event it delivers and every WEBSOCKET_LIMITS["revalidate_seconds"] in between.
+A dead session closes the socket with 4403; a subscription its caller may no longer have (they
+left the cohort, lost the role) ends with an `error` message carrying the refusal. The check
+is the subscription's own `subscribe_*` resolver run again with the user as now stored, so a
+stream is allowed exactly when subscribing to it now would be.
+
+Limits per socket (WEBSOCKET_LIMITS): at most `max_operations` running at once (one more gets
+an `error` TOO_MANY_OPERATIONS for its id and the socket stays open: the protocol's way to
+refuse one operation), and messages of any type at `messages_per_second` with bursts of
+`message_burst`; a flood closes the socket with 1008. Not 4429: graphql-transport-ws defines
+that as "too many initialisation requests" and clients act on it as such. Each operation's
+cost is charged to the caller's per-minute budget, the one HTTP charges (`charge_query_cost`).
 """
 
 import asyncio
+import contextvars
 import json
 import logging
+import time
 from collections import defaultdict
 
 from asgiref.sync import sync_to_async
@@ -15,14 +33,16 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from graphql import ExecutionResult, execute, subscribe
+from graphql import ExecutionResult, subscribe
 
+from backend.client_address import scope_client_address
 from backend.json_bytes import json_text
 from backend.request_id import new_request_id
 
 from .context import GraphQLContext
 from .errors import format_error
-from .execution import prepare
+from .execution import execute_prepared, prepare
+from .limits import CostBudgetExceeded, charge_query_cost
 
 logger = logging.getLogger("backend.websocket")
 
@@ -40,6 +60,25 @@ def _channel_layer_errors() -> tuple[type[BaseException], ...]:
 
 CHANNEL_LAYER_ERRORS = _channel_layer_errors()
 REVOKED_EVENT = "session_revoked"
+# The operation whose stream is being read: `listen` re-authorizes it before each event.
+_OPERATION: contextvars.ContextVar[str | None] = contextvars.ContextVar("operation", default=None)
+
+
+class AccessLost(Exception):
+    """Raised into a stream whose caller may no longer have it (`errors`: what to tell them;
+    None when the whole socket is closing)."""
+
+    def __init__(self, errors: list[dict] | None):
+        super().__init__("access lost")
+        self.errors = errors
+
+
+def _limits() -> dict:
+    return settings.WEBSOCKET_LIMITS
+
+
+def _error(message: str, code: str, **extensions) -> dict:
+    return {"message": message, "extensions": {"code": code, **extensions}}
 
 
 def token_group(token_id: int) -> str:
@@ -69,8 +108,14 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         self.init_received = False
         self.acknowledged = False
         self.operations: dict[str, asyncio.Task] = {}
+        # Running subscriptions: (document, variables, operation name), to re-authorize them.
+        self.subscriptions: dict[str, tuple] = {}
+        self.contexts: dict[str, GraphQLContext] = {}
         self.listeners: dict[str, set[asyncio.Queue]] = defaultdict(set)
         self.closing = False
+        self.revalidator: asyncio.Task | None = None
+        self.allowance = float(_limits()["message_burst"])
+        self.allowance_at = time.monotonic()
         if PROTOCOL not in self.scope.get("subprotocols", []):
             await self.accept()
             await self._close(4406, "Subprotocol not acceptable")
@@ -86,6 +131,8 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         timer = getattr(self, "init_timeout", None)
         if timer:
             timer.cancel()
+        if getattr(self, "revalidator", None) is not None:
+            self.revalidator.cancel()
         for task in list(getattr(self, "operations", {}).values()):
             task.cancel()
         for group in list(getattr(self, "listeners", {})):
@@ -111,6 +158,9 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.closing:
             return
+        if not self._within_rate():
+            await self._close(1008, "Too many messages")
+            return
         try:
             message = json.loads(text_data) if text_data is not None else None
         except ValueError:
@@ -129,6 +179,20 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
             await self._close(4400, f"Unexpected message type {message['type']!r}"[:120])
             return
         await handler(message)
+
+    def _within_rate(self) -> bool:
+        """A token bucket: `messages_per_second`, bursts of `message_burst`."""
+        limits = _limits()
+        now = time.monotonic()
+        self.allowance = min(
+            float(limits["message_burst"]),
+            self.allowance + (now - self.allowance_at) * limits["messages_per_second"],
+        )
+        self.allowance_at = now
+        if self.allowance < 1:
+            return False
+        self.allowance -= 1
+        return True
 
     async def _on_init(self, message):
         if self.init_received:
@@ -149,6 +213,7 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 return
             self.user, self.access_token = found
             await self.channel_layer.group_add(token_group(self.access_token.id), self.channel_name)
+            self.revalidator = asyncio.ensure_future(self._revalidate_periodically())
         self.acknowledged = True
         await self.send_message({"type": "connection_ack"})
 
@@ -179,10 +244,18 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         if operation_id in self.operations:
             await self._close(4409, f"Subscriber for {operation_id} already exists"[:120])
             return
-        if self.access_token is not None and not await database_sync_to_async(_still_usable)(
-            self.access_token.id
-        ):
-            await self._close(4403, "Forbidden")
+        maximum = _limits()["max_operations"]
+        if len(self.operations) >= maximum:
+            message = f"At most {maximum} operations run at once on one connection."
+            await self.send_message(
+                {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [_error(message, "TOO_MANY_OPERATIONS", limit=maximum)],
+                }
+            )
+            return
+        if not await self._refresh_session():
             return
         task = asyncio.ensure_future(self._run(operation_id, payload))
         self.operations[operation_id] = task
@@ -209,32 +282,62 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 }
             )
             return
-        context = GraphQLContext(
-            user=self.user, access_token=self.access_token, listen=self.listen, scope=self.scope
-        )
-        arguments = {
-            "context_value": context,
-            "variable_values": variables,
-            "operation_name": operation_name,
-        }
+        try:
+            # The budget HTTP charges, by the same function: one per caller, whatever the path.
+            await sync_to_async(charge_query_cost)(
+                user=self.user, address=scope_client_address(self.scope), cost=prepared.cost
+            )
+        except CostBudgetExceeded as exc:
+            await self.send_message(
+                {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [_error(str(exc), exc.code, retryAfter=exc.retry_after)],
+                }
+            )
+            return
+        _OPERATION.set(operation_id)
+        context = self._context()
+        self.contexts[operation_id] = context
         try:
             if prepared.kind == "subscription":
-                stream = await subscribe(self.schema.graphql_schema, prepared.document, **arguments)
+                stream = await subscribe(
+                    self.schema.graphql_schema,
+                    prepared.document,
+                    context_value=context,
+                    variable_values=variables,
+                    operation_name=operation_name,
+                )
                 if isinstance(stream, ExecutionResult):
                     await self._send_result(operation_id, stream)
                 else:
+                    self.subscriptions[operation_id] = (
+                        prepared.document,
+                        variables,
+                        operation_name,
+                    )
                     try:
                         async for result in stream:
                             await self._send_result(operation_id, result)
                     finally:
                         await stream.aclose()
             else:
-                result = await sync_to_async(execute, thread_sensitive=True)(
-                    self.schema.graphql_schema, prepared.document, **arguments
+                result = await sync_to_async(execute_prepared, thread_sensitive=True)(
+                    self.schema,
+                    prepared,
+                    context=context,
+                    variables=variables,
+                    operation_name=operation_name,
                 )
                 await self._send_result(operation_id, result)
         except asyncio.CancelledError:
             raise
+        except AccessLost as lost:
+            if lost.errors is not None:
+                await self.send_message(
+                    {"id": operation_id, "type": "error", "payload": lost.errors}
+                )
+            return
         except Exception:
             logger.exception("Subscription %s failed", operation_id)
             await self.send_message(
@@ -250,7 +353,15 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 }
             )
             return
+        finally:
+            self.subscriptions.pop(operation_id, None)
+            self.contexts.pop(operation_id, None)
         await self.send_message({"id": operation_id, "type": "complete"})
+
+    def _context(self) -> GraphQLContext:
+        return GraphQLContext(
+            user=self.user, access_token=self.access_token, listen=self.listen, scope=self.scope
+        )
 
     async def _send_result(self, operation_id: str, result: ExecutionResult):
         payload = {"data": result.data}
@@ -258,9 +369,76 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
             payload["errors"] = [format_error(error) for error in result.errors]
         await self.send_message({"id": operation_id, "type": "next", "payload": payload})
 
+    # --- access, re-checked -----------------------------------------------------------------
+    async def _refresh_session(self) -> bool:
+        """Re-read the session and its user; close with 4403 if it may no longer be used.
+        Running operations then see the user as now stored (role, district, active)."""
+        if self.access_token is None:
+            return not self.closing
+        user = await database_sync_to_async(_session_user)(self.access_token.id)
+        if user is None:
+            await self._close(4403, "Forbidden: session no longer valid")
+            return False
+        self.user = user
+        for context in list(self.contexts.values()):
+            context.user = user
+        return not self.closing
+
+    async def _refusal(self, operation_id: str) -> list[dict] | None:
+        """Why subscription `operation_id` may not go on (its errors), or None if it may: its
+        `subscribe_*` resolver, run again for the user as now stored, decides."""
+        spec = self.subscriptions.get(operation_id)
+        if spec is None:
+            return None
+        document, variables, operation_name = spec
+        stream = await subscribe(
+            self.schema.graphql_schema,
+            document,
+            context_value=self._context(),
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        if isinstance(stream, ExecutionResult):
+            errors = [format_error(error) for error in stream.errors or ()]
+            return errors or [_error("Forbidden.", "FORBIDDEN")]
+        await stream.aclose()  # never iterated: only its checks ran
+        return None
+
+    async def _reauthorize(self, operation_id: str | None) -> None:
+        """Before an event reaches `operation_id`: raise AccessLost if it may not."""
+        if not await self._refresh_session():
+            raise AccessLost(None)
+        if operation_id is not None:
+            errors = await self._refusal(operation_id)
+            if errors is not None:
+                raise AccessLost(errors)
+
+    async def _revalidate_periodically(self):
+        """Deactivation or a lost membership ends streams even when no event comes."""
+        while not self.closing:
+            await asyncio.sleep(_limits()["revalidate_seconds"])
+            try:
+                if not await self._refresh_session():
+                    return
+                for operation_id in list(self.subscriptions):
+                    errors = await self._refusal(operation_id)
+                    task = self.operations.get(operation_id)
+                    if errors is None or task is None:
+                        continue
+                    task.cancel()
+                    await self.send_message(
+                        {"id": operation_id, "type": "error", "payload": errors}
+                    )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database is away for a moment: the next round, or the next event, checks.
+                logger.warning("Could not re-validate a socket's access", exc_info=True)
+
     # --- events from the channel layer -----------------------------------------------------
     async def listen(self, group: str):
-        """Yield the payloads broadcast to `group` while the subscription lives."""
+        """Yield the payloads broadcast to `group` while the subscription lives, each only
+        after the caller's access has been checked again."""
         queue: asyncio.Queue = asyncio.Queue(maxsize=256)
         first = not self.listeners[group]
         self.listeners[group].add(queue)
@@ -268,7 +446,11 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         try:
             while True:
-                yield await queue.get()
+                event = await queue.get()
+                if not self._is_own_token_group(group):
+                    # The session's own events (its revocation) carry no data and must arrive.
+                    await self._reauthorize(_OPERATION.get())
+                yield event
         finally:
             listeners = self.listeners.get(group)
             if listeners is not None:
@@ -305,8 +487,13 @@ def _authenticate(raw_token: str):
     return access_token_authenticate(raw_token=raw_token)
 
 
-def _still_usable(token_id: int) -> bool:
+def _session_user(token_id: int):
+    """The session's user as now stored, or None if the session may no longer be used."""
     from backend.accounts.models import AccessToken
 
-    token = AccessToken.objects.select_related("user").filter(id=token_id).first()
-    return token is not None and token.is_usable()
+    token = (
+        AccessToken.objects.select_related("user", "user__school", "user__coordinated_district")
+        .filter(id=token_id)
+        .first()
+    )
+    return token.user if token is not None and token.is_usable() else None

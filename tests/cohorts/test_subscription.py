@@ -187,7 +187,10 @@ async def test_the_stream_ends_for_someone_who_leaves(small_network):
 
     await database_sync_to_async(membership_end)(actor=yellow.person, membership=yellow)
 
-    assert await socket.receive_json_from(timeout=3) == {"id": "c", "type": "complete"}
+    # Ends with the refusal subscribing now would get (issue 18: access is re-checked).
+    message = await socket.receive_json_from(timeout=3)
+    assert message["id"] == "c" and message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "NOT_FOUND"
     await socket.disconnect()
 
 
