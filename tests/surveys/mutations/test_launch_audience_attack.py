@@ -11,13 +11,12 @@ import pytest
 from django.utils import timezone
 
 from cohorts.models import Attendance, AttendanceStatus, Meeting, MeetingKind, Membership, Role
-from observations.models import VisitStatus
 from surveys.models import Administration, Invitee
 from tests.conftest import error_codes
 from tests.factories import LeaderFactory, TeacherFactory
-from tests.observations.factories import visit
 from tests.surveys.factories import cohort_with_peers, small_instrument
 from tests.surveys.graphql import LAUNCH, SUBMIT, administration_id, gid, item_id, person_id
+from tests.surveys.visits import visited
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +74,7 @@ def test_visiting_the_teacher_does_not_let_the_leader_add_themself_or_puppets(
     api_for, leader, attack
 ):
     teacher, puppets = attack
-    visit(host=teacher, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, [teacher])
     own = small_instrument(school=leader.school)
 
     payload = api_for(leader).data(
@@ -131,8 +130,7 @@ def test_leader_and_four_peers_cannot_be_surveyed(api_for, audience):
 
 def test_leader_and_four_peers_cannot_list_themselves_to_reach_five(api_for, leader):
     four = TeacherFactory.create_batch(4, school=leader.school)
-    for host in four:
-        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, four)
     own = small_instrument(school=leader.school)
 
     payload = api_for(leader).data(

@@ -4,13 +4,12 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from observations.models import VisitStatus
 from surveys.models import Administration
 from tests.conftest import error_codes, top_level_codes
 from tests.factories import LeaderFactory, TeacherFactory
-from tests.observations.factories import visit
 from tests.surveys.factories import small_instrument
 from tests.surveys.graphql import LAUNCH, gid, person_id
+from tests.surveys.visits import visited
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +51,7 @@ def test_a_leader_launches_a_baseline_to_their_cohort(api_for, leader, cohort, t
 
 def test_a_leader_launches_peer_feedback_to_peers_they_visited(api_for, leader):
     people = TeacherFactory.create_batch(5, school=leader.school)
-    for host in people:
-        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, people)
     own = small_instrument(school=leader.school)
 
     payload = api_for(leader).data(

@@ -9,9 +9,9 @@ from observations.models import VisitStatus
 from surveys.models import AdministrationKind, AudienceKind, Invitee
 from surveys.services.administrations import AudienceChoice, administration_launch
 from tests.factories import LeaderFactory, SchoolFactory, TeacherFactory
-from tests.observations.factories import visit
 from tests.surveys.factories import cohort_with_peers, small_instrument
 from tests.surveys.helpers import validation_codes
+from tests.surveys.visits import visited
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +94,7 @@ def test_six_calendar_months_after_the_31st_is_the_end_of_a_shorter_month(leader
 
 def test_peer_feedback_goes_to_chosen_peers_the_leader_visited(leader, trust_free):
     hosts = TeacherFactory.create_batch(5, school=leader.school)
-    for host in hosts:
-        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, hosts)
 
     survey = launch(
         leader,
@@ -162,10 +161,9 @@ def test_a_whole_group_survey_takes_no_chosen_people(leader, cohort, peers, trus
 
 
 def test_peers_the_leader_did_not_visit_are_refused(leader, peers, trust_free):
-    for host in peers[:4]:
-        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, peers[:4])
     # Proposed or accepted is not visited: the leader could propose a visit to anyone.
-    visit(host=peers[4], visitor=leader, status=VisitStatus.ACCEPTED)
+    visited(leader, [peers[4]], status=VisitStatus.ACCEPTED)
 
     with pytest.raises(ValidationError) as excinfo:
         launch(
@@ -179,8 +177,7 @@ def test_peers_the_leader_did_not_visit_are_refused(leader, peers, trust_free):
 
 
 def test_culture_and_confidence_surveys_never_go_to_chosen_people(leader, peers, trust):
-    for host in peers[:6]:
-        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, peers[:6])
 
     with pytest.raises(ValidationError) as excinfo:
         launch(

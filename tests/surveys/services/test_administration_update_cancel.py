@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from notifications.models import Kind, Notification, Status
-from observations.models import VisitStatus
 from surveys.models import AdministrationKind, AudienceKind
 from surveys.services.administrations import (
     AudienceChoice,
@@ -13,9 +12,9 @@ from surveys.services.administrations import (
     administration_update,
 )
 from tests.factories import LeaderFactory
-from tests.observations.factories import visit
 from tests.surveys.factories import answer, small_instrument
 from tests.surveys.helpers import validation_codes
+from tests.surveys.visits import visited
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +65,7 @@ def test_a_whole_groups_survey_keeps_its_group(leader, peers, baseline):
 
 
 def test_peer_feedback_to_visited_peers_changes_before_it_opens(leader, peers):
-    for host in peers[:7]:
-        visit(host=host, visitor=leader, status=VisitStatus.COMPLETED)
+    visited(leader, peers[:7])
     survey = administration_launch(
         actor=leader,
         instrument=small_instrument(school=leader.school),
