@@ -40,6 +40,7 @@ from ..services.responses import response_counts
 from .enums import (
     SurveyAdministrationKind,
     SurveyAdministrationStatus,
+    SurveyAudience,
     SurveyInstrumentKind,
     SurveyItemFormat,
 )
@@ -329,6 +330,11 @@ class SurveyAdministrationType(DjangoObjectType):
 
     title = graphene.String(required=True, description="What the phone shows.")
     kind = graphene.Field(SurveyAdministrationKind, required=True, description="Why it is given.")
+    audience = graphene.Field(
+        SurveyAudience,
+        description="Who it went to: a whole group, visited peers or a session's attendees; "
+        "null for a survey launched to a list of people before audiences were typed.",
+    )
     instrument = graphene.Field(SurveyInstrumentType, required=True, description="The questions.")
     opens_at = graphene.DateTime(required=True, description="When answering opens.")
     closes_at = graphene.DateTime(required=True, description="When answering closes.")
@@ -389,6 +395,10 @@ class SurveyAdministrationType(DjangoObjectType):
     @staticmethod
     def resolve_kind(root, info):
         return str(root.kind)
+
+    @staticmethod
+    def resolve_audience(root, info):
+        return str(root.audience) if root.audience else None
 
     @staticmethod
     def resolve_status(root, info):

@@ -3,7 +3,7 @@
 from graphql_relay import to_global_id
 
 ADMINISTRATION_FIELDS = """
-  id title kind status opensAt closesAt cohortId
+  id title kind audience status opensAt closesAt cohortId
   invitedCount respondedCount responseRate
   viewerIsInvited viewerHasResponded viewerCanManage
   nonResponders { fullName }

@@ -244,6 +244,7 @@ def test_the_follow_up_inherits_the_audience_and_its_people(api_for, leader, coh
         LAUNCH, launch_input(trust, audience="COHORT_PEERS", cohortId=gid("Cohort", cohort))
     )["launchSurvey"]
 
+    assert payload["administration"]["audience"] == "COHORT_PEERS"
     baseline = Administration.objects.get(follows__isnull=True)
     follow_up = baseline.follow_ups.get()
     assert payload["followUp"]["id"] == administration_id(follow_up)
