@@ -144,7 +144,9 @@ def invitation_decide(*, actor: User, invitation: Invitation, approve: bool) -> 
     """A coordinator approves or refuses an invitation outside the district's e-mail domains.
     Approving makes a fresh code and e-mails it; refusing withdraws the invitation."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("school").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(pk=invitation.pk)
     )
     if not may_coordinate(actor, invitation_district_id(invitation)):
         raise PermissionDenied("Only the district's coordinators decide its invitations.")
