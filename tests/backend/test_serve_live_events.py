@@ -29,6 +29,8 @@ pytestmark = [pytest.mark.timeout(300)]
 
 RECEIVED = "subscription { notificationReceived { notification { id title } unreadCount } }"
 SEND_TEST = "mutation { sendTestNotification { notificationId errors { code } } }"
+REVOKED = "subscription { sessionRevoked { sessionId } }"
+SIGN_OUT = "mutation { signOut { errors { code } } }"
 
 
 def _post(port: int, token: str, query: str) -> dict:
@@ -51,16 +53,20 @@ def test_serve_without_redis_delivers_notification_received_live(tmp_path):
     async def scenario():
         socket_ = await signed_in(port, teacher["token"])
         await subscribe(socket_, "inbox", RECEIVED)
-        await asyncio.sleep(0.5)  # the subscription joins its group
+        await subscribe(socket_, "session", REVOKED)
+        await asyncio.sleep(0.5)  # the subscriptions join their groups
         sent = await asyncio.to_thread(_post, port, teacher["token"], SEND_TEST)
         started = time.monotonic()
         message = json.loads(await asyncio.wait_for(socket_.recv(), 10))
         elapsed = time.monotonic() - started
+        # An event the server causes itself still arrives too: signing out over HTTP.
+        await asyncio.to_thread(_post, port, teacher["token"], SIGN_OUT)
+        revoked = json.loads(await asyncio.wait_for(socket_.recv(), 10))
         await socket_.close()
-        return sent, message, elapsed
+        return sent, message, elapsed, revoked
 
     with running(command, server_env(database), port, tmp_path / "log"):
-        sent, message, elapsed = asyncio.run(scenario())
+        sent, message, elapsed, revoked = asyncio.run(scenario())
 
     notification_id = sent["data"]["sendTestNotification"]["notificationId"]
     assert notification_id
@@ -69,3 +75,4 @@ def test_serve_without_redis_delivers_notification_received_live(tmp_path):
     assert event["notification"]["id"] == notification_id
     assert event["unreadCount"] == 1
     assert elapsed < 5
+    assert revoked["id"] == "session" and revoked["type"] == "next", revoked
