@@ -23,6 +23,7 @@ from graphql import (
     GraphQLError,
     GraphQLFloat,
     GraphQLID,
+    GraphQLInputObjectType,
     GraphQLInt,
     GraphQLString,
     OperationDefinitionNode,
@@ -134,10 +135,32 @@ def _strip_suggestion(error: GraphQLError) -> GraphQLError:
     return GraphQLError(strip_suggestions(error.message), error.nodes, extensions=error.extensions)
 
 
+def require_non_null_inputs(graphql_schema) -> None:
+    """Make every non-null input field and argument without a real default required.
+
+    graphene gives an input field declared as `graphene.Field(SomeEnum, required=True)` a
+    default of None (not "no default"), so graphql-core's validation let a document leave it
+    out and the resolver crashed on the None (the long fuzz found `createTool` without `kind`:
+    a 500). A null default on a non-null type is never meant: drop it. Once per schema."""
+    if getattr(graphql_schema, "_non_null_inputs_required", False):
+        return
+    for named in graphql_schema.type_map.values():
+        if isinstance(named, GraphQLInputObjectType):
+            for field in named.fields.values():
+                if is_non_null_type(field.type) and field.default_value is None:
+                    field.default_value = Undefined
+        for field in (getattr(named, "fields", None) or {}).values():
+            for argument in (getattr(field, "args", None) or {}).values():
+                if is_non_null_type(argument.type) and argument.default_value is None:
+                    argument.default_value = Undefined
+    graphql_schema._non_null_inputs_required = True
+
+
 def _parse_and_validate(schema, query: str) -> tuple[DocumentNode | None, tuple]:
     """Documents repeat (mobile apps send the same few), so parse and validate once each. The
     settings the result depends on are part of the cache key, so changing them (tests do)
     never serves a stale verdict."""
+    require_non_null_inputs(schema.graphql_schema)
     limits = settings.GRAPHQL_LIMITS
     return _parse_and_validate_cached(
         schema,

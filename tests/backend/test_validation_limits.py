@@ -452,3 +452,32 @@ def test_schema_and_type_stay_refused_with_introspection_off(client, production,
     body = response.json()
     assert top_level_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
     assert "introspection is disabled" in body["errors"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_missing_required_enum_input_field_is_a_validation_error(api_for, leader):
+    # Found by the long fuzz: graphene gave `kind: ToolKind!` a null default, so validation let
+    # it be left out and the resolver crashed (an INTERNAL_SERVER_ERROR).
+    query = 'mutation { createTool(input: {name: "x", definition: ""}) { tool { id } } }'
+
+    body = api_for(leader).post(query).json()
+
+    assert top_level_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "kind" in body["errors"][0]["message"]
+
+
+def test_no_non_null_input_has_a_null_default():
+    from graphql import GraphQLInputObjectType, is_non_null_type
+
+    from backend.graphql.execution import require_non_null_inputs
+    from backend.schema import schema
+
+    require_non_null_inputs(schema.graphql_schema)
+    found = [
+        f"{named.name}.{name}"
+        for named in schema.graphql_schema.type_map.values()
+        if isinstance(named, GraphQLInputObjectType)
+        for name, field in named.fields.items()
+        if is_non_null_type(field.type) and field.default_value is None
+    ]
+    assert found == []
