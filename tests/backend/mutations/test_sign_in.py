@@ -62,7 +62,8 @@ def test_wrong_password_is_refused_without_saying_which_part(api, teacher):
 
 
 @pytest.mark.django_db
-def test_repeated_failures_lock_the_account_even_for_the_right_password(api, teacher):
+def test_repeated_failures_from_one_address_stop_even_the_right_password_there(api, teacher):
+    # Per account AND address: the owner elsewhere is not stopped (test_sign_in_throttling.py).
     limit = settings.SIGN_IN_THROTTLE["per_account"]
     for _ in range(limit):
         assert error_codes(sign_in(api, teacher.email, "nope")) == ["INVALID_CREDENTIALS"]
