@@ -126,7 +126,9 @@ def invitation_create(
     )
     if approval == Approval.AWAITING:
         # Outside the district's domains: no code until a coordinator approves (then it is
-        # made afresh and sent), so the invitee never holds a code that cannot work.
+        # made afresh and sent), so the invitee never holds a code that cannot work. The
+        # coordinators hear of it; the list is `invitationsAwaitingApproval`.
+        transaction.on_commit(lambda: _ask_coordinators(invitation, district_id))
         return invitation, None
     _send_on_commit(invitation, code, existing_account=existing is not None)
     return invitation, code
@@ -225,6 +227,26 @@ def _send_invitation_email(invitation: Invitation, code: str) -> None:
     except Exception:
         # The invitation stands; the inviter can invite again to send a fresh code.
         logger.exception("Could not send invitation %s", invitation.id)
+
+
+def _ask_coordinators(invitation: Invitation, district_id: int) -> None:
+    recipients = list(
+        User.objects.filter(coordinated_district_id=district_id, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+    if not recipients:
+        return
+    body = (
+        f"{invitation.invited_by.full_name} invited {invitation.email} to "
+        f"{invitation.school or invitation.coordinated_district}. The address is outside your "
+        "district's e-mail domains, so no code was sent. Open the app to approve or refuse "
+        "the invitation (Invitations awaiting approval).\n"
+    )
+    try:
+        send_mail("An invitation waits for your approval", body, None, recipients)
+    except Exception:
+        logger.exception("Could not ask coordinators about invitation %s", invitation.id)
 
 
 def _send_existing_account_notice(invitation: Invitation) -> None:

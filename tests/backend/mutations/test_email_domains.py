@@ -109,7 +109,7 @@ def restricted(api_for, coordinator, school):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sock_puppet_attack_is_held_for_approval_and_the_puppets_cannot_join(
-    api, api_for, leader, restricted
+    api, api_for, leader, coordinator, restricted
 ):
     network = build_cohort(leader=leader)
     leader_api = api_for(leader)
@@ -140,6 +140,8 @@ def test_the_sock_puppet_attack_is_held_for_approval_and_the_puppets_cannot_join
     assert {i["invitation"]["status"] for i in invited} == {"AWAITING_APPROVAL"}
     assert {i["invitation"]["approval"] for i in invited} == {"AWAITING"}
     assert all(codes_sent_to(email) == [] for email in PUPPETS)  # no code to go stale
+    asked = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert len(asked) == len(PUPPETS) and PUPPETS[0] in asked[0].body
     assert error_codes(accept(api, PUPPETS[0], "ABCD2345")) == ["INVALID_CODE"]
     assert not User.objects.filter(email__in=PUPPETS).exists()
     assert error_codes(add(leader_api, network.cohort, old_puppet)) == ["NEEDS_APPROVAL"]
