@@ -73,6 +73,11 @@ class AccessLost(Exception):
         self.errors = errors
 
 
+# What a refusal looks like (permission decorators, selectors' NotFound); other errors while
+# re-checking are failures to check, not answers.
+REFUSALS = frozenset({"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"})
+
+
 def _limits() -> dict:
     return settings.WEBSOCKET_LIMITS
 
@@ -400,7 +405,10 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         )
         if isinstance(stream, ExecutionResult):
             errors = [format_error(error) for error in stream.errors or ()]
-            return errors or [_error("Forbidden.", "FORBIDDEN")]
+            if not any(error["extensions"].get("code") in REFUSALS for error in errors):
+                # Not a refusal (the database away for a moment): decide on the next check.
+                raise RuntimeError(f"Could not re-check access: {errors}")
+            return errors
         await stream.aclose()  # never iterated: only its checks ran
         return None
 
@@ -449,7 +457,14 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 event = await queue.get()
                 if not self._is_own_token_group(group):
                     # The session's own events (its revocation) carry no data and must arrive.
-                    await self._reauthorize(_OPERATION.get())
+                    try:
+                        await self._reauthorize(_OPERATION.get())
+                    except AccessLost:
+                        raise
+                    except Exception:
+                        # Unknown is not allowed: this hint is withheld, the client refetches.
+                        logger.warning("Access not re-checked; event withheld", exc_info=True)
+                        continue
                 yield event
         finally:
             listeners = self.listeners.get(group)

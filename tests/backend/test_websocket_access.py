@@ -165,3 +165,32 @@ async def test_a_member_still_hears_notes_while_access_holds(network, revalidate
     assert message["type"] == "next"
     assert message["payload"]["data"]["cohortChanged"]["meeting"]["notes"] == SECRET
     await socket.disconnect()
+
+
+async def test_an_access_check_that_fails_withholds_the_event_and_keeps_the_stream(
+    network, revalidate, monkeypatch
+):
+    from django.db import OperationalError
+
+    from backend.graphql import websocket
+
+    revalidate(600)
+    socket, _ = await signed_in_socket(network.blues[0].person)
+    await _subscribe(socket, network.cohort)
+    real = websocket._session_user
+
+    def database_away(token_id):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(websocket, "_session_user", database_away)
+    await _record_notes(network)
+    assert await socket.receive_nothing(timeout=0.5)  # unknown is not allowed
+
+    monkeypatch.setattr(websocket, "_session_user", real)
+    await database_sync_to_async(meeting_record)(
+        actor=network.leader.person, meeting=network.meeting, notes="later"
+    )
+    message = await socket.receive_json_from(timeout=3)
+    assert message["type"] == "next"
+    assert message["payload"]["data"]["cohortChanged"]["meeting"]["notes"] == "later"
+    await socket.disconnect()
