@@ -207,3 +207,38 @@ def test_admin_and_phone_failures_share_one_count(client, teacher):
         )
 
     assert error_codes(sign_in_from(client, STRANGER, teacher.email)) == ["TOO_MANY_ATTEMPTS"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_that_accepted_an_invitation_holds_a_device_key_that_gets_it_past_the_ceiling(
+    client, api_for, leader, settings
+):
+    from django.core import mail
+
+    from backend.accounts.services.invitations import invitation_create
+
+    settings.SIGN_IN_THROTTLE = {**settings.SIGN_IN_THROTTLE, "account_ceiling": 5}
+    _invitation, code = invitation_create(
+        inviter=leader, email="new@example.org", school=leader.school
+    )
+    accepted = ApiClient(client).data(
+        """mutation A($input: AcceptInvitationInput!) {
+          acceptInvitation(input: $input) { deviceKey errors { code } } }""",
+        {
+            "input": {
+                "email": "new@example.org",
+                "code": code,
+                "password": PASSWORD,
+                "fullName": "New",
+                "deviceName": "Phone",
+            }
+        },
+    )["acceptInvitation"]
+    assert accepted["errors"] == [] and mail.outbox
+    for n in range(2):
+        for _ in range(3):
+            sign_in_from(client, f"192.0.2.{n}", "new@example.org", "guess-guess")
+
+    assert error_codes(sign_in_from(client, OWNER_HOME, "new@example.org")) == ["TOO_MANY_ATTEMPTS"]
+    payload = sign_in_from(client, OWNER_HOME, "new@example.org", device_key=accepted["deviceKey"])
+    assert payload["errors"] == []

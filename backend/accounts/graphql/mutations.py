@@ -14,7 +14,7 @@ from ..services.invitations import (
     invitation_decide,
     invitation_revoke,
 )
-from ..services.sign_in import sign_in
+from ..services.sign_in import device_key_issue, sign_in
 from ..services.tokens import access_token_revoke
 from .errors import AccountError
 from .types import DistrictType, InvitationType, MeType, PersonType, SchoolType, SessionType
@@ -206,6 +206,9 @@ class AcceptInvitation(BaseMutation):
     """Accept an invitation: creates the account and signs this phone in."""
 
     token = graphene.String(description="The bearer token. Shown once: keep it on the phone.")
+    device_key = graphene.String(
+        description="As `signIn`'s: keep it on the phone and send it with later sign-ins."
+    )
     me = graphene.Field(MeType, description="The new account.")
 
     class Arguments:
@@ -226,7 +229,7 @@ class AcceptInvitation(BaseMutation):
             address=context_client_address(info.context),
         )
         info.context.user, info.context.access_token = user, token
-        return {"token": raw, "me": user}
+        return {"token": raw, "me": user, "device_key": device_key_issue(user=user)}
 
 
 class SetDistrictEmailDomainsInput(graphene.InputObjectType):
