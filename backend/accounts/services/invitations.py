@@ -131,7 +131,8 @@ def invitation_create(
         transaction.on_commit(lambda: _ask_coordinators(invitation, district_id))
         return invitation, None
     _send_on_commit(invitation, code, existing_account=existing is not None)
-    return invitation, code
+    # Nobody gets the code of an invitation to an existing account: it could not be used.
+    return invitation, None if existing is not None else code
 
 
 def _send_on_commit(invitation: Invitation, code: str, *, existing_account: bool) -> None:
