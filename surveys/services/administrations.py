@@ -227,8 +227,9 @@ def administration_launch(
     report can be about fewer other people.
 
     A BASELINE also creates its SIX_MONTH follow-up unless `schedule_follow_up` is off: same
-    instrument, the same kind of audience and the same people (the group surveyed at baseline
-    is the group surveyed six months later), six calendar months later, editable."""
+    instrument and kind of audience, six calendar months later, editable. It is sent to the
+    group as it stands today, and takes that whole group again as it stands when it opens
+    (`follow_up_take_group`): who left the cohort is no longer asked, who joined is."""
     now = now or timezone.now()
     if not (actor.is_teacher_leader or actor.is_staff):
         raise PermissionDenied("Only teacher leaders launch surveys.")
@@ -287,6 +288,70 @@ def administration_launch(
         )
         _invite(follow_up, invitees, now=now)
     return administration
+
+
+# The reminder worker takes a follow-up's group this long before it opens, so those who left
+# are not sent its opening notice and newcomers get it on time.
+GROUP_TAKEN_BEFORE_OPENING = timedelta(minutes=5)
+
+
+@transaction.atomic
+def follow_up_take_group(*, administration: Administration, now: datetime | None = None) -> bool:
+    """Invite a six-month follow-up's whole group as it stands now; once, at its opening.
+
+    Its kind of audience was inherited from the baseline (a whole group, never a list). Those
+    who left the group are no longer invited (their reminders are withdrawn) unless they have
+    already answered; those who joined are invited and reminded. The launcher never is. A group
+    that shrank below the minimum is still asked: its report then says TOO_FEW_RESPONSES,
+    which is safe. Returns whether the group was taken now."""
+    now = now or timezone.now()
+    administration = (
+        Administration.objects.select_for_update()
+        .select_related("cohort", "created_by", "school")
+        .get(pk=administration.pk)
+    )
+    if (
+        administration.group_taken_at is not None
+        or administration.kind != AdministrationKind.SIX_MONTH
+        or administration.audience not in WHOLE_GROUPS
+        or administration.cohort is None
+        or administration.cancelled_at is not None
+        or now >= administration.closes_at
+    ):
+        return False
+    people = audience_people(
+        launcher=administration.created_by,
+        cohort=administration.cohort,
+        choice=AudienceChoice(kind=administration.audience),
+        now=now,
+    )
+    keep = {person.pk for person in people}
+    invitees = list(administration.invitees.all())
+    gone = [i for i in invitees if i.person_id not in keep and not i.has_responded]
+    for invitee in gone:
+        cancel(key_prefix=f"survey:{administration.pk}:person:{invitee.person_id}:")
+    Invitee.objects.filter(pk__in=[invitee.pk for invitee in gone]).delete()
+    current = {invitee.person_id for invitee in invitees}
+    _invite(administration, [person for person in people if person.pk not in current], now=now)
+    administration.group_taken_at = now
+    administration.save(update_fields=["group_taken_at"])
+    return True
+
+
+def follow_ups_take_groups_due(*, now: datetime | None = None) -> int:
+    """Take the group of every follow-up about to open (or open and not yet taken); the
+    reminder worker calls it now and then. Returns how many were taken."""
+    now = now or timezone.now()
+    due = Administration.objects.filter(
+        kind=AdministrationKind.SIX_MONTH,
+        group_taken_at__isnull=True,
+        cancelled_at__isnull=True,
+        cohort__isnull=False,
+        audience__in=list(WHOLE_GROUPS),
+        opens_at__lte=now + GROUP_TAKEN_BEFORE_OPENING,
+        closes_at__gt=now,
+    ).only("pk")
+    return sum(follow_up_take_group(administration=follow_up, now=now) for follow_up in due)
 
 
 def _default_title(instrument: Instrument, kind: str) -> str:

@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError, connections
 
 from notifications.backends import push_backend_from_settings
 from notifications.delivery import BatchReport, Courier, default_worker_id
+from surveys.services.administrations import follow_ups_take_groups_due
 from surveys.services.responses import responses_open_due
 
 logger = logging.getLogger("notifications.worker")
@@ -182,6 +183,8 @@ class Command(BaseCommand):
                 return
             self._surveys_checked_at = time.monotonic()
             opened = responses_open_due()
+            # A six-month follow-up about to open takes its whole group as it stands (#18).
+            follow_ups_take_groups_due()
         finally:
             self._surveys_lock.release()
         if opened:
