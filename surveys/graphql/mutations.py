@@ -205,8 +205,9 @@ class LaunchSurvey(BaseMutation):
     whole group you lead as it stands now, or for peer feedback peers you visited, or for
     session feedback the peers present at a session. It must hold at least the minimum group
     size besides you. Invitees get a notification when it opens and a reminder two days before
-    it closes. A BASELINE also schedules its six-month follow-up: same instrument, audience and
-    people, six calendar months later, editable with `updateSurveyAdministration`."""
+    it closes. A BASELINE also schedules its six-month follow-up: same instrument and kind of
+    audience, six calendar months later, editable with `updateSurveyAdministration`; it asks the
+    whole group as it stands when it opens."""
 
     administration = graphene.Field(SurveyAdministrationType, description="The survey launched.")
     follow_up = graphene.Field(
