@@ -242,3 +242,23 @@ def test_a_phone_that_accepted_an_invitation_holds_a_device_key_that_gets_it_pas
     assert error_codes(sign_in_from(client, OWNER_HOME, "new@example.org")) == ["TOO_MANY_ATTEMPTS"]
     payload = sign_in_from(client, OWNER_HOME, "new@example.org", device_key=accepted["deviceKey"])
     assert payload["errors"] == []
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_only_the_address_it_appended_counts(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    limit = settings.SIGN_IN_THROTTLE["per_address"]
+    codes = []
+    for n in range(limit + 3):
+        variables = {
+            "input": {"email": f"n{n}@example.org", "password": "x" * 12, "deviceName": "p"}
+        }
+        body = ApiClient(client).post(
+            SIGN_IN,
+            variables,
+            REMOTE_ADDR="127.0.0.1",  # the proxy
+            headers={"X-Forwarded-For": f"10.0.0.{n}, {STRANGER}"},  # spoofed, then real
+        )
+        codes += error_codes(body.json()["data"]["signIn"])
+
+    assert codes == ["INVALID_CREDENTIALS"] * limit + ["TOO_MANY_ATTEMPTS"] * 3
