@@ -289,7 +289,8 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
             return
         try:
             # The budget HTTP charges, by the same function: one per caller, whatever the path.
-            await sync_to_async(charge_query_cost)(
+            # A cache call, safe off the database thread: it need not queue behind queries.
+            await sync_to_async(charge_query_cost, thread_sensitive=False)(
                 user=self.user, address=scope_client_address(self.scope), cost=prepared.cost
             )
         except CostBudgetExceeded as exc:

@@ -44,7 +44,7 @@ async def signed_in_socket(user):
 async def subscribed(user):
     socket = await signed_in_socket(user)
     await socket.send_json_to({"id": "n", "type": "subscribe", "payload": {"query": RECEIVED}})
-    await asyncio.sleep(0.05)  # let the subscription join its group
+    await asyncio.sleep(0.3)  # let the subscription be checked, charged and join its group
     return socket
 
 
