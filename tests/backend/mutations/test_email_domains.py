@@ -311,3 +311,23 @@ def test_staff_approve_an_invitation_in_the_admin_through_the_same_service(
     assert response.status_code == 302
     assert Invitation.objects.get().approval == Approval.APPROVED
     assert len(codes_sent_to("guest.teacher@gmail.com")) == 1
+
+
+@pytest.mark.django_db
+def test_the_awaiting_list_costs_the_same_queries_for_2_and_12_invitations(
+    api_for, leader, coordinator, restricted
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_for(n: int) -> int:
+        Invitation.objects.all().delete()
+        for i in range(n):
+            invite(api_for(leader), f"outside{i}@elsewhere.net", leader.school)
+        reader = api_for(coordinator)
+        with CaptureQueriesContext(connection) as queries:
+            edges = reader.data(AWAITING)["invitationsAwaitingApproval"]["edges"]
+        assert len(edges) == n
+        return len(queries)
+
+    assert count_for(2) == count_for(12)
