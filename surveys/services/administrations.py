@@ -306,7 +306,7 @@ def follow_up_take_group(*, administration: Administration, now: datetime | None
     which is safe. Returns whether the group was taken now."""
     now = now or timezone.now()
     administration = (
-        Administration.objects.select_for_update()
+        Administration.objects.select_for_update(of=("self",))
         .select_related("cohort", "created_by", "school")
         .get(pk=administration.pk)
     )
