@@ -136,7 +136,7 @@ def _strip_suggestion(error: GraphQLError) -> GraphQLError:
 
 
 def require_non_null_inputs(graphql_schema) -> None:
-    """Make every non-null input field and argument without a real default required.
+    """Make every non-null input field without a real default required.
 
     graphene gives an input field declared as `graphene.Field(SomeEnum, required=True)` a
     default of None (not "no default"), so graphql-core's validation let a document leave it
@@ -149,10 +149,6 @@ def require_non_null_inputs(graphql_schema) -> None:
             for field in named.fields.values():
                 if is_non_null_type(field.type) and field.default_value is None:
                     field.default_value = Undefined
-        for field in (getattr(named, "fields", None) or {}).values():
-            for argument in (getattr(field, "args", None) or {}).values():
-                if is_non_null_type(argument.type) and argument.default_value is None:
-                    argument.default_value = Undefined
     graphql_schema._non_null_inputs_required = True
 
 
