@@ -37,19 +37,21 @@ class InProcessChannelLayer(InMemoryChannelLayer):
         super().__init__(**config)
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _owner(self) -> asyncio.AbstractEventLoop | None:
+    def _owner(self, *, reader: bool) -> asyncio.AbstractEventLoop | None:
         """The loop to run on when it is not the current one (None: run here)."""
         current = asyncio.get_running_loop()
         owner = self._loop
         if owner is None or owner is current or owner.is_closed() or not owner.is_running():
-            # The first loop to use the layer owns it; a loop that has stopped (a test's)
-            # hands it to the next.
-            self._loop = current
+            # The loop that reads (the server's consumers) owns the queues; one that has
+            # stopped (a test's) hands them to the next. A sender's short-lived loop (the
+            # worker's async_to_sync) never becomes owner: nothing could be forwarded to it.
+            if reader:
+                self._loop = current
             return None
         return owner
 
-    async def _on_owner(self, method, *args):
-        owner = self._owner()
+    async def _on_owner(self, method, *args, reader: bool = False):
+        owner = self._owner(reader=reader)
         if owner is None:
             return await method(*args)
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(method(*args), owner))
@@ -58,13 +60,13 @@ class InProcessChannelLayer(InMemoryChannelLayer):
         return await self._on_owner(super().send, channel, message)
 
     async def receive(self, channel):
-        return await self._on_owner(super().receive, channel)
+        return await self._on_owner(super().receive, channel, reader=True)
 
     async def group_add(self, group, channel):
-        return await self._on_owner(super().group_add, group, channel)
+        return await self._on_owner(super().group_add, group, channel, reader=True)
 
     async def group_discard(self, group, channel):
-        return await self._on_owner(super().group_discard, group, channel)
+        return await self._on_owner(super().group_discard, group, channel, reader=True)
 
     async def group_send(self, group, message):
         return await self._on_owner(super().group_send, group, message)

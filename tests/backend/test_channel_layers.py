@@ -1,0 +1,48 @@
+"""The in-process channel layer takes sends from another thread (the embedded reminder worker
+of `manage.py serve`, issue 18 item 5) and hands them to the loop of the sockets that read."""
+
+import asyncio
+import threading
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer
+
+from backend.graphql.layers import InProcessChannelLayer
+
+pytestmark = [pytest.mark.asyncio]
+
+
+async def _send_from_a_worker_thread(layer) -> float:
+    """A reader waits on this loop; a thread with its own loop sends. Seconds until read."""
+    channel = await layer.new_channel()
+    await layer.group_add("user.1", channel)
+    reading = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0.05)
+
+    def worker():
+        async_to_sync(layer.group_send)("user.1", {"type": "graphql.event", "n": 1})
+
+    started = time.monotonic()
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        message = await asyncio.wait_for(reading, 3)
+        elapsed = time.monotonic() - started
+    except TimeoutError:
+        return float("inf")
+    finally:
+        await asyncio.to_thread(thread.join, 5)  # never block the loop the send may need
+    assert message == {"type": "graphql.event", "n": 1}
+    return elapsed
+
+
+async def test_a_send_from_another_thread_reaches_the_reader_at_once():
+    assert await _send_from_a_worker_thread(InProcessChannelLayer()) < 0.5
+
+
+async def test_the_plain_in_memory_layer_does_not_wake_the_reader():
+    # Why the subclass exists: the stock layer touches the reader's queue from the wrong
+    # thread, and the reader's loop is not woken (it hears at its next timer, if ever).
+    assert await _send_from_a_worker_thread(InMemoryChannelLayer()) >= 0.5
