@@ -296,3 +296,28 @@ def test_an_account_in_another_district_is_not_revealed_by_invite(api_for, leade
     assert mail_to_existing.to == [elsewhere.email]
     assert not re.search(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b", mail_to_existing.body)
     assert User.objects.filter(email__iexact=elsewhere.email).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_cohort_invitation_does_not_reveal_an_account_in_another_district(api_for, leader):
+    from tests.cohorts.conftest import gid
+    from tests.cohorts.factories import build_cohort
+
+    network = build_cohort(leader=leader)
+    elsewhere = TeacherFactory(school=SchoolFactory())
+    variables = {
+        "input": {
+            "cohortId": gid(network.cohort),
+            "email": elsewhere.email,
+            "fullName": "Someone",
+            "role": "YELLOW",
+        }
+    }
+
+    result = api_for(leader).data(
+        "mutation I($input: CohortPeerInviteInput!) {"
+        " cohortPeerInvite(input: $input) { invitation { status } errors { code } } }",
+        variables,
+    )["cohortPeerInvite"]
+
+    assert result == {"invitation": {"status": "OPEN"}, "errors": []}
