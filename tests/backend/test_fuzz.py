@@ -155,11 +155,24 @@ def token(transactional_db):
 
 
 def post(client, body, token=None):
+    """POST an operation: a query string or a whole JSON body (a dict)."""
+    return post_raw(client, json.dumps({"query": body} if isinstance(body, str) else body), token)
+
+
+def post_raw(client, raw, token=None):
     headers = {"Accept": "application/graphql-response+json, application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"  # a FreshToken issues a session here
-    raw = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.post("/graphql/", raw, content_type="application/json", headers=headers)
+
+
+# For other apps' fuzz tests (tests/networks/test_fuzz_networks.py).
+UPLOAD = SCALARS
+
+
+def assert_well_formed(response):
+    found = problem(response)
+    assert found is None, found
 
 
 # --- hostile documents -----------------------------------------------------------------------
@@ -363,7 +376,7 @@ def test_anonymous_invalid_documents_are_refused_cleanly(client, query):
 @FUZZ
 @given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300), JSON_VALUES.map(json.dumps)))
 def test_garbage_bodies_are_refused_cleanly(client, body):
-    check("garbage", post(client, body), body)
+    check("garbage", post_raw(client, body), body)
 
 
 def test_the_long_run_found_no_server_errors():
