@@ -126,6 +126,12 @@ class GraphQLView(View):
         if not isinstance(params, dict):
             raise HttpError(400, "The body must be a JSON object with a `query`.")
         query = params.get("query")
+        extensions = params.get("extensions")
+        if query is None and isinstance(extensions, dict) and "persistedQuery" in extensions:
+            # Apollo's automatic persisted queries send a hash first; this answer (Apollo's own
+            # wording and code, status 200) makes Apollo Client, iOS and Kotlin turn them off
+            # and send the full query, instead of failing the operation.
+            raise HttpError(200, "PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED")
         if not isinstance(query, str) or not query.strip():
             raise HttpError(400, "`query` must be a non-empty string.")
         operation_name = params.get("operationName")
@@ -134,7 +140,6 @@ class GraphQLView(View):
         variables = params.get("variables")
         if variables is not None and not isinstance(variables, dict):
             raise HttpError(400, "`variables` must be a JSON object.")
-        extensions = params.get("extensions")
         if extensions is not None and not isinstance(extensions, dict):
             raise HttpError(400, "`extensions` must be a JSON object.")
         return {"query": query, "operationName": operation_name, "variables": variables}

@@ -481,3 +481,30 @@ def test_no_non_null_input_has_a_null_default():
         if is_non_null_type(field.type) and field.default_value is None
     ]
     assert found == []
+
+
+@pytest.mark.django_db
+def test_apollo_automatic_persisted_queries_fall_back_to_the_full_query(client, production):
+    import json
+
+    # Apollo's first try: only the hash. It must be told APQ is unsupported (its own wording),
+    # so it resends with the query instead of failing the operation.
+    hashed = {
+        "operationName": "T",
+        "variables": {},
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "a" * 64}},
+    }
+    first = client.post(
+        "/graphql/",
+        json.dumps(hashed),
+        content_type="application/json",
+        headers={"Accept": APOLLO_ACCEPT},
+    )
+    assert first.status_code == 200
+    assert first.json()["errors"][0]["message"] == "PersistedQueryNotSupported"
+    assert top_level_codes(first.json()) == ["PERSISTED_QUERY_NOT_SUPPORTED"]
+
+    second = apollo_post(
+        client, "query T { __typename }", operation_name="T", extensions=hashed["extensions"]
+    )
+    assert second.json() == {"data": {"__typename": "Query"}}
