@@ -162,6 +162,7 @@ def test_a_huge_content_length_is_refused_before_the_body_is_read(server, conten
     head = request_head(content_type, length=1_000_000_000)
 
     status, sent, seconds = stream(server, head, chunked=False, give_up_after=1_000_000_000)
+    print(f"Content-Length 1 GB ({content_type}): {status!r} after {sent} bytes, {seconds:.2f} s")
 
     assert status == b"HTTP/1.1 413 Request Entity Too Large", status
     # Answered from the headers: at most what the socket buffers took before the answer came.
@@ -177,6 +178,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit(server, content_type, limit):
 
     # Before: the server read all 300 MB (to disk) and only then answered.
     status, sent, seconds = stream(server, head, chunked=True, give_up_after=300_000_000)
+    print(f"chunked ({content_type}): {status!r} after {sent} bytes, {seconds:.2f} s")
 
     assert status == b"HTTP/1.1 413 Request Entity Too Large", status
     assert sent < limit + 8_000_000, sent
