@@ -18,8 +18,9 @@ The long run (documented in the README) is the same file with a larger budget ag
 PostgreSQL, collecting every failure instead of stopping at the first one:
 
     FUZZ_EXAMPLES=1300 FUZZ_COLLECT=1 FUZZ_REPORT=/tmp/fuzz-report.json \\
-    DATABASE_URL=postgres://... timeout 3600 .venv/bin/python -m pytest -q -p no:randomly \\
-        tests/backend/test_fuzz.py
+    DATABASE_URL=postgres://... REDIS_URL=redis://... \\
+      timeout 7200 .venv/bin/python -m pytest -q -p no:cacheprovider -o timeout=7200 \\
+      tests/backend/test_fuzz.py
 
 8 targets x 1,300 examples is 10,400 operations; the report counts them and lists each 5xx or
 masked internal error with the document that caused it.
