@@ -213,7 +213,7 @@ class Administration(models.Model):
     )
     kind = models.CharField(max_length=20, choices=AdministrationKind.choices)
     # Null: launched before audiences were typed (issue #18), to a list of people.
-    audience = models.CharField(max_length=20, choices=AudienceKind.choices, null=True, blank=True)
+    audience = models.CharField(max_length=20, choices=AudienceKind.choices, null=True, blank=True)  # noqa: DJ001 (null = untyped legacy list, not a value)
     # A six-month follow-up takes its whole group again as it stands when it opens; this says
     # when that was done (null: not yet, or not a follow-up).
     group_taken_at = models.DateTimeField(null=True, blank=True)

@@ -239,7 +239,9 @@ def test_a_culture_survey_cannot_go_to_session_attendees_or_visited_peers(
         assert error_codes(payload) == ["AUDIENCE_NOT_ALLOWED"]
 
 
-def test_the_follow_up_inherits_the_audience_and_starts_with_the_same_group(api_for, leader, cohort, trust):
+def test_the_follow_up_inherits_the_audience_and_starts_with_the_same_group(
+    api_for, leader, cohort, trust
+):
     payload = api_for(leader).data(
         LAUNCH, launch_input(trust, audience="COHORT_PEERS", cohortId=gid("Cohort", cohort))
     )["launchSurvey"]
