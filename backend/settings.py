@@ -6,6 +6,8 @@ console e-mail). Production sets DJANGO_DEBUG=0 and must then provide SECRET_KEY
 
 import os
 import sys
+import urllib.parse
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -348,13 +350,34 @@ if NOTIFICATIONS_PUSH_BACKEND not in {"console", "memory", "fcm"}:
 # Replaces https://fcm.googleapis.com, for the fake FCM server of tests and benchmarks only.
 FCM_BASE_URL = os.environ.get("FCM_BASE_URL", "")
 FCM_HTTP_TIMEOUT_SECONDS = float(os.environ.get("FCM_HTTP_TIMEOUT_SECONDS", "10"))
+# pool: FCM's HTTP v1 contract over a keep-alive pool; sdk: firebase-admin's send_each (the
+# reference); auto: pool.
+FCM_TRANSPORT = os.environ.get("FCM_TRANSPORT", "").strip().lower() or "pool"
+if FCM_TRANSPORT not in {"auto", "pool", "sdk"}:
+    raise ImproperlyConfigured("FCM_TRANSPORT must be pool, sdk or auto.")
+# The HTTP proxy FCM and Google's token endpoint are reached through (CONNECT tunnels), and the
+# CA bundle to trust (default: certifi's), read where requests reads them.
+FCM_PROXY_URL = (
+    os.environ.get("FCM_PROXY_URL")
+    or os.environ.get("HTTPS_PROXY")
+    or os.environ.get("https_proxy")
+) or ""
+if FCM_BASE_URL and FCM_PROXY_URL:
+    _fcm_host = urllib.parse.urlsplit(FCM_BASE_URL).hostname or ""
+    # A fake FCM on loopback (tests, benchmarks) or a host in NO_PROXY is reached directly.
+    if _fcm_host in {"127.0.0.1", "localhost", "::1"} or urllib.request.proxy_bypass_environment(
+        _fcm_host
+    ):
+        FCM_PROXY_URL = ""
+FCM_CA_BUNDLE = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or ""
 NOTIFICATIONS_WORKER = {
     # Notifications claimed per round; FCM takes at most 500 messages per send_each call.
     "batch_size": env_int("NOTIFICATIONS_BATCH_SIZE", 500),
     # Seconds to wait when nothing was due.
     "idle_seconds": float(os.environ.get("NOTIFICATIONS_IDLE_SECONDS", "1")),
     # A claimed notification whose worker has not recorded a result by then is claimed again.
-    # Must exceed the longest send (FCM retries wait up to 30 s, plus HTTP timeouts).
+    # Must exceed the longest send: one HTTP timeout per batch, plus a token refresh (the
+    # back-end does not retry; transient failures wait in the outbox, unleased).
     "lease_seconds": env_int("NOTIFICATIONS_LEASE_SECONDS", 300),
     # Delivery rounds before a notification FCM keeps refusing transiently is marked failed.
     "max_attempts": env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5),

@@ -1,16 +1,16 @@
 """A lean fake FCM v1 server for throughput benchmarks: one asyncio process on uvloop.
 
-`notifications.fake_fcm` (a threaded `http.server` with a behaviour table for tests) saturates
+`tests.fakes.fake_fcm` (a threaded `http.server` with a behaviour table for tests) saturates
 near 2,900 requests/s on 2 CPUs, below what the reminder worker sends. This one answers only
 what a run that succeeds needs, on one event loop with `httptools` parsing, HTTP/1.1
 keep-alive, and any number of concurrent connections:
 
 * `POST /token`: the OAuth2 token exchange google-auth makes at the service account's
-  `token_uri` (the file comes from `notifications.fake_fcm.write_service_account_file`);
+  `token_uri` (the file comes from `tests.fakes.fake_fcm.write_service_account_file`);
 * `POST /v1/projects/<project>/messages:send`: 200 `{"name": "projects/<project>/messages/<n>"}`
   for a JSON body whose `message` has a `token` or `fid`, sent with a bearer token this server
   issued; otherwise 400 or 401 in FCM's error shape;
-* `GET /stats`: the counters of `notifications.fake_fcm`'s `/stats` (without `outcomes`).
+* `GET /stats`: the counters of `tests.fakes.fake_fcm`'s `/stats` (without `outcomes`).
 
     .venv/bin/python -m bench.fast_fcm --port 0 --service-account /tmp/sa.json --latency 0
 
@@ -31,7 +31,7 @@ import httptools
 import orjson
 import uvloop
 
-from notifications.fake_fcm import command_line_parser, write_service_account_file
+from tests.fakes.fake_fcm import command_line_parser, write_service_account_file
 
 _SEND_PREFIX = b"/v1/projects/"
 _SEND_SUFFIX = b"/messages:send"

@@ -9,7 +9,7 @@ in a process of its own. Prints a Markdown table.
         .venv/bin/python -m bench.notifications_throughput --notifications 20000
 
 `--fake` picks that server: `fast` (default), `bench.fast_fcm`, one asyncio process that only
-answers successful sends; `full`, `notifications.fake_fcm`, the tests' threaded `http.server`,
+answers successful sends; `full`, `tests.fakes.fake_fcm`, the tests' threaded `http.server`,
 which saturates near 2,900 requests/s on 2 CPUs (and falls to a few hundred with the pool's
 1,000 connections per worker, a thread each), so it caps the workers before they cap
 themselves. The fake's CPU time per request is shown (read from /proc, so Linux only) to tell
@@ -145,7 +145,7 @@ def refill_outbox(people: list[int]) -> None:
 # Module and extra arguments of each fake FCM server (`--fake`).
 FAKES = {
     "fast": ["bench.fast_fcm"],
-    "full": ["notifications.fake_fcm", "--no-record"],
+    "full": ["tests.fakes.fake_fcm", "--no-record"],
 }
 
 

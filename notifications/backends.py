@@ -29,5 +29,8 @@ def push_backend_from_settings(
             http_timeout=settings.FCM_HTTP_TIMEOUT_SECONDS,
             batch_size=min(settings.NOTIFICATIONS_WORKER["batch_size"], 500),
             max_connections=max_connections,
+            transport=settings.FCM_TRANSPORT,
+            proxy_url=settings.FCM_PROXY_URL or None,
+            ca_file=settings.FCM_CA_BUNDLE or None,
         )
     raise ImproperlyConfigured(f"Unknown push back-end {name!r}: use console, memory or fcm.")

@@ -4,8 +4,8 @@
 * :class:`~.console.ConsoleBackend` logs what would be sent (development);
 * :class:`~.memory.MemoryBackend` records messages and answers scripted outcomes (tests).
 
-``FCMBackend`` and ``RetryPolicy`` are imported lazily so that development and tests that never
-touch Firebase do not pay for importing ``firebase_admin`` and ``google-auth``.
+``FCMBackend`` is imported lazily so that development and tests that never touch Firebase do not
+pay for importing ``google-auth`` (and firebase-admin only loads for ``FCM_TRANSPORT=sdk``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .console import ConsoleBackend
 from .memory import MemoryBackend
 
 if TYPE_CHECKING:
-    from .fcm import FCMBackend, RetryPolicy
+    from .fcm import FCMBackend
 
 __all__ = [
     "ConsoleBackend",
@@ -27,11 +27,10 @@ __all__ = [
     "PushMessage",
     "PushOutcome",
     "PushResult",
-    "RetryPolicy",
     "TokenKind",
 ]
 
-_LAZY = {"FCMBackend", "RetryPolicy"}
+_LAZY = {"FCMBackend"}
 
 
 def __getattr__(name: str) -> Any:

@@ -14,12 +14,18 @@ Failure handling: a connection the server closed or reset before any byte of the
 (typically a kept-alive connection the server timed out) is replaced and the request sent once
 more; a request that got part of an answer, or no answer within ``timeout``, is not resent and
 comes back as :class:`PoolConnectionError` or :class:`PoolTimeout`. ``Connection: close``
-answers are honoured.
+answers are honoured. That one resend is the pool's only repetition: retrying refused or
+unanswered requests is the caller's business (for FCM, the outbox's).
+
+Proxies: with ``proxy_url`` (``http://[user:password@]host:port``, an HTTP proxy as in
+``HTTPS_PROXY``) every connection is a ``CONNECT host:port`` tunnel through the proxy, TLS to the
+origin inside it (or plain HTTP inside it for an ``http://`` origin, which tests use).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import ssl
 import threading
@@ -137,11 +143,37 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(error)
 
 
+class _Tunnel(asyncio.Protocol):
+    """Reads the proxy's answer to CONNECT; the connection then carries the origin's bytes."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.answer: asyncio.Future[bytes] = loop.create_future()
+        self._buffer = b""
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        if b"\r\n\r\n" in self._buffer and not self.answer.done():
+            self.answer.set_result(self._buffer)
+        elif len(self._buffer) > 65536 and not self.answer.done():
+            self.answer.set_exception(PoolConnectionError("oversized answer to CONNECT"))
+
+    def eof_received(self) -> bool:
+        self.connection_lost(None)
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.answer.done():
+            self.answer.set_exception(
+                PoolConnectionError(f"proxy closed the connection during CONNECT: {exc or 'EOF'}")
+            )
+
+
 class HTTPPool:
     """Up to ``size`` kept-alive connections to the host of ``base_url`` (http or https).
 
     ``timeout`` bounds connecting and, separately, each request's wait for its answer.
     ``ca_file`` is the CA bundle for https (None: the default trust store of ``ssl``).
+    ``proxy_url`` tunnels every connection through that HTTP proxy with CONNECT.
     """
 
     def __init__(
@@ -151,6 +183,7 @@ class HTTPPool:
         size: int,
         timeout: float,
         ca_file: str | None = None,
+        proxy_url: str | None = None,
     ) -> None:
         if size < 1:
             raise ValueError("size must be >= 1")
@@ -164,6 +197,22 @@ class HTTPPool:
         self._ssl = ssl.create_default_context(cafile=ca_file) if url.scheme == "https" else None
         self.size = size
         self.timeout = timeout
+        self._proxy: tuple[str, int, bytes] | None = None
+        if proxy_url:
+            proxy = urllib.parse.urlsplit(proxy_url)
+            if proxy.scheme != "http" or not proxy.hostname:
+                raise ValueError(
+                    f"proxy_url must be http://[user:password@]host:port: {proxy_url!r}"
+                )
+            connect = (
+                f"CONNECT {self.host}:{self.port} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            )
+            if proxy.username is not None:
+                user = urllib.parse.unquote(proxy.username)
+                password = urllib.parse.unquote(proxy.password or "")
+                basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+                connect += f"Proxy-Authorization: Basic {basic}\r\n"
+            self._proxy = (proxy.hostname, proxy.port or 80, (connect + "\r\n").encode())
         self.connections_opened = 0
         self._idle: collections.deque[_Connection] = collections.deque()
         self._open = 0
@@ -255,20 +304,50 @@ class HTTPPool:
     async def _connect(self) -> _Connection:
         try:
             async with asyncio.timeout(self.timeout):
-                _, connection = await self._loop.create_connection(
-                    lambda: _Connection(self._loop),
-                    self.host,
-                    self.port,
-                    ssl=self._ssl,
-                    server_hostname=self.host if self._ssl else None,
-                )
+                if self._proxy is not None:
+                    connection = await self._connect_through_proxy(*self._proxy)
+                else:
+                    _, connection = await self._loop.create_connection(
+                        lambda: _Connection(self._loop),
+                        self.host,
+                        self.port,
+                        ssl=self._ssl,
+                        server_hostname=self.host if self._ssl else None,
+                    )
         except TimeoutError:
             raise PoolTimeout(f"could not connect within {self.timeout:g}s") from None
+        except PoolConnectionError:
+            raise
         except OSError as exc:
             where = f"{self.host}:{self.port}"
             raise PoolConnectionError(f"could not connect to {where}: {exc}") from exc
         self.connections_opened += 1
         return connection
+
+    async def _connect_through_proxy(self, host: str, port: int, connect: bytes) -> _Connection:
+        raw, tunnel = await self._loop.create_connection(lambda: _Tunnel(self._loop), host, port)
+        try:
+            raw.write(connect)
+            answer = await tunnel.answer
+            status_line = answer.split(b"\r\n", 1)[0].decode("latin-1")
+            parts = status_line.split(" ", 2)
+            if len(parts) < 2 or not parts[0].startswith("HTTP/") or parts[1] != "200":
+                raise PoolConnectionError(f"proxy {host}:{port} refused CONNECT: {status_line}")
+            if answer.index(b"\r\n\r\n") + 4 != len(answer):
+                raise PoolConnectionError("proxy sent bytes after its answer to CONNECT")
+            connection = _Connection(self._loop)
+            if self._ssl is not None:
+                transport = await self._loop.start_tls(
+                    raw, connection, self._ssl, server_hostname=self.host
+                )
+            else:
+                raw.set_protocol(connection)
+                transport = raw
+            connection.connection_made(transport)
+            return connection
+        except BaseException:
+            raw.close()
+            raise
 
     def _release(self, connection: _Connection) -> None:
         if connection.reusable and not self._closed:

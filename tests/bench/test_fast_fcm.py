@@ -1,5 +1,5 @@
 """The benchmark's fast fake FCM (`bench.fast_fcm`) serves the project's real FCMBackend, over
-both transports, the way `notifications.fake_fcm` does, and refuses what FCM would refuse."""
+both transports, the way `tests.fakes.fake_fcm` does, and refuses what FCM would refuse."""
 
 import http.client
 import json
@@ -65,7 +65,7 @@ def test_backend_sends_every_message_over_kept_alive_connections(fast_fcm, trans
         assert new_connections == 0
     else:
         # Some of send_each's 50 threads can ask urllib3 for a connection before the first
-        # round's have all gone back to its pool (notifications.fake_fcm sees the same).
+        # round's have all gone back to its pool (tests.fakes.fake_fcm sees the same).
         assert new_connections < 25
 
 

@@ -6,10 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from notifications.delivery import Courier
-from notifications.fake_fcm import FakeFCMServer
 from notifications.push import FCMBackend, MemoryBackend
-
-from .fcm_backends import RecordingSleep
+from tests.fakes.fake_fcm import FakeFCMServer
 
 # A Tuesday, 10:00 in Chicago (the factories' school zone): outside default quiet hours.
 SCHOOL_DAY = datetime(2026, 5, 12, 15, 0, tzinfo=UTC)
@@ -38,26 +36,19 @@ def fcm():
         yield server
 
 
-@pytest.fixture
-def sleep():
-    return RecordingSleep()
-
-
 @pytest.fixture(params=["sdk", "pool"])
 def transport(request):
     return request.param
 
 
 @pytest.fixture
-def make_backend(fcm, sleep, tmp_path, transport):
+def make_backend(fcm, tmp_path, transport):
     """Build FCMBackends wired to the fake server; all are closed after the test."""
     credentials_file = fcm.write_service_account_file(tmp_path / "service-account.json")
     backends: list[FCMBackend] = []
 
     def make(**kwargs) -> FCMBackend:
         kwargs.setdefault("fcm_base_url", fcm.base_url)
-        kwargs.setdefault("sleep", sleep)
-        kwargs.setdefault("random", lambda: 0.5)
         kwargs.setdefault("http_timeout", 5.0)
         kwargs.setdefault("transport", transport)
         backend = FCMBackend(credentials_file, **kwargs)

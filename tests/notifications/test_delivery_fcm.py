@@ -1,10 +1,12 @@
-"""The worker with the real firebase-admin SDK talking to the fake FCM v1 server on loopback.
+"""The worker with the FCM back-end talking to the fake FCM v1 server on loopback.
 
-Nothing of ours is mocked: the SDK fetches an OAuth2 token from the fake server, sends one
+Nothing of ours is mocked: the back-end fetches an OAuth2 token from the fake server, sends one
 HTTP request per message, and the fake answers like FCM (success, 404 UNREGISTERED, 400
-INVALID_ARGUMENT, 403 SENDER_ID_MISMATCH, 429 with Retry-After, 500, no answer at all).
-Only the back-end's sleep is recorded instead of waited. Every test runs with both transports
-(the SDK's ``send_each`` and the keep-alive pool).
+INVALID_ARGUMENT, 403 SENDER_ID_MISMATCH, 429 with Retry-After, 500, no answer at all). Every
+test runs with both transports (firebase-admin's ``send_each`` and the keep-alive pool).
+
+Retrying is the outbox's alone: the back-end sends once, a transient answer puts the
+notification back to PENDING (no lease held while it waits), no sooner than FCM's Retry-After.
 """
 
 from datetime import timedelta
@@ -13,32 +15,26 @@ import pytest
 from graphql_relay import to_global_id
 
 from notifications.delivery import Courier
-from notifications.fake_fcm import Behaviour
 from notifications.models import Status
-from notifications.push import FCMBackend, RetryPolicy
+from notifications.push import FCMBackend
+from tests.fakes.fake_fcm import Behaviour
 
 from .factories import DeviceFactory, NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def waits():
-    return []
-
-
 @pytest.fixture(params=["sdk", "pool"])
-def courier(fcm, waits, tmp_path, request):
+def courier(fcm, tmp_path, request):
     backend = FCMBackend(
         fcm.write_service_account_file(tmp_path / "service-account.json"),
         fcm_base_url=fcm.base_url,
         transport=request.param,
         http_timeout=0.5,
-        retry_policy=RetryPolicy(max_attempts=3, base_delay=0.5, max_total_delay=30),
-        sleep=waits.append,
-        random=lambda: 0.5,
     )
-    yield Courier(backend, worker_id="fcm-worker", max_attempts=2, random=lambda: 0.5)
+    yield Courier(
+        backend, worker_id="fcm-worker", max_attempts=2, retry_seconds=60, random=lambda: 0.5
+    )
     backend.close()
 
 
@@ -87,7 +83,7 @@ def test_an_installation_id_goes_out_as_fid(courier, fcm, teacher, school_day):
 @pytest.mark.parametrize(
     "behaviour, reason",
     [
-        (Behaviour.unregistered(), "UnregisteredError"),
+        (Behaviour.unregistered(), "Requested entity was not found"),
         (Behaviour.invalid_token(), "not a valid FCM registration token"),
         (Behaviour.sender_id_mismatch(), "SenderId mismatch"),
     ],
@@ -117,45 +113,66 @@ def test_a_payload_fcm_refuses_fails_without_blaming_the_token(courier, fcm, tea
     assert device.active
 
 
-def test_429_waits_for_retry_after_then_sends(courier, fcm, teacher, school_day, waits):
-    fcm.set_behaviour("phone", Behaviour.quota_exceeded(times=1, retry_after=7))
+def test_429_is_rescheduled_in_the_outbox_no_sooner_than_retry_after(
+    courier, fcm, teacher, school_day, time_machine
+):
+    fcm.set_behaviour("phone", Behaviour.quota_exceeded(times=1, retry_after=3600))
 
-    _report, notification, _device = deliver_one(courier, teacher)
+    report, notification, device = deliver_one(courier, teacher)
 
+    # One request; nothing slept or resent while the lease was held.
+    assert fcm.calls_for("phone") == 1
+    assert report.retrying == 1
+    assert notification.status == Status.PENDING and notification.claimed_by == ""
+    # FCM's hour, not the outbox's own 45 s back-off.
+    assert notification.due_at == school_day + timedelta(seconds=3600)
+    assert "RESOURCE_EXHAUSTED, HTTP 429" in notification.last_error
+    assert device.active
+
+    time_machine.shift(timedelta(seconds=3599))
+    assert courier.deliver_batch().claimed == 0
+    assert fcm.calls_for("phone") == 1
+    time_machine.shift(timedelta(seconds=1))
+    courier.deliver_batch()
+    notification.refresh_from_db()
     assert notification.status == Status.SENT
-    assert waits == [7.0]
     assert fcm.calls_for("phone") == 2
 
 
-def test_500_is_retried_with_backoff_then_the_worker_tries_again_later(
-    courier, fcm, teacher, school_day, waits, time_machine
+def test_500_goes_back_to_the_outbox_with_its_backoff_then_fails(
+    courier, fcm, teacher, school_day, time_machine
 ):
     fcm.set_behaviour("phone", Behaviour.internal())
 
     report, notification, device = deliver_one(courier, teacher)
 
-    # The back-end retried twice with jittered exponential back-off (0.25 s, 0.5 s) ...
-    assert waits == [0.25, 0.5]
-    assert fcm.calls_for("phone") == 3
-    # ... then the worker put it back for a later round rather than failing it at once.
+    assert fcm.calls_for("phone") == 1
     assert report.retrying == 1
     assert notification.status == Status.PENDING
-    assert (
-        "InternalError" in notification.last_error and "gave up after 3" in notification.last_error
-    )
+    # The outbox's back-off: between half and all of 60 s (jitter 0.5 here).
+    assert notification.due_at == school_day + timedelta(seconds=45)
+    assert "INTERNAL, HTTP 500" in notification.last_error
     assert device.active
 
     time_machine.shift(timedelta(minutes=5))
     courier.deliver_batch()
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (Status.FAILED, 2)
-    assert "InternalError" in notification.last_error
+    assert "HTTP 500" in notification.last_error
+    assert fcm.calls_for("phone") == 2
 
 
-def test_an_fcm_that_does_not_answer_times_out_and_is_retried(courier, fcm, teacher, school_day):
+def test_an_fcm_that_does_not_answer_times_out_and_is_retried_later(
+    courier, fcm, teacher, school_day, time_machine
+):
     fcm.set_behaviour("phone", Behaviour.hang(times=1, seconds=5))
 
     _report, notification, _device = deliver_one(courier, teacher)
 
+    assert notification.status == Status.PENDING
+    assert "DEADLINE_EXCEEDED" in notification.last_error
+    time_machine.shift(timedelta(minutes=1))
+    courier.deliver_batch()
+    notification.refresh_from_db()
     assert notification.status == Status.SENT
     assert fcm.calls_for("phone") == 2

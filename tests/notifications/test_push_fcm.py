@@ -1,12 +1,15 @@
-"""FCMBackend against the real firebase-admin SDK talking HTTP to notifications.fake_fcm.
+"""FCMBackend talking HTTP to tests.fakes.fake_fcm, over both transports.
 
-Nothing of ours is mocked: the SDK fetches an OAuth2 token from the fake server, sends one HTTP
-request per message, and parses the fake's FCM v1 error bodies into its own exception types.
-Only ``sleep`` and ``random`` are injected, so back-off is recorded instead of waited.
+Nothing of ours is mocked: the back-end fetches an OAuth2 token from the fake server, sends one
+HTTP request per message, and maps the fake's FCM v1 answers to outcomes: the pool transport
+from the documented error JSON itself, the sdk transport through firebase-admin's exception
+types. Behaviour tests run for both (``transport`` fixture), and
+``test_both_transports_reach_the_same_outcome`` holds them equal on every answer kind; tests of
+SDK plumbing pin ``transport`` to ``"sdk"``. Tests of the pool itself are in
+test_push_fcm_pool.py.
 
-Behaviour tests run for both transports (``transport`` fixture: the SDK's ``send_each`` and our
-keep-alive pool); tests of SDK plumbing pin ``transport`` to ``"sdk"``. Tests of the pool
-itself are in test_push_fcm_pool.py.
+The back-end sends each message once: a transient answer comes back TRANSIENT with FCM's
+``Retry-After``, and the outbox is the only retry level (test_delivery_fcm.py).
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ import firebase_admin
 import pytest
 from firebase_admin import messaging
 
-from notifications.fake_fcm import Behaviour, FakeFCMServer
-from notifications.push import FCMBackend, PushOutcome, RetryPolicy, TokenKind
+from notifications.push import FCMBackend, PushOutcome, TokenKind
 from notifications.push.fcm import parse_retry_after
+from tests.fakes.fake_fcm import Behaviour, FakeFCMServer, Kind
 
 from .fcm_backends import msg
 
@@ -89,7 +92,7 @@ def test_501_messages_go_out_as_two_send_each_calls_with_one_token_fetch(
     assert fcm.token_requests == 1
 
 
-def test_unregistered_token(fcm, make_backend, sleep):
+def test_unregistered_token(fcm, make_backend):
     fcm.set_behaviour("gone", Behaviour.unregistered())
     backend = make_backend()
 
@@ -97,10 +100,10 @@ def test_unregistered_token(fcm, make_backend, sleep):
 
     assert result.outcome is PushOutcome.UNREGISTERED
     assert result.deactivates_token
-    assert "UnregisteredError" in result.error
+    assert "NOT_FOUND, HTTP 404" in result.error
+    assert "Requested entity was not found" in result.error
     assert result.message_id is None
     assert fcm.calls_for("gone") == 1
-    assert sleep.calls == []
 
 
 def test_invalid_registration_token(fcm, make_backend):
@@ -123,7 +126,7 @@ def test_sender_id_mismatch_is_an_invalid_token(fcm, make_backend):
     assert result.deactivates_token
 
 
-def test_other_invalid_argument_fails_without_blaming_the_token(fcm, make_backend, sleep):
+def test_other_invalid_argument_fails_without_blaming_the_token(fcm, make_backend):
     fcm.set_behaviour("fine-token", Behaviour.invalid_argument())
 
     [result] = make_backend().send([msg("fine-token")])
@@ -132,119 +135,98 @@ def test_other_invalid_argument_fails_without_blaming_the_token(fcm, make_backen
     assert not result.deactivates_token
     assert "INVALID_ARGUMENT" in result.error
     assert fcm.calls_for("fine-token") == 1
-    assert sleep.calls == []
 
 
-def test_quota_exceeded_waits_for_retry_after_then_sends(fcm, make_backend, sleep):
+def test_a_third_party_auth_error_fails_without_blaming_the_token(fcm, make_backend):
+    # 401 with FcmError THIRD_PARTY_AUTH_ERROR: the APNs key in the Firebase console, not our
+    # access token, so a fresh token cannot cure it.
+    fcm.set_behaviour("iphone", Behaviour.third_party_auth_error())
+
+    [result] = make_backend().send([msg("iphone")])
+
+    assert result.outcome is PushOutcome.FAILED
+    assert not result.deactivates_token
+    assert "HTTP 401" in result.error
+
+
+def test_quota_exceeded_is_sent_once_and_reports_retry_after(fcm, make_backend):
     fcm.set_behaviour("busy", Behaviour.quota_exceeded(times=1, retry_after=2))
-    backend = make_backend(random=lambda: 0.0)
+    backend = make_backend()
 
     [result] = backend.send([msg("busy")])
 
-    assert result.outcome is PushOutcome.SENT
-    assert sleep.calls == [2.0]
-    # Exactly two requests: urllib3 did not sleep on Retry-After and retry behind our back.
-    assert fcm.calls_for("busy") == 2
-
-
-def test_internal_error_twice_then_success(fcm, make_backend, sleep):
-    fcm.set_behaviour("flaky", Behaviour.internal(times=2))
-    backend = make_backend(random=lambda: 1.0, retry_policy=RetryPolicy(base_delay=0.5))
-
-    [result] = backend.send([msg("flaky")])
-
-    assert result.outcome is PushOutcome.SENT
-    assert fcm.calls_for("flaky") == 3  # the SDK's own 4 retries on 500 are disabled
-    assert sleep.calls == [0.5, 1.0]  # exponential: base, 2 * base (random=1.0 hits the cap)
-
-
-def test_internal_error_always_is_transient_after_the_attempt_limit(fcm, make_backend, sleep):
-    fcm.set_behaviour("down", Behaviour.internal())
-    backend = make_backend(retry_policy=RetryPolicy(max_attempts=3))
-
-    [result] = backend.send([msg("down")])
-
+    # No in-process retry (the outbox reschedules it, no sooner than Retry-After says).
     assert result.outcome is PushOutcome.TRANSIENT
-    assert not result.deactivates_token
-    assert "InternalError" in result.error and "HTTP 500" in result.error
-    assert "gave up after 3 attempt(s)" in result.error
-    assert fcm.calls_for("down") == 3
-    assert len(sleep.calls) == 2
+    assert result.retry_after == 2.0
+    assert "RESOURCE_EXHAUSTED, HTTP 429" in result.error
+    assert fcm.calls_for("busy") == 1
 
 
-def test_unavailable_503_is_retried(fcm, make_backend, sleep):
-    fcm.set_behaviour("blip", Behaviour.unavailable(times=1))
+@pytest.mark.parametrize(
+    "behaviour",
+    [Behaviour.internal(times=1), Behaviour.unavailable(times=1)],
+    ids=["500-internal", "503-unavailable"],
+)
+def test_server_errors_are_transient_after_one_request(fcm, make_backend, behaviour):
+    fcm.set_behaviour("flaky", behaviour)
 
-    [result] = make_backend().send([msg("blip")])
+    results = make_backend().send([msg("ok-1"), msg("flaky"), msg("ok-2")])
 
-    assert result.outcome is PushOutcome.SENT
-    assert fcm.calls_for("blip") == 2
-
-
-def test_only_failed_tokens_are_retried_and_order_is_kept(fcm, make_backend, sleep):
-    fcm.set_behaviour("flaky", Behaviour.internal(times=1))
-    fcm.set_behaviour("gone", Behaviour.unregistered())
-    backend = make_backend()
-
-    results = backend.send([msg("ok-1"), msg("flaky"), msg("gone"), msg("ok-2")])
-
-    assert [(r.token, r.outcome) for r in results] == [
-        ("ok-1", PushOutcome.SENT),
-        ("flaky", PushOutcome.SENT),
-        ("gone", PushOutcome.UNREGISTERED),
-        ("ok-2", PushOutcome.SENT),
+    assert [r.outcome for r in results] == [
+        PushOutcome.SENT,
+        PushOutcome.TRANSIENT,
+        PushOutcome.SENT,
     ]
-    assert fcm.calls_for("ok-1") == fcm.calls_for("ok-2") == fcm.calls_for("gone") == 1
-    assert fcm.calls_for("flaky") == 2
-    assert len(sleep.calls) == 1
+    assert results[1].retry_after is None and not results[1].deactivates_token
+    assert "HTTP 50" in results[1].error
+    assert fcm.calls_for("flaky") == 1  # neither we nor urllib3 retried behind the outbox
 
 
-def test_retry_after_beyond_the_total_delay_budget_gives_up_at_once(fcm, make_backend, sleep):
-    fcm.set_behaviour("throttled", Behaviour.quota_exceeded(retry_after=120))
-    backend = make_backend(retry_policy=RetryPolicy(max_total_delay=30))
-
-    [result] = backend.send([msg("throttled")])
-
-    assert result.outcome is PushOutcome.TRANSIENT
-    assert result.retry_after == 120
-    assert "QuotaExceededError" in result.error
-    assert sleep.calls == []
-    assert fcm.calls_for("throttled") == 1
-
-
-def test_total_delay_budget_bounds_the_backoff(fcm, make_backend, sleep):
-    fcm.set_behaviour("down", Behaviour.unavailable())
-    policy = RetryPolicy(max_attempts=10, base_delay=1, max_delay=100, max_total_delay=5)
-    backend = make_backend(random=lambda: 0.99, retry_policy=policy)
-
-    [result] = backend.send([msg("down")])
-
-    assert result.outcome is PushOutcome.TRANSIENT
-    assert sleep.total <= 5
-    assert len(sleep.calls) == 2  # 0.99 + 1.98; the next wait (3.96) would exceed 5 s
-
-
-def test_hang_times_out_and_is_retried(fcm, make_backend, sleep):
-    fcm.set_behaviour("slow", Behaviour.hang(times=1, seconds=10))
-    backend = make_backend(http_timeout=0.3)
-
-    [result] = backend.send([msg("slow")])
-
-    assert result.outcome is PushOutcome.SENT
-    assert fcm.calls_for("slow") == 2  # no hidden urllib3 read retry
-
-
-def test_hang_always_is_transient_timeout(fcm, make_backend, sleep):
+def test_a_hang_times_out_as_transient_without_a_second_request(fcm, make_backend):
     fcm.set_behaviour("slow", Behaviour.hang(seconds=10))
-    backend = make_backend(http_timeout=0.2, retry_policy=RetryPolicy(max_attempts=2))
+    backend = make_backend(http_timeout=0.2)
 
-    [result] = backend.send([msg("slow"), msg("fast")])[:1]
+    results = backend.send([msg("slow"), msg("fast")])
 
-    assert result.outcome is PushOutcome.TRANSIENT
-    assert "DeadlineExceededError" in result.error
-    assert "gave up after 2 attempt(s)" in result.error
-    assert fcm.calls_for("slow") == 2
-    assert fcm.calls_for("fast") == 1
+    assert results[0].outcome is PushOutcome.TRANSIENT
+    assert "DEADLINE_EXCEEDED" in results[0].error
+    assert results[1].ok
+    assert fcm.calls_for("slow") == 1  # a request that may have got through is not resent
+
+
+# Every answer kind of the fake, with what it must become (outcome, retry_after) on both.
+PARITY = {
+    Kind.SUCCESS: (PushOutcome.SENT, None),
+    Kind.UNREGISTERED: (PushOutcome.UNREGISTERED, None),
+    Kind.INVALID_TOKEN: (PushOutcome.INVALID_TOKEN, None),
+    Kind.INVALID_ARGUMENT: (PushOutcome.FAILED, None),
+    Kind.SENDER_ID_MISMATCH: (PushOutcome.INVALID_TOKEN, None),
+    Kind.THIRD_PARTY_AUTH_ERROR: (PushOutcome.FAILED, None),
+    Kind.QUOTA_EXCEEDED: (PushOutcome.TRANSIENT, 30.0),
+    Kind.INTERNAL: (PushOutcome.TRANSIENT, None),
+    Kind.UNAVAILABLE: (PushOutcome.TRANSIENT, 30.0),
+    Kind.HANG: (PushOutcome.TRANSIENT, None),
+}
+
+
+@pytest.mark.parametrize("transport", ["pool"])
+def test_both_transports_reach_the_same_outcome(fcm, make_backend):
+    assert set(PARITY) == set(Kind) - {Kind.RESET}  # a new kind must be added here
+    for kind in PARITY:
+        retry_after = 30 if kind in (Kind.QUOTA_EXCEEDED, Kind.UNAVAILABLE) else None
+        fcm.set_behaviour(f"tok-{kind}", Behaviour(kind, retry_after=retry_after, hang_seconds=5))
+    messages = [msg(f"tok-{kind}") for kind in PARITY]
+
+    by_transport = {}
+    for transport in ("sdk", "pool"):
+        results = make_backend(transport=transport, http_timeout=0.5).send(messages)
+        by_transport[transport] = {
+            kind: (result.outcome, result.retry_after)
+            for kind, result in zip(PARITY, results, strict=True)
+        }
+
+    assert by_transport["pool"] == PARITY
+    assert by_transport["sdk"] == PARITY
 
 
 @pytest.mark.parametrize("transport", ["sdk"])
@@ -270,8 +252,11 @@ def test_two_backends_use_separate_named_apps_and_servers(fcm, make_backend, tmp
             other_file, fcm_base_url=other.base_url, app_name="second-app", transport=transport
         )
         try:
-            assert first.app.name != second.app.name
-            assert first.app is not firebase_admin.get_app(second.app.name)
+            if transport == "sdk":
+                assert first.app.name != second.app.name
+                assert first.app is not firebase_admin.get_app(second.app.name)
+            else:
+                assert first.app is None and second.app is None  # no firebase_admin.App
             [r1] = first.send([msg("to-first")])
             [r2] = second.send([msg("to-second")])
         finally:
@@ -315,16 +300,6 @@ def test_constructor_validation(make_backend, kwargs, match):
         make_backend(**kwargs)
 
 
-def test_retry_policy_full_jitter():
-    policy = RetryPolicy(base_delay=0.5, max_delay=3)
-    assert policy.backoff(1, 0.0) == 0
-    assert policy.backoff(1, 0.5) == 0.25
-    assert policy.backoff(3, 1.0) == 2.0
-    assert policy.backoff(10, 1.0) == 3  # capped by max_delay
-    with pytest.raises(ValueError):
-        RetryPolicy(max_attempts=0)
-
-
 @pytest.mark.parametrize(
     ("header", "seconds"),
     [
@@ -365,35 +340,12 @@ def test_against_a_fake_server_nothing_but_loopback_is_resolved(fcm, make_backen
     assert set(resolved) <= {"127.0.0.1", "localhost"}, resolved
 
 
-@pytest.mark.parametrize("transport", ["sdk"])
-def test_the_environment_is_read_once_unless_it_configures_a_proxy(make_backend, monkeypatch):
-    # requests re-reads proxy variables on every request; without any, that is skipped.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                 "all_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-    plain = make_backend()
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.district.org:3128")
-    behind_a_proxy = make_backend()
+def test_the_transport_is_not_read_from_the_environment(make_backend, monkeypatch):
+    # Settings go through Django settings (FCM_TRANSPORT there); the module reads no variable.
+    monkeypatch.setenv("FCM_TRANSPORT", "sdk")
 
-    assert plain._session.trust_env is False
-    assert behind_a_proxy._session.trust_env is True
-
-
-@pytest.mark.parametrize("transport", ["sdk"])
-def test_a_ca_bundle_in_the_environment_is_applied_once(make_backend, monkeypatch, tmp_path):
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                 "all_proxy", "NETRC", "CURL_CA_BUNDLE"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-    bundle = tmp_path / "district-ca.pem"
-    bundle.write_text("not read until an https request")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
-    monkeypatch.setenv("CURL_CA_BUNDLE", "/ignored/when/requests-bundle-is-set.pem")
-
-    backend = make_backend()
-
-    assert backend._session.trust_env is False
-    assert backend._session.verify == str(bundle)
-    assert backend.send([msg("tok-a")])[0].ok  # plain http to the fake server still works
+    assert make_backend(transport="pool").transport == "pool"
+    assert FCMBackend.__init__.__kwdefaults__["transport"] == "pool"
 
 
 def test_a_batch_larger_than_batch_size_needs_one_token_fetch(fcm, make_backend):
@@ -407,9 +359,7 @@ def test_a_batch_larger_than_batch_size_needs_one_token_fetch(fcm, make_backend)
     assert fcm.token_requests == 1
 
 
-def test_a_revoked_access_token_is_refreshed_and_the_batch_resent(
-    fcm, make_backend, sleep, transport
-):
+def test_a_revoked_access_token_is_refreshed_and_the_batch_resent(fcm, make_backend, transport):
     backend = make_backend()
     assert backend.send([msg("warm-up")])[0].ok
     fcm.revoke_access_tokens()
@@ -424,10 +374,9 @@ def test_a_revoked_access_token_is_refreshed_and_the_batch_resent(
         # google-auth refreshes in each send_each thread that met a 401, racing the others.
         assert fcm.token_requests >= 2 and fcm.unauthorized_requests >= 1
     assert all(fcm.calls_for(f"tok-{i}") == 1 for i in range(20))
-    assert sleep.calls == []
 
 
-def test_a_second_401_fails_without_retrying(fcm, make_backend, sleep, monkeypatch):
+def test_a_second_401_fails_without_retrying(fcm, make_backend, monkeypatch):
     backend = make_backend()
     assert backend.send([msg("warm-up")])[0].ok
     # Every token the server issues from now on is refused.
@@ -436,8 +385,7 @@ def test_a_second_401_fails_without_retrying(fcm, make_backend, sleep, monkeypat
     [result] = backend.send([msg("tok")])
 
     assert result.outcome is PushOutcome.FAILED
-    assert "UnauthenticatedError" in result.error or "HTTP 401" in result.error
-    assert sleep.calls == []
+    assert "HTTP 401" in result.error
 
 
 class _Forgetful(set):
@@ -447,24 +395,28 @@ class _Forgetful(set):
         pass
 
 
-def test_a_connection_reset_under_a_request_loses_and_duplicates_nothing(fcm, make_backend):
+def test_a_connection_reset_under_a_request_loses_and_duplicates_nothing(
+    fcm, make_backend, transport
+):
     fcm.set_behaviour("tok-reset", Behaviour.reset(times=1))
     backend = make_backend()
 
     results = backend.send([msg("tok-1"), msg("tok-reset"), msg("tok-2")])
 
-    assert [r.outcome for r in results] == [PushOutcome.SENT] * 3
-    assert len(fcm.messages_for("tok-reset")) == 1
-    assert len(fcm.received) == 3
+    # The pool resends a request whose connection died before any byte of an answer (a
+    # kept-alive connection the server dropped) once on a fresh one; the sdk transport does
+    # not (urllib3's retries are off), so the outbox tries it again later.
+    reset_outcome = PushOutcome.SENT if transport == "pool" else PushOutcome.TRANSIENT
+    assert [r.outcome for r in results] == [PushOutcome.SENT, reset_outcome, PushOutcome.SENT]
+    assert len(fcm.messages_for("tok-reset")) == (1 if transport == "pool" else 0)
 
 
-def test_a_server_closing_each_connection_is_survived(tmp_path, transport, sleep):
+def test_a_server_closing_each_connection_is_survived(tmp_path, transport):
     with FakeFCMServer(close_connections=True) as closing:
         backend = FCMBackend(
             closing.write_service_account_file(tmp_path / "sa.json"),
             fcm_base_url=closing.base_url,
             transport=transport,
-            sleep=sleep,
         )
         try:
             for round_number in range(3):
@@ -474,4 +426,3 @@ def test_a_server_closing_each_connection_is_survived(tmp_path, transport, sleep
             backend.close()
         assert closing.send_requests == 30
         assert len(closing.received) == 30
-        assert sleep.calls == []

@@ -1,23 +1,29 @@
 """The pool transport of FCMBackend (notifications.push.http_pool) against the fake FCM server:
-connection reuse, servers that close or reset connections, timeouts, and bodies equal to the
-SDK's. Behaviour shared with the SDK transport is tested in test_push_fcm.py for both."""
+connection reuse, servers that close or reset connections, timeouts, proxies, bodies equal to
+the SDK's, and no firebase-admin on its path. Behaviour shared with the SDK transport is tested
+in test_push_fcm.py for both."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from firebase_admin import messaging
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifications.fake_fcm import Behaviour, FakeFCMServer
-from notifications.push import FCMBackend, PushMessage, PushOutcome, RetryPolicy, TokenKind
-from notifications.push.fcm import v1_message
-from notifications.push.http_pool import HTTPPool, PoolTimeout, Response
+from notifications.push import FCMBackend, PushMessage, PushOutcome, TokenKind
+from notifications.push.fcm_sdk import to_sdk_message
+from notifications.push.fcm_v1 import encode_request, v1_message
+from notifications.push.http_pool import HTTPPool, PoolConnectionError, PoolTimeout, Response
+from tests.fakes.fake_fcm import Behaviour, FakeFCMServer
 
 from .fcm_backends import msg
 
@@ -25,12 +31,6 @@ from .fcm_backends import msg
 @pytest.fixture
 def transport():
     return "pool"
-
-
-@pytest.fixture
-def waits(sleep):
-    """The back-off waits the backends asked for (recorded, not waited)."""
-    return sleep.calls
 
 
 def test_connections_are_reused_across_requests_and_batches(fcm, make_backend):
@@ -45,14 +45,13 @@ def test_connections_are_reused_across_requests_and_batches(fcm, make_backend):
     assert fcm.connections_accepted <= 5 + 1  # + the OAuth2 token request's connection
 
 
-def test_connection_close_answers_are_honoured(tmp_path, waits):
+def test_connection_close_answers_are_honoured(tmp_path):
     with FakeFCMServer(close_connections=True) as closing:
         backend = FCMBackend(
             closing.write_service_account_file(tmp_path / "sa.json"),
             fcm_base_url=closing.base_url,
             transport="pool",
             pool_connections=3,
-            sleep=waits.append,
         )
         try:
             results = backend.send([msg(f"tok-{i}") for i in range(12)])
@@ -72,7 +71,7 @@ def test_the_pool_holds_a_connection_per_request_in_flight(make_backend):
     assert make_backend(max_connections=100, pool_connections=7)._pool.size == 7
 
 
-def test_connections_the_server_closed_while_idle_are_replaced(fcm, make_backend, waits):
+def test_connections_the_server_closed_while_idle_are_replaced(fcm, make_backend):
     backend = make_backend(pool_connections=4)
     assert all(r.ok for r in backend.send([msg(f"first-{i}") for i in range(8)]))
     # The server drops every kept-alive connection, as FCM does after its idle timeout.
@@ -84,12 +83,11 @@ def test_connections_the_server_closed_while_idle_are_replaced(fcm, make_backend
 
     results = backend.send([msg(f"second-{i}") for i in range(8)])
 
-    assert all(r.ok for r in results), results
-    assert waits == []  # no back-off: the pool reconnected by itself
+    assert all(r.ok for r in results), results  # the pool reconnected by itself
     assert all(len(fcm.messages_for(f"second-{i}")) == 1 for i in range(8))
 
 
-def test_a_reset_under_a_request_is_resent_once_on_a_new_connection(fcm, make_backend, waits):
+def test_a_reset_under_a_request_is_resent_once_on_a_new_connection(fcm, make_backend):
     fcm.set_behaviour("tok-reset", Behaviour.reset(times=1))
     backend = make_backend()
 
@@ -98,31 +96,18 @@ def test_a_reset_under_a_request_is_resent_once_on_a_new_connection(fcm, make_ba
     assert result.outcome is PushOutcome.SENT
     assert fcm.calls_for("tok-reset") == 2
     assert len(fcm.messages_for("tok-reset")) == 1
-    assert waits == []  # resent by the pool, not by the retry policy
 
 
 def test_resets_every_time_end_transient(fcm, make_backend):
     fcm.set_behaviour("tok-reset", Behaviour.reset())
-    backend = make_backend(retry_policy=RetryPolicy(max_attempts=2))
+    backend = make_backend()
 
     [result] = backend.send([msg("tok-reset")])
 
     assert result.outcome is PushOutcome.TRANSIENT
-    assert "UnavailableError" in result.error
-    assert fcm.calls_for("tok-reset") == 4  # 2 attempts x (first try + one resend)
+    assert "UNAVAILABLE" in result.error
+    assert fcm.calls_for("tok-reset") == 2  # the first try and the pool's one resend
     assert fcm.messages_for("tok-reset") == []
-
-
-def test_a_timeout_is_a_retryable_deadline_exceeded(fcm, make_backend):
-    fcm.set_behaviour("slow", Behaviour.hang(seconds=10))
-    backend = make_backend(http_timeout=0.2, retry_policy=RetryPolicy(max_attempts=1))
-
-    results = backend.send([msg("slow"), msg("fast")])
-
-    assert results[0].outcome is PushOutcome.TRANSIENT
-    assert "DeadlineExceededError" in results[0].error
-    assert results[1].ok
-    assert fcm.calls_for("slow") == 1  # a request that may have got through is not resent
 
 
 def test_the_pool_times_out_on_a_server_that_never_answers():
@@ -166,12 +151,12 @@ REPRESENTATIVE = [
 
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_bodies_equal_what_the_sdk_sends(make_backend, dry_run):
-    backend = make_backend(dry_run=dry_run)
-    service = messaging._get_messaging_service(backend.app)
+    # The SDK's private encoder is the yardstick here, in a test, not on the sending path.
+    service = messaging._get_messaging_service(make_backend(transport="sdk").app)
 
     for message in REPRESENTATIVE:
-        sdk_body = service._message_data(backend._to_fcm(message), dry_run)
-        assert json.loads(backend._encode(message)) == sdk_body
+        sdk_body = service._message_data(to_sdk_message(message), dry_run)
+        assert json.loads(encode_request(message, dry_run=dry_run)) == sdk_body
 
 
 _short = st.text(max_size=8)
@@ -192,7 +177,7 @@ _tag = st.one_of(st.none(), st.text(max_size=8).filter(lambda t: len(t.encode())
 def test_every_message_is_encoded_as_the_sdk_encodes_it(**fields):
     message = PushMessage(**fields)
 
-    sdk = messaging._MessagingService.encode_message(FCMBackend._to_fcm(message))
+    sdk = messaging._MessagingService.encode_message(to_sdk_message(message))
 
     assert v1_message(message) == sdk
 
@@ -218,25 +203,6 @@ def test_the_wire_messages_equal_the_sdk_transport_s(fcm, make_backend):
 
     assert len(by_pool) == len(REPRESENTATIVE)
     assert by_pool == by_sdk
-
-
-def test_auto_uses_the_pool_unless_a_proxy_is_configured(make_backend, monkeypatch):
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                 "all_proxy", "FCM_TRANSPORT", "NO_PROXY", "no_proxy"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "localhost")  # configures no proxy by itself
-
-    assert make_backend(transport="auto").transport == "pool"
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.district.org:3128")
-    assert make_backend(transport="auto").transport == "sdk"
-    assert make_backend(transport="pool").transport == "pool"  # asked for explicitly
-
-
-def test_fcm_transport_in_the_environment_is_the_default(make_backend, monkeypatch):
-    monkeypatch.setenv("FCM_TRANSPORT", "sdk")
-
-    assert make_backend(transport=None).transport == "sdk"
-    assert make_backend(transport=None)._pool is None
 
 
 def _self_signed_certificate(directory) -> tuple[str, str]:
@@ -324,20 +290,6 @@ def test_https_is_verified_against_the_ca_bundle(tls_server):
     assert "CERTIFICATE_VERIFY_FAILED" in str(refused)
 
 
-def test_the_pool_trusts_the_ca_bundle_requests_would(monkeypatch, tmp_path):
-    from notifications.push import fcm
-
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-    import requests.certs
-
-    assert fcm._ca_bundle() == requests.certs.where()
-    monkeypatch.setenv("CURL_CA_BUNDLE", "/etc/district/curl.pem")
-    assert fcm._ca_bundle() == "/etc/district/curl.pem"
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/district/ca.pem")
-    assert fcm._ca_bundle() == "/etc/district/ca.pem"
-
-
 def test_no_request_follows_a_connection_close_answer_on_its_connection():
     # This server says "Connection: close" but leaves the socket open: a pool that ignored the
     # header would send the next request there and wait for an answer that never comes.
@@ -373,3 +325,155 @@ def test_no_request_follows_a_connection_close_answer_on_its_connection():
 
     assert all(isinstance(a, Response) and a.status == 200 for batch in answers for a in batch)
     assert requests_per_connection == [1] * 6
+
+
+class ConnectProxy:
+    """A minimal HTTP proxy on loopback that only tunnels (CONNECT), as district proxies do for
+    HTTPS; it records the CONNECT targets and the Proxy-Authorization headers it saw."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.targets: list[str] = []
+        self.authorizations: list[str | None] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                client.close()
+                return
+            head += chunk
+        lines = head.split(b"\r\n")
+        method, target, _ = lines[0].decode().split(" ")
+        auth = next(
+            (ln.split(b":", 1)[1].strip().decode() for ln in lines[1:]
+             if ln.lower().startswith(b"proxy-authorization:")),
+            None,
+        )  # fmt: skip
+        self.authorizations.append(auth)
+        if method != "CONNECT":
+            client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+            client.close()
+            return
+        self.targets.append(target)
+        host, port = target.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def pipe(source: socket.socket, sink: socket.socket) -> None:
+            with contextlib.suppress(OSError):
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        pipe(client, upstream)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def proxy():
+    server = ConnectProxy()
+    yield server
+    server.close()
+
+
+def test_the_pool_sends_through_an_https_proxy_with_connect(fcm, make_backend, proxy):
+    backend = make_backend(
+        proxy_url=f"http://district:s%40cret@127.0.0.1:{proxy.port}", pool_connections=2
+    )
+
+    results = backend.send([msg(f"tok-{i}") for i in range(6)])
+
+    assert all(r.ok for r in results), results
+    assert backend.transport == "pool"
+    # Both FCM connections went through the tunnel; none went to the server directly.
+    assert proxy.targets.count(f"127.0.0.1:{fcm.port}") == 2
+    assert proxy.authorizations[0] == "Basic ZGlzdHJpY3Q6c0BjcmV0"  # district:s@cret
+    # + the token request: to the fake's plain-http token_uri, direct (Google's is https: proxied)
+    assert fcm.connections_accepted == 2 + 1
+
+
+def test_a_proxy_that_refuses_connect_is_a_transient_failure(fcm, make_backend):
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def refuse() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = listener.accept()
+                client.recv(4096)
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                client.close()
+
+    threading.Thread(target=refuse, daemon=True).start()
+    pool = HTTPPool(
+        fcm.base_url, size=1, timeout=2, proxy_url=f"http://127.0.0.1:{listener.getsockname()[1]}"
+    )
+    try:
+        [answer] = pool.post_all("/token", [], [b"{}"])
+    finally:
+        pool.close()
+        listener.close()
+
+    assert isinstance(answer, PoolConnectionError)
+    assert "403 Forbidden" in str(answer)
+
+
+def test_the_pool_transport_needs_no_firebase_admin(fcm, tmp_path):
+    # The lean transport speaks FCM's documented contract itself: sending through it must not
+    # even import the SDK (whose private names it used to reach into).
+    service_account = fcm.write_service_account_file(tmp_path / "sa.json")
+    script = f"""
+import sys
+from notifications.push import FCMBackend, PushMessage
+backend = FCMBackend({str(service_account)!r}, fcm_base_url={fcm.base_url!r}, transport="pool")
+[result] = backend.send([PushMessage(token="tok", title="t", body="b")])
+backend.close()
+assert result.ok, result
+assert "firebase_admin" not in sys.modules, "firebase_admin was imported"
+print("ok")
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert fcm.calls_for("tok") == 1
+
+
+def test_the_worker_s_back_end_takes_its_fcm_settings_from_django(settings, fcm, tmp_path):
+    from notifications.backends import push_backend_from_settings
+
+    settings.FIREBASE_CREDENTIALS_FILE = str(fcm.write_service_account_file(tmp_path / "sa.json"))
+    settings.FCM_BASE_URL = fcm.base_url
+    settings.FCM_PROXY_URL = ""
+    settings.FCM_CA_BUNDLE = ""
+    settings.FCM_TRANSPORT = "sdk"
+    sdk = push_backend_from_settings("fcm")
+    settings.FCM_TRANSPORT = "pool"
+    pool = push_backend_from_settings("fcm")
+    try:
+        assert (sdk.transport, pool.transport) == ("sdk", "pool")
+        assert pool.send([msg("tok")])[0].ok
+    finally:
+        sdk.close()
+        pool.close()

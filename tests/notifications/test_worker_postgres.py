@@ -20,12 +20,12 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from notifications.delivery import Courier
-from notifications.fake_fcm import Behaviour, FakeFCMServer
 from notifications.management.commands import deliver_notifications
 from notifications.models import Device, Notification, Status
 from notifications.push import MemoryBackend
 from tests.conftest import postgres_only
 from tests.factories import SchoolFactory, TeacherFactory
+from tests.fakes.fake_fcm import Behaviour, FakeFCMServer
 
 from .factories import DeviceFactory, NotificationFactory, PreferenceFactory
 from .processes import process_env, stop

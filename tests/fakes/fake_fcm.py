@@ -1,6 +1,8 @@
 """A fake Firebase Cloud Messaging (FCM v1) HTTP server on loopback, for tests and benchmarks.
 
-It lets the real ``firebase-admin`` SDK run end to end without network access:
+A test tool, outside the production packages (nothing under ``notifications`` imports it). It
+lets both FCM transports (our pool and the real ``firebase-admin`` SDK) run end to end without
+network access:
 
 * ``POST /token`` imitates Google's OAuth2 token endpoint. A service-account JSON file whose
   ``token_uri`` points here (see :func:`write_service_account_file`) makes the SDK fetch its
@@ -9,10 +11,10 @@ It lets the real ``firebase-admin`` SDK run end to end without network access:
   according to a behaviour table (success, UNREGISTERED, invalid token, 429 with Retry-After,
   500, 503, hang, ...), optionally only for the first N calls of a token.
 * ``GET /stats`` returns the counters as JSON, for a benchmark that runs the server in another
-  process (``python -m notifications.fake_fcm --help``).
+  process (``python -m tests.fakes.fake_fcm --help``).
 
-The SDK is pointed at the server through ``FCMBackend(fcm_base_url=server.base_url)``; nothing
-here patches the SDK. The module imports neither Django nor the push back-ends.
+A back-end is pointed at the server through ``FCMBackend(fcm_base_url=server.base_url)``;
+nothing here patches the SDK. The module imports neither Django nor the push back-ends.
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ class Kind(enum.StrEnum):
 
     SUCCESS = "success"
     UNREGISTERED = "unregistered"  # 404 NOT_FOUND / UNREGISTERED
-    INVALID_TOKEN = "invalid_token"  # noqa: S105 - not a secret; 400 INVALID_ARGUMENT, "registration token is not valid"
+    INVALID_TOKEN = "invalid_token"  # 400 INVALID_ARGUMENT, "registration token is not valid"
     INVALID_ARGUMENT = "invalid_argument"  # 400 INVALID_ARGUMENT about the payload
     SENDER_ID_MISMATCH = "sender_id_mismatch"  # 403 PERMISSION_DENIED / SENDER_ID_MISMATCH
+    THIRD_PARTY_AUTH_ERROR = "third_party_auth_error"  # 401 UNAUTHENTICATED / APNs key refused
     QUOTA_EXCEEDED = "quota_exceeded"  # 429 RESOURCE_EXHAUSTED / QUOTA_EXCEEDED
     INTERNAL = "internal"  # 500 INTERNAL
     UNAVAILABLE = "unavailable"  # 503 UNAVAILABLE
@@ -97,6 +100,10 @@ class Behaviour:
     @classmethod
     def sender_id_mismatch(cls, times: int | None = None) -> Behaviour:
         return cls(Kind.SENDER_ID_MISMATCH, times)
+
+    @classmethod
+    def third_party_auth_error(cls, times: int | None = None) -> Behaviour:
+        return cls(Kind.THIRD_PARTY_AUTH_ERROR, times)
 
     @classmethod
     def quota_exceeded(
@@ -159,6 +166,15 @@ _ERRORS: dict[Kind, tuple[int, dict[str, Any]]] = {
     Kind.SENDER_ID_MISMATCH: (
         403,
         _fcm_error(403, "PERMISSION_DENIED", "SenderId mismatch", "SENDER_ID_MISMATCH"),
+    ),
+    Kind.THIRD_PARTY_AUTH_ERROR: (
+        401,
+        _fcm_error(
+            401,
+            "UNAUTHENTICATED",
+            "Auth error from APNS or Web Push Service",
+            "THIRD_PARTY_AUTH_ERROR",
+        ),
     ),
     Kind.QUOTA_EXCEEDED: (
         429,
