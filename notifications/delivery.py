@@ -19,9 +19,10 @@ One round (`Courier.deliver_batch`):
    overran its lease cannot overwrite the result of the one that took over:
    * a device accepted it: SENT;
    * every device token was rejected as unregistered or invalid: SKIPPED, tokens deactivated;
-   * transient failure (FCM 429/5xx/timeouts that outlasted the back-end's own retries):
-     PENDING again after an exponential, jittered delay (at least FCM's Retry-After) until
-     `max_attempts`, then FAILED with the reason;
+   * transient failure (FCM 429/5xx, a timeout, a lost connection): PENDING again after an
+     exponential, jittered delay, never sooner than FCM's Retry-After, until `max_attempts`,
+     then FAILED with the reason. This is the only retry level: the back-end sends each
+     message once, so no lease is held (and no worker thread sleeps) while a retry waits;
    * anything else: FAILED with the reason.
 
 Delivery is at least once. A worker killed between pushing and recording leaves a lease that

@@ -14,6 +14,7 @@ The back-end sends each message once: a transient answer comes back TRANSIENT wi
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import firebase_admin
@@ -22,6 +23,7 @@ from firebase_admin import messaging
 
 from notifications.push import FCMBackend, PushOutcome, TokenKind
 from notifications.push.fcm import parse_retry_after
+from notifications.push.fcm_v1 import answer_outcome
 from tests.fakes.fake_fcm import Behaviour, FakeFCMServer, Kind
 
 from .fcm_backends import msg
@@ -426,3 +428,53 @@ def test_a_server_closing_each_connection_is_survived(tmp_path, transport):
             backend.close()
         assert closing.send_requests == 30
         assert len(closing.received) == 30
+
+
+def _status(code: int, status: str, message: str, error_code: str | None = None) -> bytes:
+    error = {"code": code, "message": message, "status": status}
+    if error_code:
+        error["details"] = [
+            {
+                "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                "errorCode": error_code,
+            }
+        ]
+    return json.dumps({"error": error}).encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "outcome", "retry_after"),
+    [
+        (404, _status(404, "NOT_FOUND", "gone", "UNREGISTERED"), {},
+         PushOutcome.UNREGISTERED, None),
+        (403, _status(403, "PERMISSION_DENIED", "x", "SENDER_ID_MISMATCH"), {},
+         PushOutcome.INVALID_TOKEN, None),
+        (400, _status(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM "
+                      "registration token", "INVALID_ARGUMENT"), {},
+         PushOutcome.INVALID_TOKEN, None),
+        (400, _status(400, "INVALID_ARGUMENT", "Invalid value at 'message.data'"), {},
+         PushOutcome.FAILED, None),
+        (401, _status(401, "UNAUTHENTICATED", "APNs", "THIRD_PARTY_AUTH_ERROR"), {},
+         PushOutcome.FAILED, None),
+        (429, _status(429, "RESOURCE_EXHAUSTED", "quota", "QUOTA_EXCEEDED"), {"retry-after": "17"},
+         PushOutcome.TRANSIENT, 17.0),
+        (503, _status(503, "UNAVAILABLE", "busy", "UNAVAILABLE"), {"retry-after": "5"},
+         PushOutcome.TRANSIENT, 5.0),
+        (500, _status(500, "INTERNAL", "oops", "INTERNAL"), {}, PushOutcome.TRANSIENT, None),
+        (500, _status(500, "UNKNOWN", "?", "UNSPECIFIED_ERROR"), {}, PushOutcome.TRANSIENT, None),
+        (502, b"<html>Bad Gateway</html>", {}, PushOutcome.TRANSIENT, None),
+        (429, b"", {"retry-after": "soon"}, PushOutcome.TRANSIENT, None),
+        (404, _status(404, "NOT_FOUND", "no such project"), {}, PushOutcome.FAILED, None),
+        (403, _status(403, "PERMISSION_DENIED", "API disabled"), {}, PushOutcome.FAILED, None),
+        (200, b'{"name": "projects/p/messages/1"}', {}, PushOutcome.SENT, None),
+        (200, b"not json", {}, PushOutcome.FAILED, None),
+    ],
+)  # fmt: skip
+def test_each_documented_answer_maps_straight_to_an_outcome(
+    status, body, headers, outcome, retry_after
+):
+    verdict = answer_outcome(status, headers, body)
+
+    assert (verdict.outcome, verdict.retry_after) == (outcome, retry_after)
+    if outcome is not PushOutcome.SENT:
+        assert f"HTTP {status}" in verdict.reason or status == 200
