@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
+from backend.accounts.errors import AccountError
+
 
 class ViewOnlyAdmin(admin.ModelAdmin):
     """Staff may look but not add, change or delete here: what it shows is evidence, or
@@ -33,7 +35,7 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
         try:
             attempt = throttle_reserve(account_key=username, address=client_address(self.request))
         except ValidationError as exc:
-            raise ValidationError(exc.messages[0], code="too_many_attempts") from exc
+            raise ValidationError(exc.messages[0], code=AccountError.TOO_MANY_ATTEMPTS) from exc
         cleaned = super().clean()  # raises on a wrong password: the slot stays taken
         attempt.succeeded()
         return cleaned

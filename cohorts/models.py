@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import School
+from cohorts.errors import CohortError
 
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -21,7 +22,9 @@ SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 def validate_school_year(value: str) -> None:
     match = SCHOOL_YEAR.match(value)
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        raise ValidationError("Write the school year as 2026-2027.", code="INVALID_SCHOOL_YEAR")
+        raise ValidationError(
+            "Write the school year as 2026-2027.", code=CohortError.INVALID_SCHOOL_YEAR
+        )
 
 
 class Role(models.TextChoices):

@@ -18,7 +18,7 @@ from django.core import signing
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from backend.graphql.errors import PublicError
+from backend.graphql.errors import ApiErrorCode, PublicError
 from backend.throttle import RateLimit
 
 Ticket = TypeVar("Ticket")
@@ -83,6 +83,6 @@ def absolute_url(info, url_name: str, token: str, *, unavailable: str) -> str:
     try:
         path = reverse(url_name, args=[token])
     except NoReverseMatch as exc:  # the root URLconf does not include networks.urls
-        raise PublicError(unavailable, code="NOT_AVAILABLE") from exc
+        raise PublicError(unavailable, code=ApiErrorCode.NOT_AVAILABLE) from exc
     request = info.context.request
     return request.build_absolute_uri(path) if request is not None else path

@@ -20,6 +20,8 @@ import pillow_heif
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from observations.errors import ObservationError
+
 # iPhones shoot HEIC by default; Pillow only reads it through pillow-heif's plugin.
 pillow_heif.register_heif_opener()
 
@@ -36,8 +38,8 @@ __all__ = [
     "sanitize_image",
 ]
 
-UNSUPPORTED_IMAGE = "UNSUPPORTED_IMAGE"
-IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
+UNSUPPORTED_IMAGE = ObservationError.UNSUPPORTED_IMAGE
+IMAGE_TOO_LARGE = ObservationError.IMAGE_TOO_LARGE
 
 # A 48 MP iPhone photo is about 8064 x 6048 = 48.8 M pixels and at most ~15 MB as JPEG.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from observations.errors import ObservationError
+
 
 def localize(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The instant (aware, in `zone`) of `at` on `day`; earlier occurrence on a fold; a gap
@@ -41,7 +43,7 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo, *, field: str = "startTime
                 field: ValidationError(
                     "%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward "
                     "then. Choose another time.",
-                    code="NONEXISTENT_LOCAL_TIME",
+                    code=ObservationError.NONEXISTENT_LOCAL_TIME,
                     params={"time": at.strftime("%H:%M"), "day": day.isoformat(), "zone": zone.key},
                 )
             }

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from observations.errors import ObservationError
+
 from .local_time import local_dates, localize
 from .models import PeriodKind, TimetablePeriod
 from .selectors import busy_ranges
@@ -93,7 +95,7 @@ def ensure_host_teaching(host, starts_at: datetime, ends_at: datetime, zone: Zon
             {
                 "when": ValidationError(
                     "%(host)s does not teach a class then, according to their timetable.",
-                    code="HOST_NOT_TEACHING",
+                    code=ObservationError.HOST_NOT_TEACHING,
                     params={"host": host.full_name},
                 )
             }

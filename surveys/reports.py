@@ -31,6 +31,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cohorts.models import Membership, Role
+from surveys.errors import SurveyError
 
 from . import statistics
 from .models import Administration, Answer, Construct, Invitee, Item, ItemFormat, ScalePoint
@@ -441,7 +442,7 @@ def administrations_comparison(
     if baseline.instrument_id != follow_up.instrument_id:
         raise ValidationError(
             "Only administrations of the same instrument can be compared.",
-            code="DIFFERENT_INSTRUMENTS",
+            code=SurveyError.DIFFERENT_INSTRUMENTS,
         )
     now = now or timezone.now()
     rng = rng or random.SystemRandom()

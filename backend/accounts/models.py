@@ -10,10 +10,14 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from backend.accounts.errors import AccountError
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone.", code="INVALID_TIME_ZONE")
+        raise ValidationError(
+            f"{value!r} is not an IANA time zone.", code=AccountError.INVALID_TIME_ZONE
+        )
 
 
 class District(models.Model):

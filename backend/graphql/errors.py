@@ -5,13 +5,17 @@ User-fixable problems in mutations are not top-level errors: they go to the payl
 malformed requests, limits and bugs. Bugs are logged with the request id and masked.
 """
 
+import inspect
 import logging
+from enum import Enum
 
+import graphene
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from graphql import GraphQLError
 
+from backend.errors import ErrorCode
 from backend.request_id import current_request_id
 
 logger = logging.getLogger("backend.graphql")
@@ -19,10 +23,55 @@ logger = logging.getLogger("backend.graphql")
 INTERNAL_MESSAGE = "Internal server error."
 
 
+class ApiErrorCode(ErrorCode):
+    """The top-level `extensions.code` of an error: about the request as a whole, not a field."""
+
+    BAD_REQUEST = "BAD_REQUEST", "The request is malformed (see the message)."
+    BAD_USER_INPUT = "BAD_USER_INPUT", "An argument is not acceptable (see the message)."
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED", "The document is not valid GraphQL syntax."
+    GRAPHQL_VALIDATION_FAILED = (
+        "GRAPHQL_VALIDATION_FAILED",
+        "The document does not fit the schema.",
+    )
+    PERSISTED_QUERY_NOT_SUPPORTED = (
+        "PERSISTED_QUERY_NOT_SUPPORTED",
+        "Persisted queries are not kept here: send the full query.",
+    )
+    UNAUTHENTICATED = "UNAUTHENTICATED", "Sign in to do this."
+    FORBIDDEN = "FORBIDDEN", "You may not do this."
+    NOT_FOUND = "NOT_FOUND", "No such object, or you may not see it."
+    NOT_AVAILABLE = "NOT_AVAILABLE", "This server does not offer it (its links are not routed)."
+    RATE_LIMITED = "RATE_LIMITED", "Too many requests; `extensions.retryAfter` says when to retry."
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY", "The query asks for too much at once, or this minute."
+    QUERY_TIMEOUT = "QUERY_TIMEOUT", "The query took too long; ask for less at once."
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES", "The document has too many aliases."
+    PAGE_SIZE_EXCEEDED = "PAGE_SIZE_EXCEEDED", "A list asks for more rows than one page holds."
+    TOO_MANY_OPERATIONS = (
+        "TOO_MANY_OPERATIONS",
+        "Too many operations at once on one WebSocket.",
+    )
+    TOO_MANY_FILES = "TOO_MANY_FILES", "Too many files in one upload."
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE", "The request body or an upload is too large."
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE", "The Accept header allows no answer form we speak."
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED", "Use POST (GET is for queries only)."
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE", "The body's Content-Type is not accepted."
+    SERVICE_BUSY = "SERVICE_BUSY", "The server is busy; try again in a moment."
+    INTERNAL_SERVER_ERROR = (
+        "INTERNAL_SERVER_ERROR",
+        "A bug; `extensions.requestId` finds it in the logs.",
+    )
+
+
+def graphql_enum(codes: type[Enum], name: str) -> type[graphene.Enum]:
+    """The GraphQL enum made from a domain enum: same names and values; the type's description
+    is the enum's docstring and each value's is the member's `description`."""
+    return graphene.Enum.from_enum(codes, name=name, description=inspect.cleandoc(codes.__doc__))
+
+
 class PublicError(Exception):
     """An error whose message is safe to show, with a code in `extensions.code`."""
 
-    code = "BAD_REQUEST"
+    code: str = ApiErrorCode.BAD_REQUEST
 
     def __init__(self, message: str, *, code: str | None = None, extensions: dict | None = None):
         super().__init__(message)
@@ -32,25 +81,25 @@ class PublicError(Exception):
 
 
 class AuthenticationRequired(PublicError):
-    code = "UNAUTHENTICATED"
+    code = ApiErrorCode.UNAUTHENTICATED
 
     def __init__(self, message: str = "Sign in to do this."):
         super().__init__(message)
 
 
 class Forbidden(PublicError):
-    code = "FORBIDDEN"
+    code = ApiErrorCode.FORBIDDEN
 
     def __init__(self, message: str = "You do not have permission to do this."):
         super().__init__(message)
 
 
 class NotFound(PublicError):
-    code = "NOT_FOUND"
+    code = ApiErrorCode.NOT_FOUND
 
 
 class RateLimited(PublicError):
-    code = "RATE_LIMITED"
+    code = ApiErrorCode.RATE_LIMITED
 
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message, extensions={"retryAfter": retry_after})
@@ -72,7 +121,7 @@ def format_error(error: GraphQLError) -> dict:
         # Variable coercion errors come from execution, not validation: they carry
         # graphql-core's "Did you mean ...?" too.
         formatted["message"] = _strip_suggestions(formatted["message"])
-        formatted.setdefault("extensions", {}).setdefault("code", "BAD_REQUEST")
+        formatted.setdefault("extensions", {}).setdefault("code", ApiErrorCode.BAD_REQUEST)
         return formatted
 
     formatted = {"message": str(original), "locations": None, "path": error.path}
@@ -84,22 +133,30 @@ def format_error(error: GraphQLError) -> dict:
         formatted["extensions"] = {"code": original.code, **original.extensions}
     elif isinstance(original, PermissionDenied):
         formatted["message"] = str(original) or Forbidden().args[0]
-        formatted["extensions"] = {"code": "FORBIDDEN"}
+        formatted["extensions"] = {"code": ApiErrorCode.FORBIDDEN}
     elif isinstance(original, OperationalError) and "statement timeout" in str(original):
         logger.warning("Statement timeout resolving %s", error.path)
         formatted["message"] = "The request took too long. Ask for less at once."
-        formatted["extensions"] = {"code": "QUERY_TIMEOUT", "requestId": current_request_id()}
+        formatted["extensions"] = {
+            "code": ApiErrorCode.QUERY_TIMEOUT,
+            "requestId": current_request_id(),
+        }
     elif isinstance(original, OperationalError) and "database is locked" in str(original):
         # SQLite (the embedded default) serialises writers; a busy moment is worth a retry.
         logger.warning("Database busy resolving %s", error.path)
         formatted["message"] = "The server is busy. Try again in a moment."
-        formatted["extensions"] = {"code": "SERVICE_BUSY", "requestId": current_request_id()}
+        formatted["extensions"] = {
+            "code": ApiErrorCode.SERVICE_BUSY,
+            "requestId": current_request_id(),
+        }
     elif isinstance(original, ValidationError):
         formatted["message"] = " ".join(original.messages)
         codes = _validation_codes(original)
         # An id the caller may not see reads as "not found", the same as one that never existed.
         formatted["extensions"] = {
-            "code": "NOT_FOUND" if codes == {"NOT_FOUND"} else "BAD_USER_INPUT"
+            "code": ApiErrorCode.NOT_FOUND
+            if codes == {"NOT_FOUND"}
+            else ApiErrorCode.BAD_USER_INPUT
         }
     else:
         request_id = current_request_id()
@@ -112,7 +169,10 @@ def format_error(error: GraphQLError) -> dict:
         formatted["message"] = (
             f"{type(original).__name__}: {original}" if settings.DEBUG else INTERNAL_MESSAGE
         )
-        formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        formatted["extensions"] = {
+            "code": ApiErrorCode.INTERNAL_SERVER_ERROR,
+            "requestId": request_id,
+        }
     return formatted
 
 

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from graphene.relay import Node
 from graphql_relay import from_global_id
 
-from .errors import PublicError
+from backend.errors import CommonError
+
+from .errors import ApiErrorCode, PublicError
 
 
 def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:
@@ -15,7 +17,11 @@ def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:
         kind, pk = None, None
     if kind != type_name or not pk:
         raise ValidationError(
-            {field: ValidationError(f"Expected the id of a {type_name}.", code="INVALID_ID")}
+            {
+                field: ValidationError(
+                    f"Expected the id of a {type_name}.", code=CommonError.INVALID_ID
+                )
+            }
         )
     return pk
 
@@ -30,7 +36,11 @@ def load_node(info, global_id: str, object_type, *, field: str):
     instance = queryset.filter(pk=pk).first() if pk.isdigit() else None
     if instance is None:
         raise ValidationError(
-            {field: ValidationError(f"No {object_type._meta.name} with this id.", code="NOT_FOUND")}
+            {
+                field: ValidationError(
+                    f"No {object_type._meta.name} with this id.", code=CommonError.NOT_FOUND
+                )
+            }
         )
     return instance
 
@@ -45,7 +55,9 @@ def resolve_global_id(info, global_id: str):
     except Exception:
         type_name, pk = "", ""
     if not type_name or not pk:
-        raise PublicError(f"{global_id[:40]!r} is not a valid id.", code="BAD_USER_INPUT")
+        raise PublicError(
+            f"{global_id[:40]!r} is not a valid id.", code=ApiErrorCode.BAD_USER_INPUT
+        )
     graphene_type = info.schema.get_type(type_name)
     object_type = getattr(graphene_type, "graphene_type", None)
     get_node = getattr(object_type, "get_node", None)

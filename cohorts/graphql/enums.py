@@ -2,23 +2,21 @@
 
 import graphene
 
-from backend.graphql.enums import described
+from backend.graphql.enums import choices_enum, described
 
+from .. import models
+from ..models import Role
 
-class CohortRole(graphene.Enum):
-    """A person's place in a cohort."""
-
-    LEADER = "LEADER"
-    BLUE = "BLUE"
-    YELLOW = "YELLOW"
-
-    description = described(
-        {
-            "LEADER": "The teacher leader: visits the blue dots and runs the meetings.",
-            "BLUE": "A blue dot: visited by the leader, visits yellow dots.",
-            "YELLOW": "A yellow dot: visited by a blue dot.",
-        }
-    )
+CohortRole = choices_enum(
+    "CohortRole",
+    Role,
+    "A person's place in a cohort.",
+    {
+        "LEADER": "The teacher leader: visits the blue dots and runs the meetings.",
+        "BLUE": "A blue dot: visited by the leader, visits yellow dots.",
+        "YELLOW": "A yellow dot: visited by a blue dot.",
+    },
+)
 
 
 class PeerRole(graphene.Enum):
@@ -35,20 +33,16 @@ class PeerRole(graphene.Enum):
     )
 
 
-class MeetingKind(graphene.Enum):
-    """Which group a meeting is for."""
-
-    BLUE_GROUP = "BLUE_GROUP"
-    WHOLE_GROUP = "WHOLE_GROUP"
-    OTHER = "OTHER"
-
-    description = described(
-        {
-            "BLUE_GROUP": "The group of 5: the leader and the blue dots.",
-            "WHOLE_GROUP": "The group of 13: everyone in the cohort.",
-            "OTHER": "Any other meeting: the leader and the people invited.",
-        }
-    )
+MeetingKind = choices_enum(
+    "MeetingKind",
+    models.MeetingKind,
+    "Which group a meeting is for.",
+    {
+        "BLUE_GROUP": "The group of 5: the leader and the blue dots.",
+        "WHOLE_GROUP": "The group of 13: everyone in the cohort.",
+        "OTHER": "Any other meeting: the leader and the people invited.",
+    },
+)
 
 
 class MeetingStatus(graphene.Enum):
@@ -69,16 +63,12 @@ class MeetingStatus(graphene.Enum):
     )
 
 
-class AttendanceStatus(graphene.Enum):
-    """Whether someone came to a meeting."""
-
-    PRESENT = "PRESENT"
-    ABSENT = "ABSENT"
-    EXCUSED = "EXCUSED"
-
-    description = described(
-        {"PRESENT": "Came.", "ABSENT": "Did not come.", "EXCUSED": "Sent apologies in advance."}
-    )
+AttendanceStatus = choices_enum(
+    "AttendanceStatus",
+    models.AttendanceStatus,
+    "Whether someone came to a meeting.",
+    {"PRESENT": "Came.", "ABSENT": "Did not come.", "EXCUSED": "Sent apologies in advance."},
+)
 
 
 class GuidanceCode(graphene.Enum):

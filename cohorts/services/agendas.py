@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cohorts.errors import CohortError
+
 from ..guidance import GuidanceMessage, agenda_overrun_message
 from ..models import MAX_MEETING_MINUTES, AgendaItem, Meeting, Protocol
 from ..protocol_library import get_agenda_template
@@ -85,32 +87,41 @@ def agenda_set(*, actor, meeting: Meeting, items: list[AgendaItemData]) -> Meeti
     for index, data in enumerate(items):
         if data.id is not None:
             if data.id not in existing or data.id in seen:
-                refuse(index, "id", "This item is not on this meeting's agenda.", "NOT_FOUND")
+                refuse(
+                    index, "id", "This item is not on this meeting's agenda.", CohortError.NOT_FOUND
+                )
             seen.add(data.id)
         title = (data.title or "").strip()
         if not title:
-            refuse(index, "title", "Give the item a title.", "REQUIRED")
+            refuse(index, "title", "Give the item a title.", CohortError.REQUIRED)
         elif len(title) > 200:
-            refuse(index, "title", "Keep the title under 200 characters.", "INVALID")
+            refuse(index, "title", "Keep the title under 200 characters.", CohortError.INVALID)
         if data.minutes is None and data.protocol is None:
-            refuse(index, "minutes", "How many minutes does this item take?", "REQUIRED")
+            refuse(index, "minutes", "How many minutes does this item take?", CohortError.REQUIRED)
         elif data.minutes is not None and not 0 <= data.minutes <= MAX_MEETING_MINUTES:
-            refuse(index, "minutes", f"Choose 0 to {MAX_MEETING_MINUTES} minutes.", "INVALID")
+            refuse(
+                index, "minutes", f"Choose 0 to {MAX_MEETING_MINUTES} minutes.", CohortError.INVALID
+            )
         if data.facilitator is not None and data.facilitator.pk not in roster:
             refuse(
                 index,
                 "facilitatorId",
                 f"{data.facilitator.full_name} is not in this meeting's group or invited.",
-                "NOT_A_MEMBER",
+                CohortError.NOT_A_MEMBER,
             )
         if data.protocol is not None and not _protocol_available(meeting, data.protocol):
-            refuse(index, "protocolId", "This protocol belongs to another school.", "NOT_FOUND")
+            refuse(
+                index,
+                "protocolId",
+                "This protocol belongs to another school.",
+                CohortError.NOT_FOUND,
+            )
         for field, value, limit in (
             ("materials", data.materials, 2000),
             ("notes", data.notes, 5000),
         ):
             if value is not None and len(value) > limit:
-                refuse(index, field, f"Keep this under {limit} characters.", "INVALID")
+                refuse(index, field, f"Keep this under {limit} characters.", CohortError.INVALID)
     if errors:
         raise ValidationError(errors)
 

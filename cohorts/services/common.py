@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from cohorts.errors import CohortError
+
 from ..models import Cohort, Role
 
 
@@ -34,7 +36,9 @@ def ensure_manager(actor, cohort: Cohort) -> None:
 
 def ensure_open(cohort: Cohort) -> None:
     if cohort.archived_at is not None:
-        raise ValidationError("This cohort is archived and can no longer change.", code="ARCHIVED")
+        raise ValidationError(
+            "This cohort is archived and can no longer change.", code=CohortError.ARCHIVED
+        )
 
 
 def ensure_can_change(actor, cohort: Cohort) -> None:
@@ -62,56 +66,56 @@ class Refusal:
 REFUSALS = {
     "one_current_leader_per_cohort": Refusal(
         "personId",
-        "ROLE_LIMIT_EXCEEDED",
+        CohortError.ROLE_LIMIT_EXCEEDED,
         "This cohort already has a leader. Reload: someone may have just changed it.",
         "UNIQUE constraint failed: cohorts_membership.cohort_id",
     ),
     "one_current_membership_per_person": Refusal(
         "personId",
-        "ALREADY_MEMBER",
+        CohortError.ALREADY_MEMBER,
         "This person is already in the cohort.",
         "UNIQUE constraint failed: cohorts_membership.cohort_id, cohorts_membership.person_id",
     ),
     "one_current_blue_per_yellow": Refusal(
         "yellowMembershipId",
-        "ALREADY_ASSIGNED",
+        CohortError.ALREADY_ASSIGNED,
         "This yellow dot was just assigned to a blue dot. Reload and try again.",
         "UNIQUE constraint failed: cohorts_blueyellowlink.yellow_id",
     ),
     "link_blue_is_blue_of_cohort": Refusal(
         "blueMembershipId",
-        "NOT_A_BLUE_DOT",
+        CohortError.NOT_A_BLUE_DOT,
         "Only a blue dot of the same cohort can visit this yellow dot.",
         "link_blue_is_blue_of_cohort",
     ),
     "link_yellow_is_yellow_of_cohort": Refusal(
         "yellowMembershipId",
-        "NOT_A_YELLOW_DOT",
+        CohortError.NOT_A_YELLOW_DOT,
         "Only a yellow dot of the same cohort can be assigned.",
         "link_yellow_is_yellow_of_cohort",
     ),
     "cohort_name_unique_per_year": Refusal(
         "name",
-        "DUPLICATE_NAME",
+        CohortError.DUPLICATE_NAME,
         "The school already has a cohort with this name this school year.",
         "UNIQUE constraint failed: cohorts_cohort.school_id, cohorts_cohort.school_year, "
         "cohorts_cohort.name",
     ),
     "protocol_name_unique_per_school": Refusal(
         "name",
-        "DUPLICATE_NAME",
+        CohortError.DUPLICATE_NAME,
         "Your school already has a protocol with this name.",
         "UNIQUE constraint failed: cohorts_protocol.school_id, cohorts_protocol.name",
     ),
     "attendance_once_per_person": Refusal(
         "attendance",
-        "INVALID",
+        CohortError.INVALID,
         "Attendance was just recorded by someone else. Reload and try again.",
         "UNIQUE constraint failed: cohorts_attendance.meeting_id, cohorts_attendance.person_id",
     ),
     "meeting_invitee_once": Refusal(
         "inviteeIds",
-        "INVALID",
+        CohortError.INVALID,
         "This person is already invited.",
         "UNIQUE constraint failed: cohorts_meetinginvitee.meeting_id, "
         "cohorts_meetinginvitee.person_id",

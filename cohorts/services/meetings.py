@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from graphql_relay import to_global_id
 
+from cohorts.errors import CohortError
 from notifications import outbox
 from notifications.services.inbox import notify_invited
 
@@ -152,7 +153,7 @@ def invitation_key(meeting: Meeting, person_id: int) -> str:
 
 def ensure_not_cancelled(meeting: Meeting) -> None:
     if meeting.is_cancelled:
-        raise ValidationError("This meeting was cancelled.", code="MEETING_CANCELLED")
+        raise ValidationError("This meeting was cancelled.", code=CohortError.MEETING_CANCELLED)
 
 
 @transaction.atomic
@@ -323,11 +324,11 @@ def meeting_record(
             if entry.person.pk not in roster:
                 errors[f"attendance.{index}.personId"] = ValidationError(
                     f"{entry.person.full_name} is not in this meeting's group or invited.",
-                    code="NOT_A_MEMBER",
+                    code=CohortError.NOT_A_MEMBER,
                 )
             elif entry.status not in AttendanceStatus.values:
                 errors[f"attendance.{index}.status"] = ValidationError(
-                    "Choose present, absent or excused.", code="INVALID"
+                    "Choose present, absent or excused.", code=CohortError.INVALID
                 )
         if errors:
             raise ValidationError(errors)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from cohorts.errors import CohortError
+
 from ..models import Protocol, ProtocolStep
 from .common import refused_as_typed_errors
 
@@ -33,34 +35,42 @@ def _clean(name: str | None, purpose: str | None, steps: list[StepData] | None):
     if name is not None:
         name = name.strip()
         if not name:
-            errors["name"] = ValidationError("Give the protocol a name.", code="REQUIRED")
+            errors["name"] = ValidationError("Give the protocol a name.", code=CohortError.REQUIRED)
         elif len(name) > 120:
-            errors["name"] = ValidationError("Keep the name under 120 characters.", code="INVALID")
+            errors["name"] = ValidationError(
+                "Keep the name under 120 characters.", code=CohortError.INVALID
+            )
     if purpose is not None:
         purpose = purpose.strip()
         if len(purpose) > 2000:
-            errors["purpose"] = ValidationError("Keep this under 2,000 characters.", code="INVALID")
+            errors["purpose"] = ValidationError(
+                "Keep this under 2,000 characters.", code=CohortError.INVALID
+            )
     if steps is not None:
         if not steps:
-            errors["steps"] = ValidationError("A protocol has at least one step.", code="REQUIRED")
+            errors["steps"] = ValidationError(
+                "A protocol has at least one step.", code=CohortError.REQUIRED
+            )
         elif len(steps) > MAX_STEPS:
-            errors["steps"] = ValidationError(f"At most {MAX_STEPS} steps.", code="INVALID")
+            errors["steps"] = ValidationError(
+                f"At most {MAX_STEPS} steps.", code=CohortError.INVALID
+            )
         for index, step in enumerate(steps):
             if not (step.title or "").strip():
                 errors[f"steps.{index}.title"] = ValidationError(
-                    "Give the step a title.", code="REQUIRED"
+                    "Give the step a title.", code=CohortError.REQUIRED
                 )
             elif len(step.title.strip()) > 200:
                 errors[f"steps.{index}.title"] = ValidationError(
-                    "Keep the title under 200 characters.", code="INVALID"
+                    "Keep the title under 200 characters.", code=CohortError.INVALID
                 )
             if step.minutes is None or not 0 <= step.minutes <= MAX_STEP_MINUTES:
                 errors[f"steps.{index}.minutes"] = ValidationError(
-                    f"Choose 0 to {MAX_STEP_MINUTES} minutes.", code="INVALID"
+                    f"Choose 0 to {MAX_STEP_MINUTES} minutes.", code=CohortError.INVALID
                 )
             if len(step.guidance or "") > 2000:
                 errors[f"steps.{index}.guidance"] = ValidationError(
-                    "Keep this under 2,000 characters.", code="INVALID"
+                    "Keep this under 2,000 characters.", code=CohortError.INVALID
                 )
     if errors:
         raise ValidationError(errors)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from graphql import FieldNode, InlineFragmentNode
 from graphql_relay import from_global_id
 
-from backend.graphql.errors import NotFound, PublicError, RateLimited
+from backend.graphql.errors import ApiErrorCode, NotFound, PublicError, RateLimited
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.throttle import RateLimit
 from networks import downloads, images, links, maps
@@ -49,7 +49,9 @@ def _pk(global_id: str, type_name: str, field: str) -> int:
     except Exception:  # graphql_relay raises several kinds on garbage
         kind, pk = None, None
     if kind != type_name or not pk or not pk.isdigit() or len(pk) > 18:
-        raise PublicError(f"`{field}` must be the id of a {type_name}.", code="BAD_USER_INPUT")
+        raise PublicError(
+            f"`{field}` must be the id of a {type_name}.", code=ApiErrorCode.BAD_USER_INPUT
+        )
     return int(pk)
 
 
@@ -57,7 +59,8 @@ def _scope(scope_input) -> Scope:
     given = [(key, value) for key, value in scope_input.items() if value is not None]
     if len(given) != 1:
         raise PublicError(
-            "Give exactly one of cohortId, schoolId and districtId.", code="BAD_USER_INPUT"
+            "Give exactly one of cohortId, schoolId and districtId.",
+            code=ApiErrorCode.BAD_USER_INPUT,
         )
     key, value = given[0]
     kind, type_name, field = _SCOPE_TYPES[key]
@@ -219,7 +222,7 @@ class NetworkQueries(graphene.ObjectType):
         if not 1 <= weeks_without_visit <= MAX_WEEKS_WITHOUT_VISIT:
             raise PublicError(
                 f"`weeksWithoutVisit` must be 1 to {MAX_WEEKS_WITHOUT_VISIT}.",
-                code="BAD_USER_INPUT",
+                code=ApiErrorCode.BAD_USER_INPUT,
             )
         pk = _pk(district_id, "District", "districtId")
         try:
@@ -242,7 +245,8 @@ class NetworkQueries(graphene.ObjectType):
         format = MapImageFormat.PNG if format is None else format
         if not images.MIN_SIZE <= size <= images.MAX_SIZE:
             raise PublicError(
-                f"`size` must be {images.MIN_SIZE} to {images.MAX_SIZE}.", code="BAD_USER_INPUT"
+                f"`size` must be {images.MIN_SIZE} to {images.MAX_SIZE}.",
+                code=ApiErrorCode.BAD_USER_INPUT,
             )
         pk = _pk(cohort_id, "Cohort", "cohortId")
         user = info.context.user

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import AccessToken, User
+from notifications.errors import NotificationError
 
 from ..models import Device, DeviceTokenKind, Platform
 
@@ -30,15 +31,25 @@ def device_register(
     """
     token = (token or "").strip()
     if not token:
-        raise ValidationError({"token": ValidationError("The token is empty.", code="REQUIRED")})
+        raise ValidationError(
+            {"token": ValidationError("The token is empty.", code=NotificationError.REQUIRED)}
+        )
     if len(token) > MAX_TOKEN_LENGTH or any(c.isspace() for c in token):
         raise ValidationError(
-            {"token": ValidationError("This is not a push token.", code="INVALID_TOKEN")}
+            {
+                "token": ValidationError(
+                    "This is not a push token.", code=NotificationError.INVALID_TOKEN
+                )
+            }
         )
     if platform not in Platform.values:
-        raise ValidationError({"platform": ValidationError("Unknown platform.", code="INVALID")})
+        raise ValidationError(
+            {"platform": ValidationError("Unknown platform.", code=NotificationError.INVALID)}
+        )
     if token_kind not in DeviceTokenKind.values:
-        raise ValidationError({"tokenKind": ValidationError("Unknown token kind.", code="INVALID")})
+        raise ValidationError(
+            {"tokenKind": ValidationError("Unknown token kind.", code=NotificationError.INVALID)}
+        )
     now = timezone.now()
     if access_token is not None:
         Device.objects.filter(access_token=access_token).exclude(token=token).delete()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.throttle import RateLimit
+from notifications.errors import NotificationError
 
 from .. import outbox
 from ..models import Kind, Notification
@@ -20,7 +21,11 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
     """Mark one of the person's notifications read (again is harmless)."""
     if notification.recipient_id != user.pk:
         raise ValidationError(
-            {"notificationId": ValidationError("No Notification with this id.", code="NOT_FOUND")}
+            {
+                "notificationId": ValidationError(
+                    "No Notification with this id.", code=NotificationError.NOT_FOUND
+                )
+            }
         )
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -40,7 +45,8 @@ def notification_send_test(*, user: User) -> Notification:
     """Queue a test push to all of the person's phones, due now (ignores quiet hours)."""
     if TEST_NOTIFICATION_LIMIT.hit(str(user.pk)) > TEST_NOTIFICATION_LIMIT.limit:
         raise ValidationError(
-            "Too many test notifications; try again later.", code="TOO_MANY_ATTEMPTS"
+            "Too many test notifications; try again later.",
+            code=NotificationError.TOO_MANY_ATTEMPTS,
         )
     now = timezone.now()
     return outbox.schedule(

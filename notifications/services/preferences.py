@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backend.accounts.models import User, validate_time_zone
+from notifications.errors import NotificationError
 
 from ..models import ALWAYS_DELIVERED_KINDS, Kind, NotificationPreference
 
@@ -27,11 +28,14 @@ def preferences_update(
         disabled = set(preference.disabled_kinds or ())
         for kind, enabled in kinds.items():
             if kind not in Kind.values:
-                errors["kinds"] = ValidationError(f"Unknown kind {kind}.", code="INVALID")
+                errors["kinds"] = ValidationError(
+                    f"Unknown kind {kind}.", code=NotificationError.INVALID
+                )
                 continue
             if kind in ALWAYS_DELIVERED_KINDS and not enabled:
                 errors["kinds"] = ValidationError(
-                    f"{kind} notifications cannot be turned off.", code="NOT_ALLOWED"
+                    f"{kind} notifications cannot be turned off.",
+                    code=NotificationError.NOT_ALLOWED,
                 )
                 continue
             if enabled:
@@ -44,7 +48,7 @@ def preferences_update(
     for name, value in (("quietHoursStart", quiet_hours_start), ("quietHoursEnd", quiet_hours_end)):
         if value is not None and (value.second or value.microsecond or value.tzinfo is not None):
             errors[name] = ValidationError(
-                "Give a local time in whole minutes, e.g. 21:00.", code="INVALID"
+                "Give a local time in whole minutes, e.g. 21:00.", code=NotificationError.INVALID
             )
     if quiet_hours_start is not None:
         preference.quiet_hours_start = quiet_hours_start
@@ -55,7 +59,7 @@ def preferences_update(
         and preference.quiet_hours_start == preference.quiet_hours_end
     ):
         errors["quietHoursEnd"] = ValidationError(
-            "Quiet hours must end at another time than they start.", code="INVALID"
+            "Quiet hours must end at another time than they start.", code=NotificationError.INVALID
         )
     if time_zone is not None:
         try:
@@ -64,7 +68,8 @@ def preferences_update(
             preference.time_zone = time_zone
         except ValidationError:
             errors["timeZone"] = ValidationError(
-                "Give an IANA time zone such as America/Chicago.", code="INVALID_TIME_ZONE"
+                "Give an IANA time zone such as America/Chicago.",
+                code=NotificationError.INVALID_TIME_ZONE,
             )
     if errors:
         raise ValidationError(errors)

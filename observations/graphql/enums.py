@@ -2,53 +2,43 @@
 
 import graphene
 
-from backend.graphql.enums import described
+from backend.graphql.enums import choices_enum, described
 
+from .. import models
+from ..models import PeriodKind, Sharing, Weekday
 from ..tool_kinds import ToolKind as ToolKindValues
 
-
-class ToolKind(graphene.Enum):
-    """The kind of a data-collection tool; it fixes the shape of its definition and entries."""
-
-    SCRIPTING = ToolKindValues.SCRIPTING.value
-    TALLY = ToolKindValues.TALLY.value
-    SEATING_CHART = ToolKindValues.SEATING_CHART.value
-    CHECKLIST = ToolKindValues.CHECKLIST.value
-    TIMED_INTERVAL_SWEEP = ToolKindValues.TIMED_INTERVAL_SWEEP.value
-
-    description = described(
-        {
-            "SCRIPTING": "Timestamped notes of what students say and do. "
-            "Definition {prompts: [str]}; entry {at, text, student?}.",
-            "TALLY": "Counts per category (and student group). Definition {categories: "
-            "[{key, label}], student_groups?}; entry {at, category, group?, count?}.",
-            "SEATING_CHART": "Marks per seat on a room layout. Definition {layout?, seats: "
-            "[{key, label, x, y}], marks: [{key, label}]}; entry {at, seat, mark, note?}.",
-            "CHECKLIST": "Items ticked when seen. Definition {items: [{key, label}]}; entry "
-            "{item, checked, note?, at?}.",
-            "TIMED_INTERVAL_SWEEP": "Counts of students per behaviour every few minutes. "
-            "Definition {interval_minutes, behaviours, sweeps?}; entry {sweep, behaviour, "
-            "students}.",
-        }
-    )
+ToolKind = choices_enum(
+    "ToolKind",
+    ToolKindValues,
+    "The kind of a data-collection tool; it fixes the shape of its definition and entries.",
+    {
+        "SCRIPTING": "Timestamped notes of what students say and do. "
+        "Definition {prompts: [str]}; entry {at, text, student?}.",
+        "TALLY": "Counts per category (and student group). Definition {categories: "
+        "[{key, label}], student_groups?}; entry {at, category, group?, count?}.",
+        "SEATING_CHART": "Marks per seat on a room layout. Definition {layout?, seats: "
+        "[{key, label, x, y}], marks: [{key, label}]}; entry {at, seat, mark, note?}.",
+        "CHECKLIST": "Items ticked when seen. Definition {items: [{key, label}]}; entry "
+        "{item, checked, note?, at?}.",
+        "TIMED_INTERVAL_SWEEP": "Counts of students per behaviour every few minutes. "
+        "Definition {interval_minutes, behaviours, sweeps?}; entry {sweep, behaviour, "
+        "students}.",
+    },
+)
 
 
-class ToolSharing(graphene.Enum):
-    """Who can see and copy a tool."""
-
-    PRIVATE = "PRIVATE"
-    SCHOOL = "SCHOOL"
-    DISTRICT = "DISTRICT"
-    LIBRARY = "LIBRARY"
-
-    description = described(
-        {
-            "PRIVATE": "Only its owner (and the people of visits that use it).",
-            "SCHOOL": "Teachers of the owner's school.",
-            "DISTRICT": "Teachers of the owner's district.",
-            "LIBRARY": "Everyone: the app's starter library (cannot be chosen).",
-        }
-    )
+ToolSharing = choices_enum(
+    "ToolSharing",
+    Sharing,
+    "Who can see and copy a tool.",
+    {
+        "PRIVATE": "Only its owner (and the people of visits that use it).",
+        "SCHOOL": "Teachers of the owner's school.",
+        "DISTRICT": "Teachers of the owner's district.",
+        "LIBRARY": "Everyone: the app's starter library (cannot be chosen).",
+    },
+)
 
 
 class ToolScope(graphene.Enum):
@@ -69,35 +59,26 @@ class ToolScope(graphene.Enum):
     )
 
 
-class VisitStatus(graphene.Enum):
-    """Where a visit is in its life."""
-
-    PROPOSED = "PROPOSED"
-    ACCEPTED = "ACCEPTED"
-    DECLINED = "DECLINED"
-    CANCELLED = "CANCELLED"
-    COMPLETED = "COMPLETED"
-
-    description = described(
-        {
-            "PROPOSED": "Proposed (or moved by the visitor); waiting for the host to accept.",
-            "ACCEPTED": "The host accepted; reminders are scheduled.",
-            "DECLINED": "The host declined, with a reason. Final.",
-            "CANCELLED": "The host or a visitor cancelled, with a reason. Final.",
-            "COMPLETED": "It happened: data or the reflection sheet arrived, or it was marked.",
-        }
-    )
+VisitStatus = choices_enum(
+    "VisitStatus",
+    models.VisitStatus,
+    "Where a visit is in its life.",
+    {
+        "PROPOSED": "Proposed (or moved by the visitor); waiting for the host to accept.",
+        "ACCEPTED": "The host accepted; reminders are scheduled.",
+        "DECLINED": "The host declined, with a reason. Final.",
+        "CANCELLED": "The host or a visitor cancelled, with a reason. Final.",
+        "COMPLETED": "It happened: data or the reflection sheet arrived, or it was marked.",
+    },
+)
 
 
-class VisitRole(graphene.Enum):
-    """A person's part in a visit."""
-
-    HOST = "HOST"
-    VISITOR = "VISITOR"
-
-    description = described(
-        {"HOST": "The teacher whose class is visited.", "VISITOR": "A visiting peer."}
-    )
+VisitRole = choices_enum(
+    "VisitRole",
+    models.VisitRole,
+    "A person's part in a visit.",
+    {"HOST": "The teacher whose class is visited.", "VISITOR": "A visiting peer."},
+)
 
 
 class VisitChange(graphene.Enum):
@@ -130,24 +111,16 @@ class VisitChange(graphene.Enum):
     )
 
 
-class TimetablePeriodKind(graphene.Enum):
-    """Whether a teacher teaches a class in a period."""
-
-    TEACHING = "TEACHING"
-    FREE = "FREE"
-
-    description = described(
-        {"TEACHING": "Teaching a class: can be visited.", "FREE": "No class: can visit."}
-    )
+TimetablePeriodKind = choices_enum(
+    "TimetablePeriodKind",
+    PeriodKind,
+    "Whether a teacher teaches a class in a period.",
+    {"TEACHING": "Teaching a class: can be visited.", "FREE": "No class: can visit."},
+)
 
 
-class TimetableWeekday(graphene.Enum):
-    """A day of the school week."""
-
-    MONDAY = 0
-    TUESDAY = 1
-    WEDNESDAY = 2
-    THURSDAY = 3
-    FRIDAY = 4
-    SATURDAY = 5
-    SUNDAY = 6
+TimetableWeekday = choices_enum(
+    "TimetableWeekday",
+    Weekday,
+    "A day of the school week.",
+)

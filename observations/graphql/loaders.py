@@ -11,6 +11,7 @@ from graphql_relay import from_global_id
 from backend.accounts.models import User
 from backend.graphql.ids import load_node, pk_from_global_id
 from cohorts.selectors import cohorts_visible_to
+from observations.errors import ObservationError
 
 from .. import selectors
 from .types import BellPeriodType, ReflectionSheetType, StudentLearningQuestionType, ToolType
@@ -19,7 +20,9 @@ VISIT_TYPES = ("Visit", "VisitSummary")
 
 
 def _not_found(field: str, what: str) -> ValidationError:
-    return ValidationError({field: ValidationError(f"No {what} with this id.", code="NOT_FOUND")})
+    return ValidationError(
+        {field: ValidationError(f"No {what} with this id.", code=ObservationError.NOT_FOUND)}
+    )
 
 
 def load_visit(info, global_id: str, *, field: str = "visitId"):
@@ -29,7 +32,11 @@ def load_visit(info, global_id: str, *, field: str = "visitId"):
         kind, pk = None, None
     if kind not in VISIT_TYPES or not pk or not pk.isdigit():
         raise ValidationError(
-            {field: ValidationError("Expected the id of a Visit.", code="INVALID_ID")}
+            {
+                field: ValidationError(
+                    "Expected the id of a Visit.", code=ObservationError.INVALID_ID
+                )
+            }
         )
     visit = selectors.visit_summaries_visible_to(info.context.user).filter(pk=pk).first()
     if visit is None:

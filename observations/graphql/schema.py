@@ -11,6 +11,7 @@ from graphql_relay import to_global_id
 from backend.accounts.graphql.types import SchoolType
 from backend.graphql.ids import load_node, pk_from_global_id
 from backend.graphql.permissions import SignedIn, requires
+from observations.errors import ObservationError
 
 from .. import selectors
 from ..models import (
@@ -47,7 +48,7 @@ MAX_SUGGESTION_REACH_DAYS = 730
 
 def _bad_argument(field: str, message: str):
     # Arguments of queries are refused with a top-level BAD_USER_INPUT error.
-    return ValidationError({field: ValidationError(message, code="INVALID")})
+    return ValidationError({field: ValidationError(message, code=ObservationError.INVALID)})
 
 
 class ObservationQueries(graphene.ObjectType):

@@ -22,7 +22,7 @@ from graphene_django import DjangoObjectType
 from graphql_relay import to_global_id
 
 from backend.accounts.graphql.types import PersonType
-from backend.graphql.errors import PublicError
+from backend.graphql.errors import ApiErrorCode, PublicError
 from backend.graphql.selection import asks_for
 from backend.graphql.types import CountableConnection
 from cohorts.models import Membership
@@ -205,7 +205,7 @@ class PhotoType(DjangoObjectType):
             )
         except photo_links.NotRouted as exc:
             raise PublicError(
-                "Photos are not available on this server.", code="NOT_AVAILABLE"
+                "Photos are not available on this server.", code=ApiErrorCode.NOT_AVAILABLE
             ) from exc
 
     @staticmethod
@@ -257,7 +257,7 @@ class CalendarFeedType(graphene.ObjectType):
             )
         except NoReverseMatch as exc:  # the root URLconf does not include observations.urls
             raise PublicError(
-                "Calendar feeds are not available on this server.", code="NOT_AVAILABLE"
+                "Calendar feeds are not available on this server.", code=ApiErrorCode.NOT_AVAILABLE
             ) from exc
         request = info.context.request
         return request.build_absolute_uri(path) if request is not None else path

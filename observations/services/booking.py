@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from observations.errors import ObservationError
+
 from ..models import ACTIVE_STATUSES, Visit, VisitParticipant
 from ..selectors import busy_ranges
 
@@ -28,12 +30,13 @@ def _double_booked(name: str | None) -> ValidationError:
     if name:
         message = ValidationError(
             "%(name)s already has a visit at that time.",
-            code="DOUBLE_BOOKED",
+            code=ObservationError.DOUBLE_BOOKED,
             params={"name": name},
         )
     else:
         message = ValidationError(
-            "Someone in this visit already has a visit at that time.", code="DOUBLE_BOOKED"
+            "Someone in this visit already has a visit at that time.",
+            code=ObservationError.DOUBLE_BOOKED,
         )
     return ValidationError({"when": message})
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from observations.errors import ObservationError
+
 from ..models import Visit, VisitParticipant, VisitRole, VisitStatus
 
 # Allowed status changes; a reschedule keeps PROPOSED or ACCEPTED (or sends ACCEPTED back to
@@ -51,7 +53,7 @@ def require_participant(visit: Visit, actor) -> str:
             {
                 "visitId": ValidationError(
                     "Only the host and visitors of this visit can do this.",
-                    code="NOT_VISIT_PARTICIPANT",
+                    code=ObservationError.NOT_VISIT_PARTICIPANT,
                 )
             }
         )
@@ -63,7 +65,7 @@ def require_host(visit: Visit, actor) -> None:
         raise ValidationError(
             {
                 "visitId": ValidationError(
-                    "Only the host teacher can do this.", code="NOT_VISIT_HOST"
+                    "Only the host teacher can do this.", code=ObservationError.NOT_VISIT_HOST
                 )
             }
         )
@@ -74,7 +76,7 @@ def require_visitor(visit: Visit, actor) -> None:
         raise ValidationError(
             {
                 "visitId": ValidationError(
-                    "Only a visiting teacher can do this.", code="NOT_VISIT_VISITOR"
+                    "Only a visiting teacher can do this.", code=ObservationError.NOT_VISIT_VISITOR
                 )
             }
         )
@@ -84,7 +86,7 @@ def ensure_transition(visit: Visit, target: str, what: str) -> None:
     if target not in TRANSITIONS[visit.status]:
         raise ValidationError(
             "A %(status)s visit cannot be %(what)s.",
-            code="INVALID_TRANSITION",
+            code=ObservationError.INVALID_TRANSITION,
             params={"status": VisitStatus(visit.status).name.lower(), "what": what},
         )
 
@@ -93,12 +95,12 @@ def ensure_open_for_data(visit: Visit) -> None:
     """Data and reflections belong to a visit that was accepted and not called off."""
     if visit.status == VisitStatus.PROPOSED:
         raise ValidationError(
-            "The host has not accepted this visit yet.", code="VISIT_NOT_ACCEPTED"
+            "The host has not accepted this visit yet.", code=ObservationError.VISIT_NOT_ACCEPTED
         )
     if visit.status in CLOSED:
         raise ValidationError(
             "This visit was %(status)s.",
-            code="VISIT_CLOSED",
+            code=ObservationError.VISIT_CLOSED,
             params={"status": VisitStatus(visit.status).name.lower()},
         )
 
@@ -107,13 +109,19 @@ def clean_reason(reason: str | None, *, field: str = "reason") -> str:
     text = (reason or "").strip()
     if not text:
         raise ValidationError(
-            {field: ValidationError("Say why, for the other teacher.", code="REASON_REQUIRED")}
+            {
+                field: ValidationError(
+                    "Say why, for the other teacher.", code=ObservationError.REASON_REQUIRED
+                )
+            }
         )
     if len(text) > MAX_REASON_LENGTH:
         raise ValidationError(
             {
                 field: ValidationError(
-                    "At most %(max)d characters.", code="INVALID", params={"max": MAX_REASON_LENGTH}
+                    "At most %(max)d characters.",
+                    code=ObservationError.INVALID,
+                    params={"max": MAX_REASON_LENGTH},
                 )
             }
         )
@@ -123,12 +131,16 @@ def clean_reason(reason: str | None, *, field: str = "reason") -> str:
 def clean_text(value: str | None, *, field: str, max_length: int, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationError({field: ValidationError("This is required.", code="REQUIRED")})
+        raise ValidationError(
+            {field: ValidationError("This is required.", code=ObservationError.REQUIRED)}
+        )
     if len(text) > max_length:
         raise ValidationError(
             {
                 field: ValidationError(
-                    "At most %(max)d characters.", code="INVALID", params={"max": max_length}
+                    "At most %(max)d characters.",
+                    code=ObservationError.INVALID,
+                    params={"max": max_length},
                 )
             }
         )

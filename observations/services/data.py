@@ -28,6 +28,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from observations.errors import ObservationError
+
 from ..models import ObservationEntry, ReflectionSheet, Visit
 from ..tool_kinds import InvalidToolData, InvalidToolDefinition, summarize, validate_entry
 from .common import complete_if_due, ensure_open_for_data, lock_visit, now_or, require_visitor
@@ -73,7 +75,9 @@ def _entry_errors(index: int, exc: InvalidToolData) -> dict[str, list[Validation
     for path, problems in exc.error_dict.items():
         key = f"entries.{index}.payload" + ("" if path == NON_FIELD_ERRORS else f".{path}")
         errors[key] = [
-            ValidationError(problem.message, code="INVALID_TOOL_DATA", params=problem.params)
+            ValidationError(
+                problem.message, code=ObservationError.INVALID_TOOL_DATA, params=problem.params
+            )
             for problem in problems
         ]
     return errors
@@ -84,7 +88,7 @@ def _conflict(index: int) -> dict[str, list[ValidationError]]:
         f"entries.{index}.clientId": [
             ValidationError(
                 "Another entry was already sent with this clientId; give a new entry a new id.",
-                code="CLIENT_ID_CONFLICT",
+                code=ObservationError.CLIENT_ID_CONFLICT,
             )
         ]
     }
@@ -99,26 +103,28 @@ def observation_data_submit(
     require_visitor(visit, actor)
     ensure_open_for_data(visit)
     if now < visit.starts_at - EARLY_DATA_GRACE:
-        raise ValidationError("This visit has not started yet.", code="VISIT_NOT_STARTED")
+        raise ValidationError(
+            "This visit has not started yet.", code=ObservationError.VISIT_NOT_STARTED
+        )
     tool = visit.tool
     if tool is None:
         raise ValidationError(
             {
                 "visitId": ValidationError(
-                    "Choose the visit's data-collection tool first.", code="NO_TOOL"
+                    "Choose the visit's data-collection tool first.", code=ObservationError.NO_TOOL
                 )
             }
         )
     if not entries:
         raise ValidationError(
-            {"entries": ValidationError("Send at least one entry.", code="REQUIRED")}
+            {"entries": ValidationError("Send at least one entry.", code=ObservationError.REQUIRED)}
         )
     if len(entries) > MAX_ENTRIES_PER_REQUEST:
         raise ValidationError(
             {
                 "entries": ValidationError(
                     "At most %(max)d entries per request; send the rest in another.",
-                    code="TOO_MANY_ENTRIES",
+                    code=ObservationError.TOO_MANY_ENTRIES,
                     params={"max": MAX_ENTRIES_PER_REQUEST},
                 )
             }
@@ -137,20 +143,22 @@ def observation_data_submit(
     for index, (item, client_id) in enumerate(zip(entries, client_ids, strict=True)):
         if client_id is None:
             errors[f"entries.{index}.clientId"] = [
-                ValidationError("Expected a UUID.", code="INVALID")
+                ValidationError("Expected a UUID.", code=ObservationError.INVALID)
             ]
             continue
         recorded_at = _moment(item.recorded_at)
         if recorded_at is None:
             errors[f"entries.{index}.recordedAt"] = [
-                ValidationError("Send a real time with its UTC offset.", code="INVALID")
+                ValidationError(
+                    "Send a real time with its UTC offset.", code=ObservationError.INVALID
+                )
             ]
             continue
         if isinstance(item.payload, MalformedPayload):
             errors[f"entries.{index}.payload"] = [
                 ValidationError(
                     "This is not valid JSON: %(why)s",
-                    code="INVALID_TOOL_DATA",
+                    code=ObservationError.INVALID_TOOL_DATA,
                     params={"why": item.payload.reason},
                 )
             ]
@@ -162,13 +170,15 @@ def observation_data_submit(
             continue
         except OverflowError:  # a timestamp at the edge of the calendar, e.g. year 1 +01:00
             errors[f"entries.{index}.payload"] = [
-                ValidationError("A time in this entry is out of range.", code="INVALID_TOOL_DATA")
+                ValidationError(
+                    "A time in this entry is out of range.", code=ObservationError.INVALID_TOOL_DATA
+                )
             ]
             continue
         except InvalidToolDefinition as exc:  # the stored tool is broken: not the phone's fault
             raise ValidationError(
                 "This visit's tool definition is not valid; fix the tool first.",
-                code="INVALID_TOOL_DEFINITION",
+                code=ObservationError.INVALID_TOOL_DEFINITION,
             ) from exc
         known = stored.get(client_id) or new.get(client_id)
         if known is not None:

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from observations.errors import ObservationError
+
 from .. import images, photo_files
 from ..models import (
     Photo,
@@ -60,7 +62,7 @@ def _target(*, visit, slq, reflection_sheet, tool) -> _Target:
     if len(given) != 1:
         raise ValidationError(
             "Attach the photo to exactly one question, visit, reflection sheet or tool.",
-            code="INVALID",
+            code=ObservationError.INVALID,
         )
     return given[0]
 
@@ -82,29 +84,31 @@ def _check_may_attach(actor, target: _Target) -> None:
             raise _refuse(
                 target.input_field,
                 "Only the host and visitors of this visit can add photos.",
-                "NOT_VISIT_PARTICIPANT",
+                ObservationError.NOT_VISIT_PARTICIPANT,
             )
         if visit.status in CLOSED:
-            raise _refuse(target.input_field, "This visit was called off.", "VISIT_CLOSED")
+            raise _refuse(
+                target.input_field, "This visit was called off.", ObservationError.VISIT_CLOSED
+            )
     elif isinstance(obj, StudentLearningQuestion):
         if obj.host_id != actor.pk:
             raise _refuse(
                 target.input_field,
                 "Only the host teacher can add photos to their question.",
-                "NOT_SLQ_HOST",
+                ObservationError.NOT_SLQ_HOST,
             )
     elif isinstance(obj, Tool):
         if obj.owner_id is None or obj.owner_id != actor.pk:
             raise _refuse(
                 target.input_field,
                 "Only the tool's owner can add its room photo; copy it instead.",
-                "NOT_TOOL_OWNER",
+                ObservationError.NOT_TOOL_OWNER,
             )
         if obj.kind != ToolKind.SEATING_CHART:
             raise _refuse(
                 target.input_field,
                 "Only a seating-chart tool has a room photo.",
-                "NOT_SEATING_CHART",
+                ObservationError.NOT_SEATING_CHART,
             )
 
 
@@ -124,7 +128,9 @@ def _locked(target: _Target) -> _Target:
 def _sanitized(upload) -> images.SanitizedImage:
     if not hasattr(upload, "read"):
         raise _refuse(
-            "file", "Send the photo as a file (a multipart request).", "UNSUPPORTED_IMAGE"
+            "file",
+            "Send the photo as a file (a multipart request).",
+            ObservationError.UNSUPPORTED_IMAGE,
         )
     max_bytes = min(images.DEFAULT_MAX_BYTES, settings.UPLOAD_LIMITS["max_file_bytes"])
     try:
@@ -168,7 +174,7 @@ def photo_upload(
     target = _target(visit=visit, slq=slq, reflection_sheet=reflection_sheet, tool=tool)
     caption = (caption or "").strip()
     if len(caption) > MAX_CAPTION:
-        raise _refuse("caption", f"At most {MAX_CAPTION} characters.", "INVALID")
+        raise _refuse("caption", f"At most {MAX_CAPTION} characters.", ObservationError.INVALID)
     # Who may attach it is known before the file is read: refuse early, decode nothing.
     _check_may_attach(actor, target)
     sanitized = _sanitized(upload)
@@ -182,7 +188,7 @@ def photo_upload(
             raise _refuse(
                 target.input_field,
                 f"At most {MAX_PHOTOS_PER_ITEM} photos; delete one first.",
-                "TOO_MANY_PHOTOS",
+                ObservationError.TOO_MANY_PHOTOS,
             )
         image_name, thumbnail_name = photo_files.store(sanitized)
         try:
@@ -248,7 +254,7 @@ def photo_delete(*, actor, photo: Photo) -> None:
         raise _refuse(
             "photoId",
             "Only who added the photo, or the host it belongs to, can delete it.",
-            "NOT_PHOTO_OWNER",
+            ObservationError.NOT_PHOTO_OWNER,
         )
     visit = photo.visit or (photo.reflection_sheet.visit if photo.reflection_sheet else None)
     _delete_row(photo)

@@ -13,6 +13,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from observations.errors import ObservationError
+
 from ..models import ReflectionSheet, StudentLearningQuestion, Visit, VisitParticipant, VisitRole
 from . import reminders
 from .common import (
@@ -45,13 +47,16 @@ def reflection_sheet_write(
     role = require_participant(visit, actor)
     ensure_open_for_data(visit)
     if now < visit.starts_at:
-        raise ValidationError("This visit has not happened yet.", code="VISIT_NOT_STARTED")
+        raise ValidationError(
+            "This visit has not happened yet.", code=ObservationError.VISIT_NOT_STARTED
+        )
     slq = visit.slq
     if slq is None:
         raise ValidationError(
             {
                 "visitId": ValidationError(
-                    "Choose the visit's Student Learning Question first.", code="NO_SLQ"
+                    "Choose the visit's Student Learning Question first.",
+                    code=ObservationError.NO_SLQ,
                 )
             }
         )
@@ -123,7 +128,7 @@ def reflection_sheet_share(
             {
                 "reflectionSheetId": ValidationError(
                     "This visit is not part of a cohort, so there is no one to share it with.",
-                    code="NO_COHORT",
+                    code=ObservationError.NO_COHORT,
                 )
             }
         )

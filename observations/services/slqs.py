@@ -8,6 +8,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from observations.errors import ObservationError
+
 from ..models import StudentLearningQuestion
 from .common import clean_text, ensure_teacher, now_or
 
@@ -21,7 +23,7 @@ def _check_peer(actor, crafted_with) -> None:
         raise ValidationError(
             {
                 "craftedWithId": ValidationError(
-                    "Name the peer who helped, not yourself.", code="INVALID"
+                    "Name the peer who helped, not yourself.", code=ObservationError.INVALID
                 )
             }
         )
@@ -33,7 +35,7 @@ def _require_own(actor, slq: StudentLearningQuestion, field: str) -> None:
             {
                 field: ValidationError(
                     "Only the host teacher can change their Student Learning Question.",
-                    code="NOT_SLQ_HOST",
+                    code=ObservationError.NOT_SLQ_HOST,
                 )
             }
         )
@@ -64,7 +66,8 @@ def slq_create(
             raise ValidationError(
                 {
                     "replacesId": ValidationError(
-                        "This question was already replaced.", code="ALREADY_REPLACED"
+                        "This question was already replaced.",
+                        code=ObservationError.ALREADY_REPLACED,
                     )
                 }
             )

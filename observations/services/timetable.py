@@ -9,6 +9,8 @@ from datetime import time
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from observations.errors import ObservationError
+
 from ..models import BellPeriod, PeriodKind, TimetablePeriod
 from .common import clean_text, ensure_teacher
 
@@ -36,7 +38,11 @@ class BellPeriodInput:
 
 def _range_error(field: str) -> ValidationError:
     return ValidationError(
-        {field: ValidationError("A period ends after it starts.", code="INVALID_TIME_RANGE")}
+        {
+            field: ValidationError(
+                "A period ends after it starts.", code=ObservationError.INVALID_TIME_RANGE
+            )
+        }
     )
 
 
@@ -48,7 +54,9 @@ def timetable_set(*, actor, periods: list[PeriodInput]) -> list[TimetablePeriod]
         raise ValidationError(
             {
                 "periods": ValidationError(
-                    "At most %(max)d periods.", code="INVALID", params={"max": MAX_PERIODS}
+                    "At most %(max)d periods.",
+                    code=ObservationError.INVALID,
+                    params={"max": MAX_PERIODS},
                 )
             }
         )
@@ -60,7 +68,8 @@ def timetable_set(*, actor, periods: list[PeriodInput]) -> list[TimetablePeriod]
             raise ValidationError(
                 {
                     f"{path}.bellPeriodId": ValidationError(
-                        "Choose a period of your school's bell schedule.", code="NOT_FOUND"
+                        "Choose a period of your school's bell schedule.",
+                        code=ObservationError.NOT_FOUND,
                     )
                 }
             )
@@ -70,7 +79,8 @@ def timetable_set(*, actor, periods: list[PeriodInput]) -> list[TimetablePeriod]
             raise ValidationError(
                 {
                     path: ValidationError(
-                        "Give the start and end times, or a bell period.", code="REQUIRED"
+                        "Give the start and end times, or a bell period.",
+                        code=ObservationError.REQUIRED,
                     )
                 }
             )
@@ -78,7 +88,7 @@ def timetable_set(*, actor, periods: list[PeriodInput]) -> list[TimetablePeriod]
             raise _range_error(f"{path}.endTime")
         if item.kind not in PeriodKind.values:
             raise ValidationError(
-                {f"{path}.kind": ValidationError("Unknown kind.", code="INVALID")}
+                {f"{path}.kind": ValidationError("Unknown kind.", code=ObservationError.INVALID)}
             )
         rows.append(
             TimetablePeriod(
@@ -103,7 +113,7 @@ def timetable_set(*, actor, periods: list[PeriodInput]) -> list[TimetablePeriod]
                     {
                         f"periods.{index}": ValidationError(
                             "This period overlaps period %(other)d on the same day.",
-                            code="OVERLAPPING_PERIODS",
+                            code=ObservationError.OVERLAPPING_PERIODS,
                             params={"other": other_index},
                         )
                     }
@@ -126,7 +136,9 @@ def bell_schedule_set(*, actor, school, periods: list[BellPeriodInput]) -> list[
         raise ValidationError(
             {
                 "periods": ValidationError(
-                    "At most %(max)d periods.", code="INVALID", params={"max": MAX_BELL_PERIODS}
+                    "At most %(max)d periods.",
+                    code=ObservationError.INVALID,
+                    params={"max": MAX_BELL_PERIODS},
                 )
             }
         )
@@ -138,7 +150,7 @@ def bell_schedule_set(*, actor, school, periods: list[BellPeriodInput]) -> list[
             raise ValidationError(
                 {
                     f"periods.{index}.name": ValidationError(
-                        "Each period needs its own name.", code="INVALID"
+                        "Each period needs its own name.", code=ObservationError.INVALID
                     )
                 }
             )
@@ -153,7 +165,7 @@ def bell_schedule_set(*, actor, school, periods: list[BellPeriodInput]) -> list[
                 {
                     f"periods.{index}": ValidationError(
                         "This period overlaps %(other)s.",
-                        code="OVERLAPPING_PERIODS",
+                        code=ObservationError.OVERLAPPING_PERIODS,
                         params={"other": previous[0]},
                     )
                 }

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from observations.errors import ObservationError
+
 from ..models import Sharing, StudentLearningQuestion, Tool
 from ..tool_kinds import InvalidToolDefinition, validate_definition
 from ..tool_library import TOOL_LIBRARY
@@ -26,7 +28,9 @@ def _definition_errors(exc: InvalidToolDefinition) -> ValidationError:
         else:
             key = f"definition.{path}"
         errors[key] = [
-            ValidationError(p.message, code="INVALID_TOOL_DEFINITION", params=p.params)
+            ValidationError(
+                p.message, code=ObservationError.INVALID_TOOL_DEFINITION, params=p.params
+            )
             for p in problems
         ]
     return ValidationError(errors)
@@ -45,7 +49,7 @@ def _check_sharing(sharing: str) -> str:
             {
                 "sharing": ValidationError(
                     "Share a tool privately, with your school or with your district.",
-                    code="INVALID",
+                    code=ObservationError.INVALID,
                 )
             }
         )
@@ -97,7 +101,7 @@ def tool_update(
             {
                 "toolId": ValidationError(
                     "Only the tool's owner can change it; copy it to adapt it.",
-                    code="NOT_TOOL_OWNER",
+                    code=ObservationError.NOT_TOOL_OWNER,
                 )
             }
         )
@@ -115,7 +119,7 @@ def tool_update(
                     {
                         "definition": ValidationError(
                             "Data was collected with this tool; copy it to change its definition.",
-                            code="TOOL_IN_USE",
+                            code=ObservationError.TOOL_IN_USE,
                         )
                     }
                 )

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cohorts.models import Cohort, Membership
+from observations.errors import ObservationError
 
 from ..local_time import local_to_utc
 from ..models import (
@@ -73,7 +74,7 @@ class VisitTime:
                 {
                     "when.minutes": ValidationError(
                         "A visit lasts %(min)d to %(max)d minutes.",
-                        code="INVALID_DURATION",
+                        code=ObservationError.INVALID_DURATION,
                         params={"min": MIN_VISIT_MINUTES, "max": MAX_VISIT_MINUTES},
                     )
                 }
@@ -83,18 +84,26 @@ class VisitTime:
             raise ValidationError(
                 {
                     "when.date": ValidationError(
-                        "Plan visits at most two years ahead.", code="INVALID"
+                        "Plan visits at most two years ahead.", code=ObservationError.INVALID
                     )
                 }
             )
         if self.day < today - timedelta(days=1):
             raise ValidationError(
-                {"when": ValidationError("Choose a time in the future.", code="STARTS_IN_PAST")}
+                {
+                    "when": ValidationError(
+                        "Choose a time in the future.", code=ObservationError.STARTS_IN_PAST
+                    )
+                }
             )
         starts_at = local_to_utc(self.day, self.start, zone, field="when.startTime")
         if starts_at <= now:
             raise ValidationError(
-                {"when": ValidationError("Choose a time in the future.", code="STARTS_IN_PAST")}
+                {
+                    "when": ValidationError(
+                        "Choose a time in the future.", code=ObservationError.STARTS_IN_PAST
+                    )
+                }
             )
         return starts_at, starts_at + timedelta(minutes=self.minutes)
 
@@ -108,7 +117,7 @@ def _check_cycle_number(host, cycle_number: int) -> None:
                 "cycleNumber": ValidationError(
                     "Choose a cycle from 1 to %(allowed)d: %(host)s's cycles so far reach "
                     "%(highest)d.",
-                    code="INVALID_CYCLE_NUMBER",
+                    code=ObservationError.INVALID_CYCLE_NUMBER,
                     params={"allowed": allowed, "host": host.full_name, "highest": highest},
                 )
             }
@@ -122,7 +131,8 @@ def check_slq_for(host, slq: StudentLearningQuestion | None, *, field: str = "sl
         raise ValidationError(
             {
                 field: ValidationError(
-                    "The Student Learning Question must be the host's own.", code="SLQ_NOT_HOSTS"
+                    "The Student Learning Question must be the host's own.",
+                    code=ObservationError.SLQ_NOT_HOSTS,
                 )
             }
         )
@@ -131,7 +141,7 @@ def check_slq_for(host, slq: StudentLearningQuestion | None, *, field: str = "sl
             {
                 field: ValidationError(
                     "This Student Learning Question was replaced; choose the current one.",
-                    code="SLQ_RETIRED",
+                    code=ObservationError.SLQ_RETIRED,
                 )
             }
         )
@@ -154,7 +164,7 @@ def _cohort_for(host, visitor, cohort: Cohort | None) -> Cohort | None:
                 {
                     "cohortId": ValidationError(
                         "The host and the visitor must both be members of this cohort.",
-                        code="NOT_COHORT_MEMBER",
+                        code=ObservationError.NOT_COHORT_MEMBER,
                     )
                 }
             )
@@ -187,13 +197,13 @@ def visit_propose(
         raise ValidationError(
             {
                 "hostId": ValidationError(
-                    "You cannot visit your own class.", code="CANNOT_VISIT_SELF"
+                    "You cannot visit your own class.", code=ObservationError.CANNOT_VISIT_SELF
                 )
             }
         )
     if not host.school_id or not host.is_active:
         raise ValidationError(
-            {"hostId": ValidationError("No teacher with this id.", code="NOT_FOUND")}
+            {"hostId": ValidationError("No teacher with this id.", code=ObservationError.NOT_FOUND)}
         )
     _check_cycle_number(host, cycle_number)
     check_slq_for(host, slq)
@@ -245,7 +255,8 @@ def visit_accept(*, actor, visit: Visit, now: datetime | None = None) -> Visit:
     ensure_transition(visit, VisitStatus.ACCEPTED, "accepted")
     if visit.starts_at <= now:
         raise ValidationError(
-            "This visit's time has passed; reschedule it instead.", code="STARTS_IN_PAST"
+            "This visit's time has passed; reschedule it instead.",
+            code=ObservationError.STARTS_IN_PAST,
         )
     visit.status = VisitStatus.ACCEPTED
     visit.accepted_at = now
@@ -320,7 +331,11 @@ def visit_reschedule(
     )
     if (starts_at, ends_at, new_room) == (visit.starts_at, visit.ends_at, visit.room):
         raise ValidationError(
-            {"when": ValidationError("The visit is already at that time.", code="UNCHANGED")}
+            {
+                "when": ValidationError(
+                    "The visit is already at that time.", code=ObservationError.UNCHANGED
+                )
+            }
         )
     host = visit.host
     ensure_host_teaching(host, starts_at, ends_at, visit.school.zone)
@@ -354,7 +369,9 @@ def visit_complete(*, actor, visit: Visit, now: datetime | None = None) -> Visit
     require_participant(visit, actor)
     ensure_transition(visit, VisitStatus.COMPLETED, "completed")
     if now < visit.starts_at:
-        raise ValidationError("This visit has not started yet.", code="VISIT_NOT_STARTED")
+        raise ValidationError(
+            "This visit has not started yet.", code=ObservationError.VISIT_NOT_STARTED
+        )
     visit.status = VisitStatus.COMPLETED
     visit.completed_at = now
     _changed(visit, actor, ["status", "completed_at"])
@@ -379,7 +396,7 @@ def visit_plan_update(
     if visit.status in CLOSED:
         raise ValidationError(
             "This visit was %(status)s.",
-            code="VISIT_CLOSED",
+            code=ObservationError.VISIT_CLOSED,
             params={"status": VisitStatus(visit.status).name.lower()},
         )
     fields = []
@@ -389,7 +406,7 @@ def visit_plan_update(
                 {
                     "slqId": ValidationError(
                         "The reflection sheet is written; its question cannot change.",
-                        code="SLQ_LOCKED",
+                        code=ObservationError.SLQ_LOCKED,
                     )
                 }
             )
@@ -402,7 +419,7 @@ def visit_plan_update(
                 {
                     "toolId": ValidationError(
                         "Data was collected with this visit's tool; it cannot change.",
-                        code="TOOL_LOCKED",
+                        code=ObservationError.TOOL_LOCKED,
                     )
                 }
             )

@@ -2,33 +2,22 @@
 
 import graphene
 
+from backend.graphql.enums import choices_enum
+
 from ..models import AdministrationKind, AudienceKind, InstrumentKind, ItemFormat
 from ..reports import ReportStatus
 
-
-def _enum_from_choices(name: str, choices, doc: str, labels: dict | None = None):
-    descriptions = labels or {choice.name: choice.label for choice in choices}
-
-    def description(self):
-        return descriptions.get(self.name)
-
-    members = {choice.name: choice.value for choice in choices}
-    return type(
-        name, (graphene.Enum,), {**members, "__doc__": doc, "description": property(description)}
-    )
-
-
-SurveyInstrumentKind = _enum_from_choices(
+SurveyInstrumentKind = choices_enum(
     "SurveyInstrumentKind", InstrumentKind, "What an instrument is for."
 )
-SurveyItemFormat = _enum_from_choices("SurveyItemFormat", ItemFormat, "How a question is answered.")
-SurveyAdministrationKind = _enum_from_choices(
+SurveyItemFormat = choices_enum("SurveyItemFormat", ItemFormat, "How a question is answered.")
+SurveyAdministrationKind = choices_enum(
     "SurveyAdministrationKind",
     AdministrationKind,
     "Why a survey is given: at the start of the work, six months later, at the end of the "
     "year, for peer or session feedback, or otherwise.",
 )
-SurveyAudience = _enum_from_choices(
+SurveyAudience = choices_enum(
     "SurveyAudience",
     AudienceKind,
     "Who a survey goes to. Never a list composed person by person: a whole group the launcher "
@@ -37,7 +26,7 @@ SurveyAudience = _enum_from_choices(
     "(VISITED_PEERS), for session feedback the peers present at a session (SESSION_ATTENDEES). "
     "The launcher is never asked.",
 )
-SurveyReportStatus = _enum_from_choices(
+SurveyReportStatus = choices_enum(
     "SurveyReportStatus",
     ReportStatus,
     "Whether a report shows figures, and if not, why not.",

@@ -1,71 +1,11 @@
-import graphene
+"""The API form of `surveys.errors`: the enum is made from the domain one, so the two cannot
+drift apart (add a code in `surveys.errors`)."""
 
+from backend.graphql.errors import graphql_enum
 from backend.graphql.mutations import error_type
+from surveys.errors import SurveyError as Codes
 
-
-class SurveyErrorCode(graphene.Enum):
-    """Why a survey operation was refused."""
-
-    INVALID = "INVALID"
-    INVALID_ID = "INVALID_ID"
-    NOT_FOUND = "NOT_FOUND"
-    REQUIRED = "REQUIRED"
-    TOO_LONG = "TOO_LONG"
-    UNKNOWN_SCALE = "UNKNOWN_SCALE"
-    MIXED_SCALES = "MIXED_SCALES"
-    TOO_MANY_ITEMS = "TOO_MANY_ITEMS"
-    INVALID_WINDOW = "INVALID_WINDOW"
-    NOT_A_MEMBER = "NOT_A_MEMBER"
-    AUDIENCE_TOO_SMALL = "AUDIENCE_TOO_SMALL"
-    AUDIENCE_NOT_ALLOWED = "AUDIENCE_NOT_ALLOWED"
-    NOT_VISITED = "NOT_VISITED"
-    NOT_HELD = "NOT_HELD"
-    ALREADY_OPEN = "ALREADY_OPEN"
-    CLOSED = "CLOSED"
-    CANCELLED = "CANCELLED"
-    HAS_RESPONSES = "HAS_RESPONSES"
-    NOT_INVITED = "NOT_INVITED"
-    NOT_OPEN_YET = "NOT_OPEN_YET"
-    ALREADY_RESPONDED = "ALREADY_RESPONDED"
-    INVALID_ANSWER = "INVALID_ANSWER"
-    DUPLICATE_ANSWER = "DUPLICATE_ANSWER"
-    EMPTY_RESPONSE = "EMPTY_RESPONSE"
-
-    @property
-    def description(self):
-        return _DESCRIPTIONS.get(self.name)
-
-
-_DESCRIPTIONS = {
-    "INVALID": "Something in the input is not acceptable.",
-    "INVALID_ID": "An id is not the id of the expected kind of object.",
-    "NOT_FOUND": "No such object, or you may not see it.",
-    "REQUIRED": "A required value is missing.",
-    "TOO_LONG": "A text is longer than allowed.",
-    "UNKNOWN_SCALE": "No response scale with this key.",
-    "MIXED_SCALES": "The items of one construct must share a scale.",
-    "TOO_MANY_ITEMS": "An instrument has too many questions.",
-    "INVALID_WINDOW": "The survey must close after it opens, and in the future.",
-    "NOT_A_MEMBER": "Someone invited is not in the cohort or school.",
-    "AUDIENCE_TOO_SMALL": "The audience holds fewer people besides you than the minimum group "
-    "size for reports.",
-    "AUDIENCE_NOT_ALLOWED": "This kind of survey cannot go to this audience (culture, "
-    "confidence and end-of-year surveys go to a whole group; people are chosen only for peer "
-    "feedback), or you tried to invite yourself.",
-    "NOT_VISITED": "Someone chosen is not a peer whose class you visited (a visit that happened).",
-    "NOT_HELD": "The session has not taken place yet, or was cancelled.",
-    "ALREADY_OPEN": "The survey has opened, so this can no longer change.",
-    "CLOSED": "The survey has closed.",
-    "CANCELLED": "The survey was cancelled.",
-    "HAS_RESPONSES": "People have answered, so the survey cannot be cancelled.",
-    "NOT_INVITED": "You were not invited to answer this survey.",
-    "NOT_OPEN_YET": "The survey has not opened yet.",
-    "ALREADY_RESPONDED": "You have already answered this survey; one response per person.",
-    "INVALID_ANSWER": "An answer does not fit its question (not a scale point, or wrong kind).",
-    "DUPLICATE_ANSWER": "The same question is answered twice.",
-    "EMPTY_RESPONSE": "No question was answered.",
-}
-
+SurveyErrorCode = graphql_enum(Codes, "SurveyErrorCode")
 
 SurveyError = error_type(
     "SurveyError", SurveyErrorCode, "A problem with a survey operation the person can fix."

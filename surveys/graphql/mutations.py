@@ -11,6 +11,7 @@ from backend.graphql.permissions import SignedIn, TeacherLeader
 from cohorts.graphql.types.meetings import MeetingType
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_visible_to
+from surveys.errors import SurveyError as Codes
 
 from ..models import Administration, AudienceKind
 from ..services.administrations import (
@@ -44,7 +45,7 @@ def _cohort(info, global_id: str) -> Cohort:
     )
     if cohort is None:
         raise ValidationError(
-            {"cohortId": ValidationError("No Cohort with this id.", code="NOT_FOUND")}
+            {"cohortId": ValidationError("No Cohort with this id.", code=Codes.NOT_FOUND)}
         )
     return cohort
 
@@ -55,13 +56,17 @@ def _people(info, global_ids: list[str]) -> list:
         pk = pk_from_global_id(global_id, "Person", field=f"person_ids.{index}")
         if not pk.isdigit():
             raise ValidationError(
-                {f"person_ids.{index}": ValidationError("Not a person id.", code="INVALID_ID")}
+                {f"person_ids.{index}": ValidationError("Not a person id.", code=Codes.INVALID_ID)}
             )
         pks.append(int(pk))
     people = list(PersonType.get_queryset(get_user_model().objects.filter(pk__in=set(pks)), info))
     if len(people) != len(set(pks)):
         raise ValidationError(
-            {"personIds": ValidationError("Someone in the list was not found.", code="NOT_FOUND")}
+            {
+                "personIds": ValidationError(
+                    "Someone in the list was not found.", code=Codes.NOT_FOUND
+                )
+            }
         )
     return people
 
@@ -376,7 +381,7 @@ class SubmitSurveyResponse(BaseMutation):
                 raise ValidationError(
                     {
                         f"answers.{index}.item_id": ValidationError(
-                            "Not a question id.", code="INVALID_ID"
+                            "Not a question id.", code=Codes.INVALID_ID
                         )
                     }
                 )

@@ -20,6 +20,7 @@ from cohorts.selectors import is_current_leader
 from notifications.models import Kind
 from notifications.outbox import cancel, schedule
 from observations.models import VisitParticipant, VisitRole, VisitStatus
+from surveys.errors import SurveyError
 
 from ..models import (
     Administration,
@@ -52,11 +53,11 @@ def follow_up_window(opens_at: datetime, closes_at: datetime, zone) -> tuple[dat
 def _check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None:
     if closes_at <= opens_at:
         raise ValidationError(
-            {"closes_at": ValidationError("Close after it opens.", code="INVALID_WINDOW")}
+            {"closes_at": ValidationError("Close after it opens.", code=SurveyError.INVALID_WINDOW)}
         )
     if closes_at <= now:
         raise ValidationError(
-            {"closes_at": ValidationError("Close in the future.", code="INVALID_WINDOW")}
+            {"closes_at": ValidationError("Close in the future.", code=SurveyError.INVALID_WINDOW)}
         )
 
 
@@ -103,7 +104,7 @@ def _check_allowed(*, kind: str, instrument: Instrument, audience: str) -> None:
             "This survey goes to a whole group you lead: "
             + " or ".join(sorted(str(choice) for choice in allowed))
             + ".",
-            "AUDIENCE_NOT_ALLOWED",
+            SurveyError.AUDIENCE_NOT_ALLOWED,
         )
 
 
@@ -136,7 +137,7 @@ def _visited_peers(*, launcher, people: list) -> list:
         raise _error(
             "personIds",
             "Choose peers whose classes you visited (a visit that happened).",
-            "NOT_VISITED",
+            SurveyError.NOT_VISITED,
         )
     return list({person.pk: person for person in people}.values())
 
@@ -146,9 +147,11 @@ def _session_attendees(*, cohort: Cohort, meeting: Meeting, now: datetime) -> li
 
     Outside guests (a coach, a principal) are not peers and are not asked."""
     if meeting.cohort_id != cohort.pk:
-        raise _error("meetingId", "Choose a meeting of the cohort.", "NOT_FOUND")
+        raise _error("meetingId", "Choose a meeting of the cohort.", SurveyError.NOT_FOUND)
     if meeting.cancelled_at is not None or meeting.ends_at > now:
-        raise _error("meetingId", "Ask for feedback once the session has taken place.", "NOT_HELD")
+        raise _error(
+            "meetingId", "Ask for feedback once the session has taken place.", SurveyError.NOT_HELD
+        )
     present = set(
         Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.PRESENT).values_list(
             "person_id", flat=True
@@ -170,25 +173,25 @@ def audience_people(
         raise _error(
             "personIds",
             "A whole group is invited; people cannot be chosen one by one.",
-            "AUDIENCE_NOT_ALLOWED",
+            SurveyError.AUDIENCE_NOT_ALLOWED,
         )
     if kind == AudienceKind.VISITED_PEERS:
         if not choice.people:
-            raise _error("personIds", "Choose the peers you visited.", "REQUIRED")
+            raise _error("personIds", "Choose the peers you visited.", SurveyError.REQUIRED)
         people = _visited_peers(launcher=launcher, people=choice.people)
     else:
         if cohort is None:
-            raise _error("cohortId", "Choose a cohort you lead.", "REQUIRED")
+            raise _error("cohortId", "Choose a cohort you lead.", SurveyError.REQUIRED)
         if kind == AudienceKind.COHORT_PEERS:
             people = _current_peers(cohort, [Role.BLUE, Role.YELLOW])
         elif kind == AudienceKind.GROUP_OF_FIVE:
             people = _current_peers(cohort, [Role.BLUE])
         elif kind == AudienceKind.SESSION_ATTENDEES:
             if choice.meeting is None:
-                raise _error("meetingId", "Choose the session.", "REQUIRED")
+                raise _error("meetingId", "Choose the session.", SurveyError.REQUIRED)
             people = _session_attendees(cohort=cohort, meeting=choice.meeting, now=now)
         else:
-            raise _error("audience", "Unknown audience.", "INVALID")
+            raise _error("audience", "Unknown audience.", SurveyError.INVALID)
     # Structural: whoever launches is never asked (they would know one answer of every figure).
     return [person for person in people if person.pk != launcher.pk]
 
@@ -200,7 +203,7 @@ def _check_audience_size(people: list) -> None:
             "audience",
             f"This audience has {len(people)} people besides you; reports need at least "
             f"{minimum}, so it cannot be surveyed.",
-            "AUDIENCE_TOO_SMALL",
+            SurveyError.AUDIENCE_TOO_SMALL,
         )
 
 
@@ -240,13 +243,13 @@ def administration_launch(
     if not instruments_visible_to(actor).filter(pk=instrument.pk).exists():
         raise PermissionDenied("You cannot use this instrument.")
     if kind not in AdministrationKind.values:
-        raise ValidationError({"kind": ValidationError("Unknown kind.", code="INVALID")})
+        raise ValidationError({"kind": ValidationError("Unknown kind.", code=SurveyError.INVALID)})
     if kind == AdministrationKind.SIX_MONTH:
         raise ValidationError(
             {
                 "kind": ValidationError(
                     "A six-month follow-up is scheduled by launching its baseline.",
-                    code="INVALID",
+                    code=SurveyError.INVALID,
                 )
             }
         )
@@ -256,7 +259,7 @@ def administration_launch(
     _check_allowed(kind=kind, instrument=instrument, audience=audience.kind)
     school = cohort.school if cohort is not None else actor.school
     if school is None:
-        raise _error("cohortId", "Choose a cohort.", "REQUIRED")
+        raise _error("cohortId", "Choose a cohort.", SurveyError.REQUIRED)
     invitees = audience_people(launcher=actor, cohort=cohort, choice=audience, now=now)
     _check_audience_size(invitees)
 
@@ -361,7 +364,9 @@ def _default_title(instrument: Instrument, kind: str) -> str:
 def _invite(administration: Administration, people: list, *, now: datetime) -> None:
     if any(person.pk == administration.created_by_id for person in people):
         # Unreachable through audience_people; kept so no future path can invite the launcher.
-        raise _error("audience", "You cannot answer a survey you launch.", "AUDIENCE_NOT_ALLOWED")
+        raise _error(
+            "audience", "You cannot answer a survey you launch.", SurveyError.AUDIENCE_NOT_ALLOWED
+        )
     Invitee.objects.bulk_create(
         [Invitee(administration=administration, person=person) for person in people]
     )
@@ -408,10 +413,12 @@ def _editable(administration: Administration, *, actor, now: datetime) -> None:
     if not can_manage(actor, administration):
         raise PermissionDenied("Only the survey's leader changes it.")
     if administration.cancelled_at is not None:
-        raise ValidationError("This survey was cancelled.", code="CANCELLED")
+        raise ValidationError("This survey was cancelled.", code=SurveyError.CANCELLED)
     if now >= administration.closes_at:
         # Reopening a closed survey would let a second report be subtracted from the first.
-        raise ValidationError("This survey has closed; it can no longer change.", code="CLOSED")
+        raise ValidationError(
+            "This survey has closed; it can no longer change.", code=SurveyError.CLOSED
+        )
 
 
 @transaction.atomic
@@ -435,7 +442,11 @@ def administration_update(
     if opens_at is not None and opens_at != administration.opens_at:
         if has_opened:
             raise ValidationError(
-                {"opens_at": ValidationError("It has already opened.", code="ALREADY_OPEN")}
+                {
+                    "opens_at": ValidationError(
+                        "It has already opened.", code=SurveyError.ALREADY_OPEN
+                    )
+                }
             )
         administration.opens_at = opens_at
     if closes_at is not None:
@@ -444,7 +455,9 @@ def administration_update(
     if title is not None:
         title = title.strip()
         if not title:
-            raise ValidationError({"title": ValidationError("Give it a title.", code="REQUIRED")})
+            raise ValidationError(
+                {"title": ValidationError("Give it a title.", code=SurveyError.REQUIRED)}
+            )
         administration.title = title[:200]
     administration.save(update_fields=["title", "opens_at", "closes_at"])
 
@@ -453,14 +466,18 @@ def administration_update(
     if people is not None:
         if has_opened:
             raise ValidationError(
-                {"person_ids": ValidationError("It has already opened.", code="ALREADY_OPEN")}
+                {
+                    "person_ids": ValidationError(
+                        "It has already opened.", code=SurveyError.ALREADY_OPEN
+                    )
+                }
             )
         if administration.audience != AudienceKind.VISITED_PEERS:
             # A whole group is taken as it stands; nobody can be dropped from it or added.
             raise _error(
                 "personIds",
                 "This survey goes to a whole group; people cannot be chosen one by one.",
-                "AUDIENCE_NOT_ALLOWED",
+                SurveyError.AUDIENCE_NOT_ALLOWED,
             )
         audience = audience_people(
             launcher=administration.created_by,
@@ -501,7 +518,7 @@ def administration_cancel(
     # Answers are sealed until the close: the participation side says whether anyone answered.
     if administration.invitees.filter(has_responded=True).exists():
         raise ValidationError(
-            "People have already answered; let it run to its close.", code="HAS_RESPONSES"
+            "People have already answered; let it run to its close.", code=SurveyError.HAS_RESPONSES
         )
     withdrawn = [administration]
     withdrawn += [

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from surveys.errors import SurveyError
+
 from ..models import Construct, Instrument, InstrumentKind, Item, ItemFormat, ResponseScale
 
 MAX_QUESTIONS = 60
@@ -28,9 +30,11 @@ class ConstructDraft:
 def _required_text(value: str, path: str, errors: dict, *, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        errors[path] = ValidationError("Write something here.", code="REQUIRED")
+        errors[path] = ValidationError("Write something here.", code=SurveyError.REQUIRED)
     elif len(value) > limit:
-        errors[path] = ValidationError(f"Keep it under {limit} characters.", code="TOO_LONG")
+        errors[path] = ValidationError(
+            f"Keep it under {limit} characters.", code=SurveyError.TOO_LONG
+        )
     return value
 
 
@@ -55,34 +59,36 @@ def instrument_create(
     scales = {scale.key: scale for scale in ResponseScale.objects.all()}
     question_count = sum(len(c.items) for c in constructs) + len(open_text_prompts)
     if question_count == 0:
-        errors["constructs"] = ValidationError("Add at least one question.", code="REQUIRED")
+        errors["constructs"] = ValidationError(
+            "Add at least one question.", code=SurveyError.REQUIRED
+        )
     elif question_count > MAX_QUESTIONS:
         errors["constructs"] = ValidationError(
-            f"An instrument has at most {MAX_QUESTIONS} questions.", code="TOO_MANY_ITEMS"
+            f"An instrument has at most {MAX_QUESTIONS} questions.", code=SurveyError.TOO_MANY_ITEMS
         )
     for c_index, draft in enumerate(constructs):
         base = f"constructs.{c_index}"
         _required_text(draft.title, f"{base}.title", errors, limit=200)
         if not draft.items:
             errors[f"{base}.items"] = ValidationError(
-                "A construct needs at least one item.", code="REQUIRED"
+                "A construct needs at least one item.", code=SurveyError.REQUIRED
             )
         for i_index, item in enumerate(draft.items):
             path = f"{base}.items.{i_index}"
             _required_text(item.prompt, f"{path}.prompt", errors, limit=MAX_PROMPT)
             if item.scale_key not in scales:
                 errors[f"{path}.scale_key"] = ValidationError(
-                    "Choose one of the response scales.", code="UNKNOWN_SCALE"
+                    "Choose one of the response scales.", code=SurveyError.UNKNOWN_SCALE
                 )
         if len({item.scale_key for item in draft.items}) > 1:
             errors[f"{base}.items"] = ValidationError(
                 "All items of a construct use the same scale, so they can be averaged.",
-                code="MIXED_SCALES",
+                code=SurveyError.MIXED_SCALES,
             )
     for index, prompt in enumerate(open_text_prompts):
         _required_text(prompt, f"open_text_prompts.{index}", errors, limit=MAX_PROMPT)
     if kind not in InstrumentKind.values:
-        errors["kind"] = ValidationError("Unknown kind of instrument.", code="INVALID")
+        errors["kind"] = ValidationError("Unknown kind of instrument.", code=SurveyError.INVALID)
     if errors:
         raise ValidationError(errors)
 

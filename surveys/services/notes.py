@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from surveys.errors import SurveyError
+
 from ..models import Administration, ReportNote
 from ..selectors import can_manage
 
@@ -13,10 +15,16 @@ MAX_NOTE = 4000
 def _clean(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": ValidationError("Write the note.", code="REQUIRED")})
+        raise ValidationError(
+            {"text": ValidationError("Write the note.", code=SurveyError.REQUIRED)}
+        )
     if len(text) > MAX_NOTE:
         raise ValidationError(
-            {"text": ValidationError(f"Keep it under {MAX_NOTE} characters.", code="TOO_LONG")}
+            {
+                "text": ValidationError(
+                    f"Keep it under {MAX_NOTE} characters.", code=SurveyError.TOO_LONG
+                )
+            }
         )
     return text
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from backend.graphql.events import broadcast
 from notifications.outbox import forget
+from surveys.errors import SurveyError
 
 from .. import sealing
 from ..models import (
@@ -108,12 +109,12 @@ def _validated_answers(administration: Administration, drafts: list[AnswerDraft]
         item = items.get(draft.item_id)
         if item is None:
             errors[f"{path}.item_id"] = ValidationError(
-                "This question is not part of this survey.", code="NOT_FOUND"
+                "This question is not part of this survey.", code=SurveyError.NOT_FOUND
             )
             continue
         if item.pk in seen:
             errors[f"{path}.item_id"] = ValidationError(
-                "This question is answered twice.", code="DUPLICATE_ANSWER"
+                "This question is answered twice.", code=SurveyError.DUPLICATE_ANSWER
             )
             continue
         seen.add(item.pk)
@@ -121,26 +122,27 @@ def _validated_answers(administration: Administration, drafts: list[AnswerDraft]
         if item.format == ItemFormat.SCALE:
             if text:
                 errors[f"{path}.text"] = ValidationError(
-                    "Choose a point on the scale for this question.", code="INVALID_ANSWER"
+                    "Choose a point on the scale for this question.",
+                    code=SurveyError.INVALID_ANSWER,
                 )
                 continue
             if draft.value is None:
                 continue  # skipped: unanswered items are simply absent
             if draft.value not in {point.value for point in item.scale.points.all()}:
                 errors[f"{path}.value"] = ValidationError(
-                    "This is not a point of the question's scale.", code="INVALID_ANSWER"
+                    "This is not a point of the question's scale.", code=SurveyError.INVALID_ANSWER
                 )
                 continue
             answers.append(Answer(item=item, value=draft.value))
         else:
             if draft.value is not None:
                 errors[f"{path}.value"] = ValidationError(
-                    "Answer this question in words.", code="INVALID_ANSWER"
+                    "Answer this question in words.", code=SurveyError.INVALID_ANSWER
                 )
                 continue
             if len(text) > MAX_TEXT:
                 errors[f"{path}.text"] = ValidationError(
-                    f"Keep it under {MAX_TEXT} characters.", code="TOO_LONG"
+                    f"Keep it under {MAX_TEXT} characters.", code=SurveyError.TOO_LONG
                 )
                 continue
             if text:
@@ -148,7 +150,7 @@ def _validated_answers(administration: Administration, drafts: list[AnswerDraft]
     if errors:
         raise ValidationError(errors)
     if not answers:
-        raise ValidationError("Answer at least one question.", code="EMPTY_RESPONSE")
+        raise ValidationError("Answer at least one question.", code=SurveyError.EMPTY_RESPONSE)
     return answers
 
 
@@ -165,23 +167,27 @@ def response_submit(
     now = now or timezone.now()
     administration = Administration.objects.select_for_update().get(pk=administration.pk)
     if administration.cancelled_at is not None:
-        raise ValidationError("This survey was cancelled.", code="CANCELLED")
+        raise ValidationError("This survey was cancelled.", code=SurveyError.CANCELLED)
     invitee = Invitee.objects.filter(administration=administration, person=respondent).first()
     if invitee is None:
-        raise ValidationError("You were not invited to this survey.", code="NOT_INVITED")
+        raise ValidationError("You were not invited to this survey.", code=SurveyError.NOT_INVITED)
     if now < administration.opens_at:
-        raise ValidationError("This survey has not opened yet.", code="NOT_OPEN_YET")
+        raise ValidationError("This survey has not opened yet.", code=SurveyError.NOT_OPEN_YET)
     # Once opened, a late sealed row would be left out of the report or name its author alone.
     if now >= administration.closes_at or administration.responses_opened_at is not None:
-        raise ValidationError("This survey has closed.", code="CLOSED")
+        raise ValidationError("This survey has closed.", code=SurveyError.CLOSED)
     if invitee.has_responded:
-        raise ValidationError("You have already answered this survey.", code="ALREADY_RESPONDED")
+        raise ValidationError(
+            "You have already answered this survey.", code=SurveyError.ALREADY_RESPONDED
+        )
     new_answers = _validated_answers(administration, answers)
 
     # Only one transaction can flip the flag; a concurrent duplicate sees 0 rows updated.
     flipped = Invitee.objects.filter(pk=invitee.pk, has_responded=False).update(has_responded=True)
     if flipped != 1:
-        raise ValidationError("You have already answered this survey.", code="ALREADY_RESPONDED")
+        raise ValidationError(
+            "You have already answered this survey.", code=SurveyError.ALREADY_RESPONDED
+        )
 
     key_id, ciphertext = sealing.seal(
         _serialized(new_answers), size=sealed_size(administration.instrument_id)

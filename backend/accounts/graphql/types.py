@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
+from backend.graphql.enums import choices_enum
 from backend.graphql.types import CountableConnection
 
 from .. import selectors
@@ -196,23 +197,18 @@ class SessionType(DjangoObjectType):
         return current is not None and current.pk == root.pk
 
 
-class InvitationApproval(graphene.Enum):
-    """Whether an invitation needed, and got, a coordinator's approval."""
-
-    NOT_NEEDED = Approval.NOT_NEEDED.value
-    AWAITING = Approval.AWAITING.value
-    APPROVED = Approval.APPROVED.value
-    REFUSED = Approval.REFUSED.value
-
-    @property
-    def description(self):
-        return {
-            "NOT_NEEDED": "The address is within the district's e-mail domains (or no domains "
-            "are set).",
-            "AWAITING": "Outside the domains: waits for a coordinator. No code was sent yet.",
-            "APPROVED": "A coordinator approved it; the code was sent.",
-            "REFUSED": "A coordinator refused it; no code was sent.",
-        }[self.name]
+InvitationApproval = choices_enum(
+    "InvitationApproval",
+    Approval,
+    "Whether an invitation needed, and got, a coordinator's approval.",
+    {
+        "NOT_NEEDED": "The address is within the district's e-mail domains (or no domains "
+        "are set).",
+        "AWAITING": "Outside the domains: waits for a coordinator. No code was sent yet.",
+        "APPROVED": "A coordinator approved it; the code was sent.",
+        "REFUSED": "A coordinator refused it; no code was sent.",
+    },
+)
 
 
 class InvitationType(DjangoObjectType):

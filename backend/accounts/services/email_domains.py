@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from backend.accounts.errors import AccountError
 from backend.audit.models import Action
 from backend.audit.services import audit_record
 
@@ -87,7 +88,8 @@ def _clean_domain(raw: str) -> str:
         raise ValidationError(
             {
                 "domains": ValidationError(
-                    f"{raw!r} is not a domain such as district.org.", code="INVALID_DOMAIN"
+                    f"{raw!r} is not a domain such as district.org.",
+                    code=AccountError.INVALID_DOMAIN,
                 )
             }
         )
@@ -103,7 +105,11 @@ def district_email_domains_set(*, actor: User, district: District, domains: list
     cleaned = sorted({_clean_domain(domain) for domain in domains})
     if len(cleaned) > MAX_DOMAINS:
         raise ValidationError(
-            {"domains": ValidationError(f"At most {MAX_DOMAINS} domains.", code="INVALID")}
+            {
+                "domains": ValidationError(
+                    f"At most {MAX_DOMAINS} domains.", code=AccountError.INVALID
+                )
+            }
         )
     # One change at a time per district, so two coordinators saving at once end in one list.
     District.objects.select_for_update().filter(pk=district.pk).first()

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.accounts.errors import AccountError
 from backend.audit.models import Action
 from backend.audit.services import audit_record
 from backend.throttle import RateLimit
@@ -79,19 +80,27 @@ def invitation_create(
     if as_teacher_leader and not (inviter.is_staff or inviter.coordinated_district_id):
         raise PermissionDenied("Only coordinators can invite teacher leaders.")
     if school is None and coordinated_district is None:
-        raise ValidationError({"school": ValidationError("Choose a school.", code="REQUIRED")})
+        raise ValidationError(
+            {"school": ValidationError("Choose a school.", code=AccountError.REQUIRED)}
+        )
     email = _clean_email(email)
     full_name = _clean_name(full_name, required=False)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and _visible(inviter, existing):
         raise ValidationError(
-            {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
+            {
+                "email": ValidationError(
+                    "This person already has an account.", code=AccountError.ALREADY_EXISTS
+                )
+            }
         )
     # An account the inviter may not see (another school or district) must not be revealed by
     # a different answer: the invitation is made as for a new address, but no code is sent;
     # the account's owner is told instead. It stays pending and expires like an ignored one.
     if INVITES_PER_HOUR.hit(str(inviter.id)) > INVITES_PER_HOUR.limit:
-        raise ValidationError("Too many invitations this hour.", code="TOO_MANY_ATTEMPTS")
+        raise ValidationError(
+            "Too many invitations this hour.", code=AccountError.TOO_MANY_ATTEMPTS
+        )
 
     Invitation.objects.filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -161,7 +170,8 @@ def invitation_decide(*, actor: User, invitation: Invitation, approve: bool) -> 
         raise ValidationError(
             {
                 "invitationId": ValidationError(
-                    "This invitation is not waiting for approval.", code="NOT_AWAITING_APPROVAL"
+                    "This invitation is not waiting for approval.",
+                    code=AccountError.NOT_AWAITING_APPROVAL,
                 )
             }
         )
@@ -194,11 +204,11 @@ def _clean_email(email: str) -> str:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError(
-            {"email": ValidationError("Enter a valid e-mail address.", code="INVALID")}
+            {"email": ValidationError("Enter a valid e-mail address.", code=AccountError.INVALID)}
         ) from exc
     if len(email) > User._meta.get_field("email").max_length:
         raise ValidationError(
-            {"email": ValidationError("That address is too long.", code="INVALID")}
+            {"email": ValidationError("That address is too long.", code=AccountError.INVALID)}
         )
     return email
 
@@ -206,10 +216,12 @@ def _clean_email(email: str) -> str:
 def _clean_name(name: str, *, required: bool) -> str:
     name = name.strip()
     if required and not name:
-        raise ValidationError({"fullName": ValidationError("Enter your name.", code="REQUIRED")})
+        raise ValidationError(
+            {"fullName": ValidationError("Enter your name.", code=AccountError.REQUIRED)}
+        )
     if len(name) > User._meta.get_field("full_name").max_length:
         raise ValidationError(
-            {"fullName": ValidationError("That name is too long.", code="INVALID")}
+            {"fullName": ValidationError("That name is too long.", code=AccountError.INVALID)}
         )
     return name
 
@@ -303,7 +315,7 @@ def invitation_accept(
         raise ValidationError(
             {
                 "code": ValidationError(
-                    "This code does not match an invitation.", code="INVALID_CODE"
+                    "This code does not match an invitation.", code=AccountError.INVALID_CODE
                 )
             }
         )
@@ -311,7 +323,7 @@ def invitation_accept(
         raise ValidationError(
             {
                 "code": ValidationError(
-                    "This invitation has expired. Ask for a new one.", code="EXPIRED"
+                    "This invitation has expired. Ask for a new one.", code=AccountError.EXPIRED
                 )
             }
         )
@@ -321,7 +333,11 @@ def invitation_accept(
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationError(
-            {"password": [ValidationError(m, code="WEAK_PASSWORD") for m in exc.messages]}
+            {
+                "password": [
+                    ValidationError(m, code=AccountError.WEAK_PASSWORD) for m in exc.messages
+                ]
+            }
         ) from exc
     try:
         with transaction.atomic():
@@ -335,7 +351,11 @@ def invitation_accept(
             )
     except IntegrityError as exc:
         raise ValidationError(
-            {"email": ValidationError("This person already has an account.", code="ALREADY_EXISTS")}
+            {
+                "email": ValidationError(
+                    "This person already has an account.", code=AccountError.ALREADY_EXISTS
+                )
+            }
         ) from exc
     attempt.succeeded()
     invitation.accepted_at = timezone.now()

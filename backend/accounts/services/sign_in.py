@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 
+from backend.accounts.errors import AccountError
 from backend.throttle import RateLimit
 
 from ..models import AccessToken, User
@@ -46,7 +47,7 @@ def _too_many(limit: RateLimit) -> ValidationError:
     minutes = max(1, limit.retry_after() // 60)
     return ValidationError(
         f"Too many failed attempts. Try again in about {minutes} minutes.",
-        code="TOO_MANY_ATTEMPTS",
+        code=AccountError.TOO_MANY_ATTEMPTS,
     )
 
 
@@ -122,7 +123,7 @@ def sign_in(
         valid = user.check_password(password) and user.is_active
     if not valid:
         raise ValidationError(
-            "The e-mail or the password is not right.", code="INVALID_CREDENTIALS"
+            "The e-mail or the password is not right.", code=AccountError.INVALID_CREDENTIALS
         )
     attempt.succeeded()
     token, raw = access_token_issue(user=user, device_name=device_name)

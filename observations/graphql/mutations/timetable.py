@@ -5,6 +5,7 @@ from backend.accounts.graphql.types import SchoolType
 from backend.graphql.ids import load_node
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import SignedIn, TeacherLeader
+from observations.errors import ObservationError as Codes
 
 from ...services.timetable import BellPeriodInput as BellPeriodData
 from ...services.timetable import PeriodInput, bell_schedule_set, timetable_set
@@ -119,7 +120,7 @@ class SetBellSchedule(BaseMutation):
         )
         if school is None:
             raise ValidationError(
-                {"schoolId": ValidationError("Choose the school.", code="REQUIRED")}
+                {"schoolId": ValidationError("Choose the school.", code=Codes.REQUIRED)}
             )
         periods = [
             BellPeriodData(name=p.name, start_time=p.start_time, end_time=p.end_time)

@@ -2,6 +2,7 @@ import graphene
 
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import SignedIn
+from observations.errors import ObservationError as Codes
 
 from ...models import Sharing
 from ...services.tools import UNSET, tool_copy, tool_create, tool_update
@@ -13,7 +14,7 @@ from ..types import ToolType
 
 
 def _definition(text: str):
-    return json_text.load(text, field="definition", code="INVALID_TOOL_DEFINITION")
+    return json_text.load(text, field="definition", code=Codes.INVALID_TOOL_DEFINITION)
 
 
 def _value(enum_member, default=None):
