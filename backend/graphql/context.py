@@ -16,6 +16,8 @@ class GraphQLContext:
         self.loaders: dict = {}
         # time.monotonic() past which a query stops (set by `execution.execute_prepared`).
         self.deadline: float | None = None
+        # Fields a query has resolved so far (`execution.CostMeter`, set by execute_prepared).
+        self.cost_meter = None
 
     @property
     def request_id(self) -> str:

@@ -1,5 +1,6 @@
 """Parse, validate and run one GraphQL operation; shared by the HTTP view and the WebSocket."""
 
+import contextlib
 import logging
 import math
 import re
@@ -42,10 +43,17 @@ from graphql import (
 )
 from graphql.pyutils import Path, inspect
 
+from backend.client_address import context_client_address
 from backend.request_id import current_request_id
 
 from .errors import request_error
-from .limits import alias_limit_rule, depth_limit_rule, operation_cost
+from .limits import (
+    CostBudgetExceeded,
+    alias_limit_rule,
+    charge_query_cost,
+    depth_limit_rule,
+    operation_cost,
+)
 from .rows import ATTRIBUTE as _ATTRIBUTE
 from .rows import GLOBAL_ID as _GLOBAL_ID
 from .rows import RESOLVER as _RESOLVER
@@ -242,6 +250,34 @@ class QueryDeadlineExceeded(BaseException):
 TIMEOUT_MESSAGE = "The request took too long. Ask for less at once."
 
 
+class CostMeter:
+    """The fields one query has resolved so far: its cost as it really ran.
+
+    The check before execution prices a plain list at its declared maximum
+    (`limits.LIST_SIZES`), but some lists only usually stay under it (a cohort's membership
+    history grows with every role change; a district map holds every teacher of the district),
+    so what runs is counted too and the difference charged afterwards (`_charge_overrun`).
+    Counting does not stop a query: refusing a district map because it is large would take
+    the coordinators' map away; the wall clock (`max_seconds`) bounds one query, and the
+    budget, now charged with real sizes, bounds how many a caller can send."""
+
+    __slots__ = ("spent",)
+
+    def __init__(self):
+        self.spent = 0
+
+
+def _charge_overrun(context, prepared: PreparedOperation, spent: int) -> None:
+    """Charge the per-minute budget for what ran beyond the price paid before execution, so
+    a list longer than its declared maximum still counts with its real size. The answer is
+    already computed: an exhausted budget refuses the caller's next operation, not this one."""
+    overrun = spent - prepared.cost
+    if overrun <= 0:
+        return
+    with contextlib.suppress(CostBudgetExceeded):
+        charge_query_cost(user=context.user, address=context_client_address(context), cost=overrun)
+
+
 def execute_prepared(
     schema, prepared: PreparedOperation, *, context, variables, operation_name
 ) -> ExecutionResult:
@@ -249,10 +285,17 @@ def execute_prepared(
     sync_to_async). A query gets GRAPHQL_LIMITS["max_seconds"] of wall clock: past it the
     execution stops between two fields (or two items of a list) and the result is only a
     top-level QUERY_TIMEOUT error. Mutations are not cut off half way: their writes have
-    committed by the time their payload is read, and their cost is small."""
-    max_seconds = settings.GRAPHQL_LIMITS["max_seconds"]
-    if prepared.kind == "query" and max_seconds:
-        context.deadline = time.monotonic() + max_seconds
+    committed by the time their payload is read, and their cost is small.
+
+    A query's cost is also counted as it runs (`CostMeter`): whatever it resolved beyond its
+    price before execution is charged to the caller's per-minute budget afterwards."""
+    limits = settings.GRAPHQL_LIMITS
+    max_seconds = limits["max_seconds"]
+    meter = None
+    if prepared.kind == "query":
+        if max_seconds:
+            context.deadline = time.monotonic() + max_seconds
+        meter = context.cost_meter = CostMeter()
     try:
         return execute(
             schema.graphql_schema,
@@ -276,6 +319,9 @@ def execute_prepared(
         )
     finally:
         context.deadline = None
+        if meter is not None:
+            context.cost_meter = None
+            _charge_overrun(context, prepared, meter.spent)
 
 
 # --- execution for the synchronous HTTP view --------------------------------------------------
@@ -388,6 +434,7 @@ class SyncExecutionContext(ExecutionContext):
         super().__init__(*args, **kwargs)
         # Set by `execute_prepared` for queries; checked for every object and list item.
         self.deadline = getattr(self.context_value, "deadline", None)
+        self.meter = getattr(self.context_value, "cost_meter", None)
 
     def _check_deadline(self):
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -419,6 +466,8 @@ class SyncExecutionContext(ExecutionContext):
     def execute_fields(self, parent_type, source_value, path, fields):
         if self.deadline is not None:
             self._check_deadline()
+        if self.meter is not None:
+            self.meter.spent += len(fields)
         if self.middleware_manager:
             return super().execute_fields(parent_type, source_value, path, fields)
         results = {}
@@ -526,6 +575,7 @@ class SyncExecutionContext(ExecutionContext):
         completed = []
         awaitable_indices = []
         deadline = self.deadline
+        compiled = 0  # rows read by the compiled reader skip `execute_fields` and its count
         for index, item in enumerate(result):
             # Compiled rows never reach `execute_fields`: the wall-clock check goes here too.
             if deadline is not None and time.monotonic() > deadline:
@@ -540,6 +590,8 @@ class SyncExecutionContext(ExecutionContext):
                     if read is not None:
                         at[0], at[1] = path, index
                         value = read(item, other)
+                        if value is not SLOW:
+                            compiled += 1
                         if at[2]:  # a field `other` completed was Undefined or awaitable
                             value = self._settle_row(value, at)
                     if value is SLOW:
@@ -556,6 +608,8 @@ class SyncExecutionContext(ExecutionContext):
             if is_coroutine(value):
                 awaitable_indices.append(index)
             completed.append(value)
+        if compiled and self.meter is not None:
+            self.meter.spent += compiled * len(sub_fields)
         return _gathered(completed, awaitable_indices) if awaitable_indices else completed
 
     def _row_reader(self, object_type, sub_fields):
