@@ -59,6 +59,13 @@ def _channel_layer_errors() -> tuple[type[BaseException], ...]:
 
 
 CHANNEL_LAYER_ERRORS = _channel_layer_errors()
+
+try:
+    # uvicorn raises this (an OSError) when we send to a client that has gone; it must not be
+    # taken for the channel layer failing, which is logged as a warning for the operator.
+    from uvicorn.protocols.utils import ClientDisconnected
+except ImportError:  # another ASGI server: nothing of the kind to tell apart
+    ClientDisconnected = ()
 REVOKED_EVENT = "session_revoked"
 # The operation whose stream is being read: `listen` re-authorizes it before each event.
 _OPERATION: contextvars.ContextVar[str | None] = contextvars.ContextVar("operation", default=None)
@@ -98,6 +105,8 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         try:
             await super().__call__(scope, receive, send)
+        except ClientDisconnected:
+            logger.debug("Client went away while we sent to it")
         except CHANNEL_LAYER_ERRORS:
             # Redis went away under us. 1013 (try again later) makes clients reconnect; the
             # database stays the truth, so they refetch what they missed.
