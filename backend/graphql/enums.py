@@ -10,11 +10,10 @@ MADE_FROM_CHOICES: dict[str, type] = {}
 def described(descriptions: dict[str, str]):
     """Use as `description = described({"VALUE": "what it means", ...})` inside a graphene Enum."""
 
-    @property
     def description(self):
         return descriptions.get(self.name)
 
-    return description
+    return property(description)
 
 
 def choices_enum(name: str, choices, doc: str, descriptions: dict[str, str] | None = None):

@@ -8,6 +8,7 @@ malformed requests, limits and bugs. Bugs are logged with the request id and mas
 import inspect
 import logging
 from enum import Enum
+from typing import Any
 
 import graphene
 from django.conf import settings
@@ -65,7 +66,9 @@ class ApiErrorCode(ErrorCode):
 def graphql_enum(codes: type[Enum], name: str) -> type[graphene.Enum]:
     """The GraphQL enum made from a domain enum: same names and values; the type's description
     is the enum's docstring and each value's is the member's `description`."""
-    return graphene.Enum.from_enum(codes, name=name, description=inspect.cleandoc(codes.__doc__))
+    return graphene.Enum.from_enum(
+        codes, name=name, description=inspect.cleandoc(codes.__doc__ or codes.__name__)
+    )
 
 
 class PublicError(Exception):
@@ -117,7 +120,7 @@ def format_error(error: GraphQLError) -> dict:
     # even when a scalar's parser raised underneath them.
     already_public = bool(error.extensions and "code" in error.extensions)
     if original is None or isinstance(original, GraphQLError) or already_public:
-        formatted = error.formatted
+        formatted: dict[str, Any] = dict(error.formatted)
         # Variable coercion errors come from execution, not validation: they carry
         # graphql-core's "Did you mean ...?" too.
         formatted["message"] = _strip_suggestions(formatted["message"])
