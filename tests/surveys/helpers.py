@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 
 
 def validation_codes(error: ValidationError) -> list[str]:
-    """The codes of a (possibly per-field) ValidationError, in order."""
+    """The codes of a (possibly per-field) ValidationError, in order, as plain text (services
+    raise enum members; their text is what the API sends)."""
     if hasattr(error, "error_dict"):
-        return [item.code for errors in error.error_dict.values() for item in errors]
-    return [item.code for item in error.error_list]
+        return [str(item.code) for errors in error.error_dict.values() for item in errors]
+    return [str(item.code) for item in error.error_list]
 
 
 def validation_fields(error: ValidationError) -> list[str]:
