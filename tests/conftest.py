@@ -59,6 +59,19 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    # Each async test runs on an event loop of its own, but Channels keeps one layer instance
+    # per process: channels-redis's connection pools and receive lock belong to the loop that
+    # first used them, so a layer carried into the next test's loop can wait on connections of
+    # a closed loop. Each test gets a layer of its own.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Demo data and uploads write photo files; keep them out of the project's media/.
     settings.MEDIA_ROOT = tmp_path / "media"
