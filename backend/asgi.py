@@ -1,4 +1,9 @@
-"""ASGI entry point: HTTP through Django, WebSocket GraphQL through Channels at /graphql/."""
+"""ASGI entry point: HTTP through Django, WebSocket GraphQL through Channels at /graphql/.
+
+A composition root (with backend.schema and backend.urls): here the layers are put together,
+so the API layer's WebSocket consumer is given the accounts app's sessions instead of importing
+them (CONTRIBUTING.md, "Layers").
+"""
 
 import gc
 import os
@@ -11,6 +16,10 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import get_resolver, path  # noqa: E402
 
+from backend.accounts.services.tokens import (  # noqa: E402
+    access_token_authenticate,
+    access_token_session_user,
+)
 from backend.body_limit import BodyLimitMiddleware  # noqa: E402
 from backend.graphql.websocket import GraphQLWebSocketConsumer  # noqa: E402
 from backend.schema import schema  # noqa: E402
@@ -21,7 +30,18 @@ application = ProtocolTypeRouter(
     {
         # Oversized bodies are refused before Django reads (and spools) them.
         "http": BodyLimitMiddleware(django_asgi_app),
-        "websocket": URLRouter([path("graphql/", GraphQLWebSocketConsumer.as_asgi(schema=schema))]),
+        "websocket": URLRouter(
+            [
+                path(
+                    "graphql/",
+                    GraphQLWebSocketConsumer.as_asgi(
+                        schema=schema,
+                        authenticate=access_token_authenticate,
+                        session_user=access_token_session_user,
+                    ),
+                )
+            ]
+        ),
     }
 )
 

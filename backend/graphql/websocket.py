@@ -1,6 +1,8 @@
 """GraphQL over WebSocket with the `graphql-transport-ws` protocol (the `graphql-ws` library's).
 
-The token travels in `connection_init`'s payload (`{"authorization": "Bearer ..."}`).
+The token travels in `connection_init`'s payload (`{"authorization": "Bearer ..."}`). Sessions
+are the accounts app's: it is given to the consumer as `authenticate` and `session_user` where
+the application is assembled (backend.asgi), so this module imports no app.
 Close codes are the protocol's: 4400 bad message, 4401 subscribe before ack, 4403 forbidden
 (bad token; the session revoked, expired or its account deactivated), 4406 wrong subprotocol,
 4408 no init in time, 4409 duplicate id, 4429 second init; and the WebSocket's own 1008
@@ -17,8 +19,11 @@ Limits per socket (WEBSOCKET_LIMITS): at most `max_operations` running at once (
 an `error` TOO_MANY_OPERATIONS for its id and the socket stays open: the protocol's way to
 refuse one operation), and messages of any type at `messages_per_second` with bursts of
 `message_burst`; a flood closes the socket with 1008. Not 4429: graphql-transport-ws defines
-that as "too many initialisation requests" and clients act on it as such. Each operation's
-cost is charged to the caller's per-minute budget, the one HTTP charges (`charge_query_cost`).
+that as "too many initialisation requests" and clients act on it as such.
+
+Operations go through the pipeline the HTTP view uses (`pipeline.py`): the same limits, the
+caller's one per-minute cost budget, the executor the settings choose, the same error masking;
+subscriptions are admitted by the same steps and then stream their events.
 """
 
 import asyncio
@@ -27,22 +32,22 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from graphql import ExecutionResult, subscribe
+from graphql import ExecutionResult
 
-from backend.client_address import scope_client_address
 from backend.json_bytes import json_text
+from backend.live import SESSION_REVOKED, token_group
 from backend.request_id import new_request_id
 
+from . import pipeline
 from .context import GraphQLContext
-from .errors import format_error
-from .execution import execute_prepared, prepare
-from .limits import CostBudgetExceeded, charge_query_cost
+from .pipeline import OperationRequest, Refusal
 
 logger = logging.getLogger("backend.websocket")
 
@@ -66,7 +71,6 @@ try:
     from uvicorn.protocols.utils import ClientDisconnected
 except ImportError:  # another ASGI server: nothing of the kind to tell apart
     ClientDisconnected = ()
-REVOKED_EVENT = "session_revoked"
 # The operation whose stream is being read: `listen` re-authorizes it before each event.
 _OPERATION: contextvars.ContextVar[str | None] = contextvars.ContextVar("operation", default=None)
 
@@ -93,14 +97,20 @@ def _error(message: str, code: str, **extensions) -> dict:
     return {"message": message, "extensions": {"code": code, **extensions}}
 
 
-def token_group(token_id: int) -> str:
-    return f"token.{token_id}"
+# (raw_token=) -> (user, session) or None: who a connection_init's token signs in.
+Authenticate = Callable[..., tuple[Any, Any] | None]
+# (token_id=) -> the session's user as now stored, or None if the session may not be used.
+SessionUser = Callable[..., Any | None]
 
 
 class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
-    def __init__(self, *args, schema, **kwargs):
+    def __init__(
+        self, *args, schema, authenticate: Authenticate, session_user: SessionUser, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.schema = schema
+        self.authenticate = authenticate
+        self.session_user = session_user
 
     async def __call__(self, scope, receive, send):
         try:
@@ -221,7 +231,7 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         raw = payload.get("authorization") or payload.get("Authorization") or payload.get("token")
         if raw:
             token = str(raw).removeprefix("Bearer ").strip()
-            found = await database_sync_to_async(_authenticate)(token)
+            found = await database_sync_to_async(self.authenticate)(raw_token=token)
             if found is None:
                 await self._close(4403, "Forbidden")
                 return
@@ -283,68 +293,26 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
     # --- running operations ----------------------------------------------------------------
     async def _run(self, operation_id: str, payload: dict):
         new_request_id()
-        query = payload["query"]
-        operation_name = payload.get("operationName")
-        variables = payload.get("variables") or None
-        prepared = prepare(self.schema, query, operation_name, variables)
-        if prepared.errors:
-            await self.send_message(
-                {
-                    "id": operation_id,
-                    "type": "error",
-                    "payload": [format_error(e) for e in prepared.errors],
-                }
-            )
-            return
-        try:
-            # The budget HTTP charges, by the same function: one per caller, whatever the path.
-            # A cache call, safe off the database thread: it need not queue behind queries.
-            await sync_to_async(charge_query_cost, thread_sensitive=False)(
-                user=self.user, address=scope_client_address(self.scope), cost=prepared.cost
-            )
-        except CostBudgetExceeded as exc:
-            await self.send_message(
-                {
-                    "id": operation_id,
-                    "type": "error",
-                    "payload": [_error(str(exc), exc.code, retryAfter=exc.retry_after)],
-                }
-            )
-            return
+        operation = OperationRequest(
+            payload["query"], payload.get("operationName"), payload.get("variables") or None
+        )
         _OPERATION.set(operation_id)
         context = self._context()
+        try:
+            # The steps HTTP runs (pipeline.py): limits, the caller's one per-minute budget.
+            prepared = await pipeline.admit_async(self.schema, operation, context)
+        except Refusal as refusal:
+            await self.send_message(
+                {"id": operation_id, "type": "error", "payload": refusal.errors}
+            )
+            return
         self.contexts[operation_id] = context
         try:
             if prepared.kind == "subscription":
-                stream = await subscribe(
-                    self.schema.graphql_schema,
-                    prepared.document,
-                    context_value=context,
-                    variable_values=variables,
-                    operation_name=operation_name,
-                )
-                if isinstance(stream, ExecutionResult):
-                    await self._send_result(operation_id, stream)
-                else:
-                    self.subscriptions[operation_id] = (
-                        prepared.document,
-                        variables,
-                        operation_name,
-                    )
-                    try:
-                        async for result in stream:
-                            await self._send_result(operation_id, result)
-                    finally:
-                        await stream.aclose()
+                await self._stream(operation_id, prepared, operation, context)
             else:
-                result = await sync_to_async(execute_prepared, thread_sensitive=True)(
-                    self.schema,
-                    prepared,
-                    context=context,
-                    variables=variables,
-                    operation_name=operation_name,
-                )
-                await self._send_result(operation_id, result)
+                answer = await pipeline.execute_async(self.schema, prepared, operation, context)
+                await self._send_next(operation_id, answer.payload)
         except asyncio.CancelledError:
             raise
         except AccessLost as lost:
@@ -354,34 +322,43 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 )
             return
         except Exception:
-            logger.exception("Subscription %s failed", operation_id)
-            await self.send_message(
-                {
-                    "id": operation_id,
-                    "type": "error",
-                    "payload": [
-                        {
-                            "message": "Internal server error.",
-                            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
-                        }
-                    ],
-                }
-            )
+            error = pipeline.internal_error(operation)
+            await self.send_message({"id": operation_id, "type": "error", "payload": [error]})
             return
         finally:
             self.subscriptions.pop(operation_id, None)
             self.contexts.pop(operation_id, None)
         await self.send_message({"id": operation_id, "type": "complete"})
 
+    async def _stream(self, operation_id: str, prepared, operation: OperationRequest, context):
+        """Send a subscription's results until its stream ends."""
+        stream = await pipeline.open_stream(
+            self.schema,
+            prepared.document,
+            context,
+            variables=operation.variables,
+            operation_name=operation.operation_name,
+        )
+        if isinstance(stream, ExecutionResult):  # refused or failed before any event
+            await self._send_next(operation_id, pipeline.response_payload(stream))
+            return
+        self.subscriptions[operation_id] = (
+            prepared.document,
+            operation.variables,
+            operation.operation_name,
+        )
+        try:
+            async for result in stream:
+                await self._send_next(operation_id, pipeline.response_payload(result))
+        finally:
+            await stream.aclose()
+
     def _context(self) -> GraphQLContext:
         return GraphQLContext(
             user=self.user, access_token=self.access_token, listen=self.listen, scope=self.scope
         )
 
-    async def _send_result(self, operation_id: str, result: ExecutionResult):
-        payload = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [format_error(error) for error in result.errors]
+    async def _send_next(self, operation_id: str, payload: dict):
         await self.send_message({"id": operation_id, "type": "next", "payload": payload})
 
     # --- access, re-checked -----------------------------------------------------------------
@@ -390,7 +367,7 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         Running operations then see the user as now stored (role, district, active)."""
         if self.access_token is None:
             return not self.closing
-        user = await database_sync_to_async(_session_user)(self.access_token.id)
+        user = await database_sync_to_async(self.session_user)(token_id=self.access_token.id)
         if user is None:
             await self._close(4403, "Forbidden: session no longer valid")
             return False
@@ -406,15 +383,15 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         if spec is None:
             return None
         document, variables, operation_name = spec
-        stream = await subscribe(
-            self.schema.graphql_schema,
+        stream = await pipeline.open_stream(
+            self.schema,
             document,
-            context_value=self._context(),
-            variable_values=variables,
+            self._context(),
+            variables=variables,
             operation_name=operation_name,
         )
         if isinstance(stream, ExecutionResult):
-            errors = [format_error(error) for error in stream.errors or ()]
+            errors = pipeline.response_payload(stream).get("errors", [])
             if not any(error["extensions"].get("code") in REFUSALS for error in errors):
                 # Not a refusal (the database away for a moment): decide on the next check.
                 raise RuntimeError(f"Could not re-check access: {errors}")
@@ -497,28 +474,10 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
                 queue.get_nowait()
             queue.put_nowait(event)
         if (
-            message["event"] == REVOKED_EVENT
+            message["event"] == SESSION_REVOKED
             and self.access_token is not None
             and message["group"] == token_group(self.access_token.id)
         ):
             # Give sessionRevoked subscribers a moment to be told before the socket closes.
             await asyncio.sleep(0.1)
             await self._close(4403, "Forbidden: session revoked")
-
-
-def _authenticate(raw_token: str):
-    from backend.accounts.services.tokens import access_token_authenticate
-
-    return access_token_authenticate(raw_token=raw_token)
-
-
-def _session_user(token_id: int):
-    """The session's user as now stored, or None if the session may no longer be used."""
-    from backend.accounts.models import AccessToken
-
-    token = (
-        AccessToken.objects.select_related("user", "user__school", "user__coordinated_district")
-        .filter(id=token_id)
-        .first()
-    )
-    return token.user if token is not None and token.is_usable() else None

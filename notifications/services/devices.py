@@ -93,3 +93,8 @@ def devices_forget_session(*, access_token: AccessToken) -> int:
     """Sign-out: the phone of that session no longer receives this account's notifications."""
     deleted, _ = Device.objects.filter(access_token=access_token).delete()
     return deleted
+
+
+def forget_device_at_sign_out(sender, *, access_token: AccessToken, **kwargs) -> None:
+    """Receiver of `backend.accounts.signals.session_ended` (connected in apps.py)."""
+    devices_forget_session(access_token=access_token)

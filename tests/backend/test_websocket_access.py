@@ -172,21 +172,22 @@ async def test_an_access_check_that_fails_withholds_the_event_and_keeps_the_stre
 ):
     from django.db import OperationalError
 
-    from backend.graphql import websocket
+    from backend.accounts.models import AccessToken
 
     revalidate(600)
     socket, _ = await signed_in_socket(network.blues[0].person)
     await _subscribe(socket, network.cohort)
-    real = websocket._session_user
+    real = AccessToken.is_usable
 
-    def database_away(token_id):
+    def database_away(self, *args, **kwargs):
+        # The session check (access_token_session_user, given to the consumer) fails.
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(websocket, "_session_user", database_away)
+    monkeypatch.setattr(AccessToken, "is_usable", database_away)
     await _record_notes(network)
     assert await socket.receive_nothing(timeout=0.5)  # unknown is not allowed
 
-    monkeypatch.setattr(websocket, "_session_user", real)
+    monkeypatch.setattr(AccessToken, "is_usable", real)
     await database_sync_to_async(meeting_record)(
         actor=network.leader.person, meeting=network.meeting, notes="later"
     )

@@ -10,6 +10,7 @@ import logging
 import pytest
 from uvicorn.protocols.utils import ClientDisconnected
 
+from backend.accounts.services.tokens import access_token_authenticate, access_token_session_user
 from backend.graphql.websocket import GraphQLWebSocketConsumer
 from backend.schema import schema
 
@@ -17,7 +18,11 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 async def test_a_client_gone_mid_send_is_no_channel_layer_warning(caplog):
-    app = GraphQLWebSocketConsumer.as_asgi(schema=schema)
+    app = GraphQLWebSocketConsumer.as_asgi(
+        schema=schema,
+        authenticate=access_token_authenticate,
+        session_user=access_token_session_user,
+    )
     scope = {
         "type": "websocket",
         "path": "/graphql/",

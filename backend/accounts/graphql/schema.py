@@ -4,7 +4,7 @@ import graphene
 from graphene_django import DjangoConnectionField
 
 from backend.graphql.permissions import Coordinator, SignedIn, requires
-from backend.graphql.websocket import REVOKED_EVENT, token_group
+from backend.live import SESSION_REVOKED, token_group
 
 from ..services.email_domains import invitations_awaiting_approval_for
 from .mutations import AccountMutations
@@ -66,7 +66,7 @@ class AccountSubscriptions(graphene.ObjectType):
     async def subscribe_session_revoked(root, info):
         token = info.context.access_token
         async for event in info.context.listen(token_group(token.id)):
-            if event["event"] == REVOKED_EVENT:
+            if event["event"] == SESSION_REVOKED:
                 yield SessionRevokedEvent(
                     session_id=graphene.relay.Node.to_global_id("Session", event["session_id"])
                 )

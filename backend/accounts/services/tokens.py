@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from backend.audit.models import Action
 from backend.audit.services import audit_record
-from backend.graphql.events import broadcast
-from backend.graphql.websocket import REVOKED_EVENT, token_group
-from notifications.services.devices import devices_forget_session
+from backend.live import SESSION_REVOKED, broadcast, token_group
 
 from ..models import AccessToken, User
+from ..signals import session_ended
 
 TOKEN_PREFIX = "pob_"  # noqa: S105 (a public prefix that makes leaked tokens greppable)
 # Writing last_used_at on every request would turn each read into a write.
@@ -51,12 +50,24 @@ def access_token_authenticate(*, raw_token: str) -> tuple[User, AccessToken] | N
     return token.user, token
 
 
+def access_token_session_user(*, token_id: int) -> User | None:
+    """The session's user as now stored, or None if the session may no longer be used (revoked,
+    expired, its account deactivated). A WebSocket re-checks its session with this."""
+    token = (
+        AccessToken.objects.select_related("user", "user__school", "user__coordinated_district")
+        .filter(id=token_id)
+        .first()
+    )
+    return token.user if token is not None and token.is_usable() else None
+
+
 @transaction.atomic
 def access_token_revoke(*, actor: User, token: AccessToken) -> AccessToken:
     """Revoke one of the actor's own tokens (sign out on that device)."""
     if token.user_id != actor.id:
         raise PermissionDenied("You can only sign out your own devices.")
-    devices_forget_session(access_token=token)  # the phone stops receiving this account's pushes
+    # Notifications forgets the phone: it stops receiving this account's pushes.
+    session_ended.send(sender=AccessToken, access_token=token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -66,5 +77,5 @@ def access_token_revoke(*, actor: User, token: AccessToken) -> AccessToken:
             target=token,
             details={"device_name": token.device_name},
         )
-        broadcast(token_group(token.id), REVOKED_EVENT, {"session_id": token.id})
+        broadcast(token_group(token.id), SESSION_REVOKED, {"session_id": token.id})
     return token
