@@ -14,7 +14,10 @@ from cohorts.selectors import cohorts_visible_to
 from observations.errors import ObservationError
 
 from .. import selectors
-from .types import BellPeriodType, ReflectionSheetType, StudentLearningQuestionType, ToolType
+from .types.slqs import StudentLearningQuestionType
+from .types.timetable import BellPeriodType
+from .types.tools import ToolType
+from .types.visits import ReflectionSheetType
 
 VISIT_TYPES = ("Visit", "VisitSummary")
 

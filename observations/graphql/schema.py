@@ -30,13 +30,12 @@ from ..services.events import EVENT, user_group
 from .enums import ToolKind, ToolScope, VisitRole, VisitStatus
 from .loaders import load_cohort, load_teacher
 from .mutations import ObservationMutations
-from .types import (
-    BellPeriodType,
-    CalendarFeedType,
+from .types.calendar import CalendarFeedType
+from .types.slqs import StudentLearningQuestionType
+from .types.timetable import BellPeriodType, TimetablePeriodType
+from .types.tools import ToolType
+from .types.visits import (
     ReflectionSheetType,
-    StudentLearningQuestionType,
-    TimetablePeriodType,
-    ToolType,
     VisitChangedEvent,
     VisitSlotType,
     VisitSummaryType,

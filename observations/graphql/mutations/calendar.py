@@ -5,7 +5,7 @@ from backend.graphql.permissions import SignedIn
 
 from ...services.calendar_feeds import calendar_feed_rotate
 from ..errors import ObservationError
-from ..types import CalendarFeedType
+from ..types.calendar import CalendarFeedType
 
 
 class RotateCalendarFeed(BaseMutation):

@@ -7,7 +7,7 @@ from ...services.data import EntryInput, observation_data_submit
 from .. import json_text
 from ..errors import ObservationError
 from ..loaders import load_visit
-from ..types import ObservationEntryType, VisitType
+from ..types.visits import ObservationEntryType, VisitType
 
 
 class ObservationEntryInput(graphene.InputObjectType):

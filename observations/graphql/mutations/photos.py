@@ -9,7 +9,7 @@ from ... import photo_files
 from ...services.photos import photo_delete, photo_upload
 from ..errors import ObservationError
 from ..loaders import load_reflection_sheet, load_slq, load_tool, load_visit, optional
-from ..types import PhotoType
+from ..types.photos import PhotoType
 
 
 class UploadPhotoInput(graphene.InputObjectType):

@@ -6,7 +6,7 @@ from backend.graphql.permissions import SignedIn
 from ...services.reflections import reflection_sheet_share, reflection_sheet_write
 from ..errors import ObservationError
 from ..loaders import load_reflection_sheet, load_visit
-from ..types import ReflectionSheetType, VisitType
+from ..types.visits import ReflectionSheetType, VisitType
 
 
 class WriteReflectionSheetInput(graphene.InputObjectType):

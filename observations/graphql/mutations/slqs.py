@@ -6,7 +6,7 @@ from backend.graphql.permissions import SignedIn
 from ...services.slqs import UNSET, slq_create, slq_update
 from ..errors import ObservationError
 from ..loaders import load_slq, load_teacher, optional
-from ..types import StudentLearningQuestionType
+from ..types.slqs import StudentLearningQuestionType
 
 
 class CreateStudentLearningQuestionInput(graphene.InputObjectType):

@@ -12,7 +12,7 @@ from ...services.timetable import PeriodInput, bell_schedule_set, timetable_set
 from ..enums import TimetablePeriodKind, TimetableWeekday
 from ..errors import ObservationError
 from ..loaders import load_bell_period
-from ..types import BellPeriodType, TimetablePeriodType
+from ..types.timetable import BellPeriodType, TimetablePeriodType
 
 
 class TimetablePeriodInput(graphene.InputObjectType):

@@ -10,7 +10,7 @@ from .. import json_text
 from ..enums import ToolKind, ToolSharing
 from ..errors import ObservationError
 from ..loaders import load_slq, load_tool, optional
-from ..types import ToolType
+from ..types.tools import ToolType
 
 
 def _definition(text: str):

@@ -16,7 +16,7 @@ from ...services.visits import (
 )
 from ..errors import ObservationError
 from ..loaders import load_cohort, load_slq, load_teacher, load_tool, load_visit, optional
-from ..types import VisitType
+from ..types.visits import VisitType
 
 
 class VisitTimeInput(graphene.InputObjectType):
