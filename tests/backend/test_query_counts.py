@@ -52,7 +52,7 @@ def districts(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _twins_mounted(settings):
-    settings.ROOT_URLCONF = "tests.bench.urls"
+    settings.ROOT_URLCONF = "tests.backend.bench_urls"
 
 
 @pytest.fixture

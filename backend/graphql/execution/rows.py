@@ -31,7 +31,7 @@ from graphql import GraphQLEnumType, is_list_type, is_non_null_type
 SLOW = object()
 """What a compiled reader returns for an item the general path must complete."""
 
-# The kinds of one-step leaf plans (`execution._leaf_plan`); all but RESOLVER compile here.
+# The kinds of one-step leaf plans (`leaf_plans.leaf_plan`); all but RESOLVER compile here.
 ATTRIBUTE, GLOBAL_ID, RESOLVER, ROOT_RESOLVER = 1, 2, 3, 4
 LIST_ATTRIBUTE = 5
 ATTRIBUTE_THROUGH = 6
@@ -43,7 +43,7 @@ _INT_RANGE = "-2147483648 <= {v} < 2147483648"  # GraphQL's Int is a signed 32-b
 
 
 def leaf_spec(plan, parent_type_name: str) -> tuple | None:
-    """What `row_reader` needs of a field's one-step plan (`execution._leaf_plan`): (kind,
+    """What `row_reader` needs of a field's one-step plan (`leaf_plans.leaf_plan`): (kind,
     how, leaf type, non-null, as-is class); None when the compiled reader cannot read it."""
     if plan is None:
         return None
