@@ -28,7 +28,7 @@ WATCH = (
     ("is_type_of (graphene-django)", "graphene_django/types.py", "is_type_of"),
     ("SQL execute", "django/db/backends/utils.py", "execute"),
     ("model init", "django/db/models/base.py", "__init__"),
-    ("prepare (parse/validate cache)", "backend/graphql/execution.py", "prepare"),
+    ("prepare (parse/validate cache)", "backend/graphql/execution/preparation.py", "prepare"),
     ("cost limit", "backend/graphql/view.py", "_charge_cost"),
     ("JSON encode", "json/__init__.py", "dumps"),
     ("bearer token middleware", "backend/accounts/middleware.py", "__call__"),
@@ -48,32 +48,29 @@ def _median_ms(call, runs: int) -> float:
 
 
 def compare_execution(operations, *, runs: int) -> list[dict]:
-    """Before/after of the one-step leaf path: graphql-core's own ExecutionContext against
-    `backend.graphql.execution.SyncExecutionContext`, interleaved so that both see the same
-    machine load."""
+    """Before/after of the one-step leaf path: graphql-core's own execution
+    (GRAPHQL_EXECUTOR=stock) against ours (fast, `backend.graphql.execution.fast`),
+    interleaved so that both see the same machine load."""
+    from django.conf import settings
     from django.test import Client
-    from graphql import ExecutionContext
-    from graphql.pyutils import is_awaitable
 
-    from backend.graphql import view
     from bench import inprocess
 
-    ours = (view.SyncExecutionContext, view.is_coroutine)
-    stock = (ExecutionContext, is_awaitable)
+    chosen = settings.GRAPHQL_EXECUTOR
     rows = []
     for operation in operations:
         client = Client()
         samples = {"stock": [], "ours": [], "baseline": []}
         for _ in range(runs):
-            for label, variant in (("stock", stock), ("ours", ours)):
-                view.SyncExecutionContext, view.is_coroutine = variant
+            for label, executor in (("stock", "stock"), ("ours", "fast")):
+                settings.GRAPHQL_EXECUTOR = executor
                 started = time.thread_time()
                 inprocess.graphql(operation, client=client)
                 samples[label].append((time.thread_time() - started) * 1000)
             started = time.thread_time()
             inprocess.baseline(operation, client=client)
             samples["baseline"].append((time.thread_time() - started) * 1000)
-        view.SyncExecutionContext, view.is_coroutine = ours
+        settings.GRAPHQL_EXECUTOR = chosen
         medians = {label: statistics.median(values) for label, values in samples.items()}
         rows.append(
             {
