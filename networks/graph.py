@@ -253,8 +253,15 @@ def degrees(graph: TieGraph) -> dict[PersonId, MemberDegree]:
         counts[visitor][2] += edge.planned_count
         counts[host][3] += edge.planned_count
     return {
-        m: MemberDegree(*c, len(graph.out_ties[m]), len(graph.in_ties[m]))
-        for m, c in counts.items()
+        m: MemberDegree(
+            made,
+            hosted,
+            planned_made,
+            planned_hosted,
+            len(graph.out_ties[m]),
+            len(graph.in_ties[m]),
+        )
+        for m, (made, hosted, planned_made, planned_hosted) in counts.items()
     }
 
 

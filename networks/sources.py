@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -45,15 +45,19 @@ from cohorts.models import Role as MembershipRole
 from networks.graph import CohortShape, PersonId, VisitEdge
 from observations.models import ReflectionSheet, Visit, VisitParticipant, VisitRole, VisitStatus
 
-try:  # meetings arrived with issue #3; keep working (without meeting counts) if they move
+if TYPE_CHECKING:  # mypy checks the queries against the models as they are today
     from cohorts.models import Meeting, MeetingKind
-except ImportError:  # pragma: no cover - depends on the cohorts app's state
-    Meeting = MeetingKind = None
-
-try:  # survey administrations belong to the surveys app (issue #5)
     from surveys.models import Administration, AdministrationKind
-except ImportError:  # pragma: no cover - depends on the surveys app's state
-    Administration = AdministrationKind = None
+else:
+    try:  # meetings arrived with issue #3; keep working (without meeting counts) if they move
+        from cohorts.models import Meeting, MeetingKind
+    except ImportError:  # pragma: no cover - depends on the cohorts app's state
+        Meeting = MeetingKind = None
+
+    try:  # survey administrations belong to the surveys app (issue #5)
+        from surveys.models import Administration, AdministrationKind
+    except ImportError:  # pragma: no cover - depends on the surveys app's state
+        Administration = AdministrationKind = None
 
 
 # --- what the other apps call things --------------------------------------------------------
@@ -626,7 +630,11 @@ def _utc_day(day: str, zone: ZoneInfo) -> tuple | None:
     except ValueError:
         return None
     offset = start.astimezone(zone).utcoffset()
-    if (start + _LAST_MICROSECOND).astimezone(zone).utcoffset() != offset or offset.seconds % 60:
+    if (
+        offset is None  # never for an aware datetime; says so to mypy
+        or (start + _LAST_MICROSECOND).astimezone(zone).utcoffset() != offset
+        or offset.seconds % 60
+    ):
         return None
     today = start.date()
     return (int(offset.total_seconds()) // 60, today - _ONE_DAY, today, today + _ONE_DAY)

@@ -345,7 +345,7 @@ class Courier:
     def _record(self, claim: _Claim, results: list[PushResult], report: BatchReport) -> None:
         now = timezone.now()
         outcomes = iter(results)
-        groups: dict[tuple[str, str, datetime | None], list[int]] = defaultdict(list)
+        groups: dict[tuple[Status, str, datetime | None], list[int]] = defaultdict(list)
         dead_devices: dict[str, list[int]] = defaultdict(list)
         jitter = self._random()
         for notification in claim.notifications:
@@ -375,8 +375,8 @@ class Courier:
 
         with transaction.atomic():
             ours = Notification.objects.filter(status=Status.SENDING, claimed_by=self.worker_id)
-            for (status, reason, due), ids in groups.items():
-                changes = {
+            for (status, reason, retry_at), ids in groups.items():
+                changes: dict[str, object] = {
                     "status": status,
                     "last_error": reason[:_MAX_REASON],
                     "claimed_by": "",
@@ -384,8 +384,8 @@ class Courier:
                 }
                 if status == Status.SENT:
                     changes["sent_at"] = now
-                if due is not None:
-                    changes["due_at"] = due
+                if retry_at is not None:
+                    changes["due_at"] = retry_at
                 updated = ours.filter(pk__in=ids).update(**changes)
                 report.lost_leases += len(ids) - updated
                 counter = {

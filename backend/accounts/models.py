@@ -58,10 +58,10 @@ class School(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -70,7 +70,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
@@ -123,7 +123,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The district whose data this person may see at most."""
         if self.coordinated_district_id:
             return self.coordinated_district_id
-        return self.school.district_id if self.school_id else None
+        return self.school.district_id if self.school is not None else None
 
     @property
     def is_coordinator(self) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from backend.accounts.models import User
 from cohorts.errors import CohortError
 
 from ..guidance import GuidanceMessage, agenda_overrun_message
@@ -32,7 +33,7 @@ class AgendaItemData:
     title: str
     id: int | None = None
     minutes: int | None = None
-    facilitator: object | None = None
+    facilitator: User | None = None
     protocol: Protocol | None = None
     materials: str = ""
     notes: str | None = None
@@ -131,11 +132,11 @@ def agenda_set(*, actor, meeting: Meeting, items: list[AgendaItemData]) -> Meeti
         item.position = position
         item.title = data.title.strip()
         item.protocol = data.protocol
-        item.minutes = (
-            data.minutes
-            if data.minutes is not None
-            else sum(data.protocol.steps.values_list("minutes", flat=True))
-        )
+        if data.minutes is not None:
+            item.minutes = data.minutes
+        else:
+            assert data.protocol is not None  # refused above: no minutes and no protocol
+            item.minutes = sum(data.protocol.steps.values_list("minutes", flat=True))
         item.facilitator = data.facilitator
         item.materials = (data.materials or "").strip()
         if data.notes is not None:
@@ -188,7 +189,7 @@ def agenda_items_copy(meeting: Meeting, source: Meeting) -> None:
             title=item.title,
             minutes=item.minutes,
             protocol=item.protocol
-            if item.protocol_id is None or _protocol_available(meeting, item.protocol)
+            if item.protocol is None or _protocol_available(meeting, item.protocol)
             else None,
             facilitator_id=item.facilitator_id if item.facilitator_id in roster else None,
             materials=item.materials,

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from backend.accounts.models import User
 from observations.errors import ObservationError
 
 from ..models import ACTIVE_STATUSES, Visit, VisitParticipant
@@ -81,7 +82,7 @@ def booking_guard(recheck: Callable[[], None]):
         raise _double_booked(None) from exc
 
 
-def book(visit: Visit, people_roles: list[tuple[object, str]]) -> None:
+def book(visit: Visit, people_roles: list[tuple[User, str]]) -> None:
     """Create the participant rows of a new visit, in person order so that two requests
     booking the same people take their index entries in the same order."""
     people_roles = sorted(people_roles, key=lambda pair: pair[0].pk)

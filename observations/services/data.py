@@ -21,6 +21,7 @@ accepted visit COMPLETED.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -231,6 +232,7 @@ def visit_data_summary(visit: Visit) -> dict | None:
     if visit.tool is None:
         return None
     prefetched = getattr(visit, "entries_in_order", None)  # lists prefetch them
+    payloads: Iterable[Mapping[str, Any]]
     if prefetched is None:
         payloads = visit.entries.order_by("recorded_at", "id").values_list("payload", flat=True)
     else:

@@ -45,7 +45,7 @@ class _Target:
 
     field: str
     input_field: str
-    obj: object
+    obj: Visit | StudentLearningQuestion | ReflectionSheet | Tool
 
 
 def _target(*, visit, slq, reflection_sheet, tool) -> _Target:
@@ -115,6 +115,7 @@ def _check_may_attach(actor, target: _Target) -> None:
 def _locked(target: _Target) -> _Target:
     """The target re-read under a row lock, so limits and states hold under concurrency."""
     obj = target.obj
+    fresh: Visit | StudentLearningQuestion | ReflectionSheet | Tool
     if isinstance(obj, Visit):
         fresh = lock_visit(obj)
     elif isinstance(obj, ReflectionSheet):
@@ -218,13 +219,13 @@ def photo_upload(
 
 def photo_owner_id(photo: Photo) -> int | None:
     """The host (or tool owner) of what the photo is attached to."""
-    if photo.visit_id:
+    if photo.visit is not None:
         return photo.visit.host_id
-    if photo.reflection_sheet_id:
+    if photo.reflection_sheet is not None:
         return photo.reflection_sheet.host_id
-    if photo.slq_id:
+    if photo.slq is not None:
         return photo.slq.host_id
-    if photo.tool_id:
+    if photo.tool is not None:
         return photo.tool.owner_id
     return None
 
@@ -236,7 +237,7 @@ def may_delete(actor, photo: Photo) -> bool:
 
 
 def _delete_row(photo: Photo) -> None:
-    names = [photo.image.name, photo.thumbnail.name]
+    names = [name for name in (photo.image.name, photo.thumbnail.name) if name]
     photo.delete()
     photo_files.delete_on_commit(names)
 

@@ -64,15 +64,17 @@ def reflection_sheet_write(
         considerations, field="considerations", max_length=MAX_SHEET_TEXT, required=True
     )
     next_steps = clean_text(next_steps, field="nextSteps", max_length=MAX_SHEET_TEXT, required=True)
-    facilitator = (
-        actor
-        if role == VisitRole.VISITOR
-        else VisitParticipant.objects.filter(visit=visit, role=VisitRole.VISITOR)
-        .select_related("person")
-        .order_by("id")
-        .first()
-        .person
-    )
+    if role == VisitRole.VISITOR:
+        facilitator = actor
+    else:
+        visitor = (
+            VisitParticipant.objects.filter(visit=visit, role=VisitRole.VISITOR)
+            .select_related("person")
+            .order_by("id")
+            .first()
+        )
+        assert visitor is not None  # a visit is booked with its visitor
+        facilitator = visitor.person
     values = {
         "host_id": visit.host_id,
         "facilitator": facilitator,

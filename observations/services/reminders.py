@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from graphql_relay import to_global_id
 
+from backend.accounts.models import User
 from notifications import outbox
 from notifications.models import Kind, Notification, Status
 
@@ -33,7 +34,7 @@ def _when(visit: Visit) -> str:
     return f"{local:%a} {local.day} {local:%b} at {local:%H:%M}"
 
 
-def _people(visit: Visit) -> list[tuple[object, str]]:
+def _people(visit: Visit) -> list[tuple[User, str]]:
     return [
         (p.person, p.role)
         for p in VisitParticipant.objects.filter(visit=visit).select_related("person")

@@ -66,7 +66,7 @@ def _check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> Non
 # peer feedback may go to a chosen list, and only of peers whose classes the launcher visited;
 # session feedback may go to the peers present at a meeting.
 WHOLE_GROUPS = frozenset({AudienceKind.COHORT_PEERS, AudienceKind.GROUP_OF_FIVE})
-ALLOWED_AUDIENCES = {
+ALLOWED_AUDIENCES: dict[str, frozenset[AudienceKind]] = {
     AdministrationKind.BASELINE: WHOLE_GROUPS,
     AdministrationKind.SIX_MONTH: WHOLE_GROUPS,
     AdministrationKind.END_OF_YEAR: WHOLE_GROUPS,

@@ -1,5 +1,6 @@
 """Leaders build their own instruments; the shipped ones come from `seeding.py`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,7 +47,7 @@ def instrument_create(
     description: str = "",
     kind: str = InstrumentKind.CUSTOM,
     constructs: list[ConstructDraft],
-    open_text_prompts: list[str] = (),
+    open_text_prompts: Sequence[str] = (),
 ) -> Instrument:
     """A leader's own instrument for their school. Items of one construct share a scale, so
     the construct can be scored as the mean of its items. Instruments are never edited

@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from backend.graphql.events import broadcast
+from backend.live import RESPONSE_COUNT, broadcast, survey_group
 from notifications.outbox import forget
 from surveys.errors import SurveyError
 
@@ -59,13 +59,6 @@ RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off 
 RECEIPT_GROUPS = 4
 RECEIPT_GROUP_LENGTH = 4  # 16 symbols of 31: about 79 bits, far beyond guessing
 MAX_TEXT = 4000
-
-
-def survey_group(administration_id: int) -> str:
-    return f"survey.{administration_id}"
-
-
-RESPONSE_COUNT_EVENT = "response_count"
 
 
 @dataclass(frozen=True)
@@ -128,6 +121,7 @@ def _validated_answers(administration: Administration, drafts: list[AnswerDraft]
                 continue
             if draft.value is None:
                 continue  # skipped: unanswered items are simply absent
+            assert item.scale is not None  # a SCALE item has one (item_scale_matches_format)
             if draft.value not in {point.value for point in item.scale.points.all()}:
                 errors[f"{path}.value"] = ValidationError(
                     "This is not a point of the question's scale.", code=SurveyError.INVALID_ANSWER
@@ -204,7 +198,7 @@ def response_submit(
     counts = response_counts(administration)
     broadcast(
         survey_group(administration.pk),
-        RESPONSE_COUNT_EVENT,
+        RESPONSE_COUNT,
         {"administration_id": administration.pk, **counts},
     )
     return code
@@ -283,7 +277,8 @@ def _write_plain(administration: Administration) -> int:
             "key_id", "ciphertext"
         )
     )
-    payloads = [sealing.unseal(key_id, ciphertext) for key_id, ciphertext in sealed]
+    # A BinaryField may read back as a memoryview (the driver's choice); unseal wants bytes.
+    payloads = [sealing.unseal(key_id, bytes(ciphertext)) for key_id, ciphertext in sealed]
     del sealed
     shuffle(payloads)
     responses, answers = [], []

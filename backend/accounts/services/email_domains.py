@@ -57,7 +57,7 @@ def may_coordinate(actor: User, district_id: int | None) -> bool:
 
 
 def invitation_district_id(invitation: Invitation) -> int | None:
-    if invitation.school_id:
+    if invitation.school is not None:
         return invitation.school.district_id
     return invitation.coordinated_district_id
 
@@ -136,8 +136,9 @@ def district_email_domains_set(*, actor: User, district: District, domains: list
 def person_domain_approve(*, actor: User, person: User) -> OutsideDomainApproval:
     """Vouch for someone already in the district whose address is outside its domains (an
     account made before the domains were set), so they can join its cohorts."""
-    district_id = person.school.district_id if person.school_id else None
-    if not may_coordinate(actor, district_id):
+    district_id = person.school.district_id if person.school is not None else None
+    # Someone without a school belongs to no district to be approved in (not even by staff).
+    if district_id is None or not may_coordinate(actor, district_id):
         raise PermissionDenied("Only the district's coordinators can approve its teachers.")
     approval, created = OutsideDomainApproval.objects.get_or_create(
         district_id=district_id, person=person, defaults={"approved_by": actor}

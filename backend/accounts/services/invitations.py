@@ -79,7 +79,11 @@ def invitation_create(
         raise PermissionDenied("You cannot invite people there.")
     if as_teacher_leader and not (inviter.is_staff or inviter.coordinated_district_id):
         raise PermissionDenied("Only coordinators can invite teacher leaders.")
-    if school is None and coordinated_district is None:
+    if school is not None:
+        district_id = school.district_id
+    elif coordinated_district is not None:
+        district_id = coordinated_district.id
+    else:
         raise ValidationError(
             {"school": ValidationError("Choose a school.", code=AccountError.REQUIRED)}
         )
@@ -106,7 +110,6 @@ def invitation_create(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     code = _new_code()
-    district_id = school.district_id if school else coordinated_district.id
     approval = approval_for_new_invitation(inviter=inviter, email=email, district_id=district_id)
     decided = approval == Approval.APPROVED
     invitation = Invitation.objects.create(
@@ -206,7 +209,8 @@ def _clean_email(email: str) -> str:
         raise ValidationError(
             {"email": ValidationError("Enter a valid e-mail address.", code=AccountError.INVALID)}
         ) from exc
-    if len(email) > User._meta.get_field("email").max_length:
+    max_length = User._meta.get_field("email").max_length
+    if max_length is not None and len(email) > max_length:
         raise ValidationError(
             {"email": ValidationError("That address is too long.", code=AccountError.INVALID)}
         )
@@ -219,7 +223,8 @@ def _clean_name(name: str, *, required: bool) -> str:
         raise ValidationError(
             {"fullName": ValidationError("Enter your name.", code=AccountError.REQUIRED)}
         )
-    if len(name) > User._meta.get_field("full_name").max_length:
+    max_length = User._meta.get_field("full_name").max_length
+    if max_length is not None and len(name) > max_length:
         raise ValidationError(
             {"fullName": ValidationError("That name is too long.", code=AccountError.INVALID)}
         )
@@ -361,7 +366,7 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    if invitation.approval == Approval.APPROVED and invitation.school_id:
+    if invitation.approval == Approval.APPROVED and invitation.school is not None:
         # The coordinator vouched for this address: it may join the district's cohorts.
         OutsideDomainApproval.objects.get_or_create(
             district_id=invitation.school.district_id,

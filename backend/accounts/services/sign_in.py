@@ -118,14 +118,13 @@ def sign_in(
     if user is None:
         # Hash anyway so a wrong address takes as long as a wrong password.
         make_password(password)
-        valid = False
-    else:
-        valid = user.check_password(password) and user.is_active
-    if not valid:
+    if user is None or not (user.check_password(password) and user.is_active):
         raise ValidationError(
             "The e-mail or the password is not right.", code=AccountError.INVALID_CREDENTIALS
         )
     attempt.succeeded()
     token, raw = access_token_issue(user=user, device_name=device_name)
     User.objects.filter(pk=user.pk).update(last_login=token.created_at)
-    return user, token, raw, device_key if device else device_key_issue(user=user)
+    # `device` is only ever found inside a `device_key`, so a kept key is never None.
+    kept_key = device_key if device and device_key else device_key_issue(user=user)
+    return user, token, raw, kept_key
