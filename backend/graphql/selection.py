@@ -1,4 +1,7 @@
-"""What a request selects below the current field, for prefetching only what will be read."""
+"""What a request selects below the current field, for prefetching only what will be read.
+
+One walker (`_fields`) reads selections through inline and named fragments (each named
+fragment once); `asks_for` and `requested_fields` are its two questions."""
 
 from graphql import (
     FieldNode,
@@ -33,17 +36,32 @@ def asks_for(info: GraphQLResolveInfo, field_name: str, *below: str) -> bool:
     return bool(found)
 
 
+def requested_fields(info: GraphQLResolveInfo) -> frozenset[str]:
+    """Every field name (schema names, not aliases) selected anywhere below the current field,
+    fragments included: for querysets shaped by a whole selection (cohorts/graphql/loading.py)."""
+    fragments: set[str] = set()
+    return frozenset(
+        field.name.value
+        for node in info.field_nodes
+        if node.selection_set
+        for field in _fields(info, node.selection_set, None, fragments, anywhere=True)
+    )
+
+
 def _fields(
-    info, selection_set: SelectionSetNode, name: str, seen: set[str], *, anywhere: bool
+    info, selection_set: SelectionSetNode, name: str | None, seen: set[str], *, anywhere: bool
 ) -> list[FieldNode]:
-    """The fields called `name` in the selection set (and, `anywhere`, at any depth)."""
+    """The fields called `name` (every field when None) in the selection set and, `anywhere`,
+    at any depth below it. A field that matches is not walked into unless `name` is None: a
+    field inside the one found is never a different answer to "is it asked for"."""
     found, pending = [], [selection_set]
     while pending:
         for selection in pending.pop().selections:
             if isinstance(selection, FieldNode):
-                if selection.name.value == name:
+                matches = name is None or selection.name.value == name
+                if matches:
                     found.append(selection)
-                elif anywhere and selection.selection_set:
+                if anywhere and selection.selection_set and (name is None or not matches):
                     pending.append(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
                 pending.append(selection.selection_set)

@@ -8,6 +8,7 @@ well-formed GraphQL request. Batching is off: one operation per request.
 
 import json
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -15,15 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from graphql import ExecutionResult
 
-from backend.client_address import client_address
 from backend.json_bytes import json_bytes
 
+from . import pipeline
 from .context import GraphQLContext
-from .errors import format_error
-from .execution import execute_prepared, prepare
-from .limits import CostBudgetExceeded, charge_query_cost
+from .pipeline import OperationRequest, Refusal
 from .uploads import place_files
 
 logger = logging.getLogger("backend.graphql")
@@ -151,49 +149,41 @@ class GraphQLView(View):
         except (TypeError, ValueError, UnicodeDecodeError) as exc:
             raise HttpError(400, f"The {what} is not valid JSON.") from exc
 
-    # --- execution ---------------------------------------------------------------------
+    # --- execution: the pipeline both transports share (pipeline.py) ----------------------
     def _run(self, request, params, media_type):
-        prepared = prepare(
-            self.schema, params["query"], params["operationName"], params["variables"]
-        )
-        if prepared.errors:
-            status = 400 if media_type == GRAPHQL_RESPONSE else 200
-            return self._respond(
-                {"errors": [format_error(e) for e in prepared.errors]}, status, media_type
-            )
-        if prepared.kind == "subscription":
-            raise HttpError(405, "Subscriptions run over the WebSocket at this same path.")
-        if request.method == "GET" and prepared.kind != "query":
-            raise HttpError(
-                405, "Mutations must be sent with POST.", "METHOD_NOT_ALLOWED", {"Allow": "POST"}
-            )
-
-        self._charge_cost(request, prepared.cost)
+        operation = OperationRequest(params["query"], params["operationName"], params["variables"])
         context = GraphQLContext(
             user=request.user,
             access_token=getattr(request, "access_token", None),
             request=request,
         )
-        result: ExecutionResult = execute_prepared(
-            self.schema,
-            prepared,
-            context=context,
-            variables=params["variables"],
-            operation_name=params["operationName"],
-        )
-        payload = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [format_error(error) for error in result.errors]
-        return self._respond(payload, 200, media_type)
+        try:
+            prepared = pipeline.admit(
+                self.schema, operation, context, allow=partial(self._carries, request)
+            )
+        except Refusal as refusal:
+            status = refusal.status if media_type == GRAPHQL_RESPONSE else refusal.status_as_json
+            response = self._respond({"errors": refusal.errors}, status, media_type)
+            for header, value in refusal.headers.items():
+                response[header] = value
+            return response
+        answer = pipeline.execute(self.schema, prepared, operation, context)
+        return self._respond(answer.payload, answer.status, media_type)
 
     @staticmethod
-    def _charge_cost(request, cost: int) -> None:
-        """Each caller has a budget of query cost per minute, so one phone (or a script with a
-        stolen token) cannot keep the server busy with expensive lists."""
-        try:
-            charge_query_cost(user=request.user, address=client_address(request), cost=cost)
-        except CostBudgetExceeded as exc:
-            raise HttpError(429, str(exc), exc.code, {"Retry-After": str(exc.retry_after)}) from exc
+    def _carries(request, prepared) -> None:
+        """HTTP's own rule on kinds: subscriptions need the WebSocket, writes need POST."""
+        if prepared.kind == "subscription":
+            raise pipeline.refusal(
+                "Subscriptions run over the WebSocket at this same path.", "BAD_REQUEST", status=405
+            )
+        if request.method == "GET" and prepared.kind != "query":
+            raise pipeline.refusal(
+                "Mutations must be sent with POST.",
+                "METHOD_NOT_ALLOWED",
+                status=405,
+                headers={"Allow": "POST"},
+            )
 
     def _respond(self, payload: dict, status: int, media_type: str) -> HttpResponse:
         body = json_bytes(payload)

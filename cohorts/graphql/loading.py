@@ -2,13 +2,13 @@
 
 Lists prefetch everything their selection needs in a fixed number of queries, whatever their
 length; resolvers then read the prefetched lists (see `cohort_memberships` and friends) and
-fall back to a query only for an object loaded on its own.
+fall back to a query only for an object loaded on its own. What a selection asks for comes
+from `backend.graphql.selection.requested_fields`.
 """
 
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from ..models import (
     AgendaItem,
@@ -27,32 +27,6 @@ PERSON = ("school__district",)
 AGENDA_FIELDS = frozenset(
     {"agenda", "agendaMinutes", "overrunMinutes", "warnings", "agendaOverruns"}
 )
-
-
-def requested_fields(info) -> frozenset[str]:
-    """Every field name selected anywhere below the current field, fragments included."""
-    names: set[str] = set()
-    seen_fragments: set[str] = set()
-
-    def walk(selection_set) -> None:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-                if selection.selection_set is not None:
-                    walk(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                walk(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = info.fragments.get(name)
-                if fragment is not None and name not in seen_fragments:
-                    seen_fragments.add(name)
-                    walk(fragment.selection_set)
-
-    for node in info.field_nodes:
-        if node.selection_set is not None:
-            walk(node.selection_set)
-    return frozenset(names)
 
 
 def _person(prefix: str) -> list[str]:

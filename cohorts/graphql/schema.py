@@ -7,10 +7,11 @@ from graphene_django import DjangoConnectionField
 
 from backend.graphql.ids import pk_from_global_id
 from backend.graphql.permissions import SignedIn, requires
+from backend.graphql.selection import requested_fields
 
 from ..models import Cohort, Meeting, Protocol
 from . import enums
-from .loading import cohort_queryset, meeting_queryset, requested_fields
+from .loading import cohort_queryset, meeting_queryset
 from .mutations import CohortMutationFields
 from .subscriptions import CohortSubscriptionFields
 from .types import (

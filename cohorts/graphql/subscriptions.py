@@ -15,6 +15,7 @@ from graphql_relay import from_global_id
 from backend.accounts.selectors import may_see_email
 from backend.graphql.errors import NotFound
 from backend.graphql.permissions import SignedIn, requires
+from backend.graphql.selection import requested_fields
 
 from ..models import Cohort, Meeting
 from ..selectors import cohorts_visible_to, meetings_visible_to
@@ -25,7 +26,6 @@ from .loading import (
     cohort_memberships,
     cohort_queryset,
     meeting_queryset,
-    requested_fields,
 )
 from .types import CohortType, MeetingType
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from backend.graphql.ids import load_node
+from backend.graphql.selection import requested_fields
 
 from ...models import Cohort, Meeting
-from ..loading import cohort_queryset, meeting_queryset, requested_fields
+from ..loading import cohort_queryset, meeting_queryset
 from ..types import CohortType, MeetingType
 
 
