@@ -4,7 +4,7 @@
    signed in (`connection_init` with a token) and subscribed to `cohortChanged` of the bench
    cohort, and hold them; report how many were held and the process's memory (RSS).
 2. Fan-out: with 1,000 of them subscribed, broadcast one cohort event from this (another)
-   process through the Redis channel layer, as `backend.graphql.events.broadcast` does after a
+   process through the Redis channel layer, as `backend.live.broadcast` does after a
    commit, and time until every subscriber has received its `next` message. Each subscriber's
    `cohortChanged` reloads the cohort from the database, as in production.
 
@@ -138,7 +138,7 @@ async def _scenario(port: int, pid: int, tokens: list[str], cohort_pk: int, idle
     from channels.layers import get_channel_layer
     from graphql_relay import to_global_id
 
-    from cohorts.services.events import EVENT, cohort_group
+    from backend.live import COHORT_CHANGED, cohort_group
 
     url = f"ws://127.0.0.1:{port}/graphql/"
     gid = to_global_id("Cohort", cohort_pk)
@@ -172,7 +172,7 @@ async def _scenario(port: int, pid: int, tokens: list[str], cohort_pk: int, idle
     message = {
         "type": "graphql.event",
         "group": group,
-        "event": EVENT,
+        "event": COHORT_CHANGED,
         "payload": {
             "kind": "COHORT_UPDATED",
             "cohort_id": cohort_pk,

@@ -4,7 +4,7 @@ Sent after the commit through the channel layer (Redis in production), so an app
 any server process hears it. The payload carries ids only; the subscription reads the row from
 the database, which stays the truth.
 
-The messages are those of `backend.graphql.events.broadcast`, but a worker's round announces a
+The messages are those of `backend.live.broadcast`, but a worker's round announces a
 whole batch at once: only to recipients with the app open (`presence.py`), and those together,
 concurrently, on one event loop. One `broadcast()` per notification cost ~3 ms each (an event
 loop and Redis round trips apiece), several times the cost of pushing it.
@@ -17,19 +17,14 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from backend.graphql.events import EVENT_MESSAGE_TYPE
+from backend.live import NOTIFICATION_RECEIVED, event_message, user_group
 
 from .presence import present
 
 logger = logging.getLogger("notifications.events")
 
-NOTIFICATION_RECEIVED = "notification_received"
 # Bounds the group_send calls in flight at once (each holds a Redis connection).
 _CONCURRENCY = 50
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
 
 
 def announce_received(rows) -> None:
@@ -48,12 +43,11 @@ def _announce(rows: list[tuple[int, int]]) -> None:
     messages = [
         (
             user_group(recipient_id),
-            {
-                "type": EVENT_MESSAGE_TYPE,
-                "group": user_group(recipient_id),
-                "event": NOTIFICATION_RECEIVED,
-                "payload": {"notification_id": notification_id},
-            },
+            event_message(
+                user_group(recipient_id),
+                NOTIFICATION_RECEIVED,
+                {"notification_id": notification_id},
+            ),
         )
         for recipient_id, notification_id in rows
         if recipient_id in listening

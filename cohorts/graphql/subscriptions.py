@@ -16,10 +16,10 @@ from backend.accounts.selectors import may_see_email
 from backend.graphql.errors import NotFound
 from backend.graphql.permissions import SignedIn, requires
 from backend.graphql.selection import requested_fields
+from backend.live import COHORT_CHANGED, cohort_group
 
 from ..models import Cohort, Meeting
 from ..selectors import cohorts_visible_to, meetings_visible_to
-from ..services.events import EVENT, cohort_group
 from . import enums
 from .loading import (
     ViewerCohortRoles,
@@ -96,7 +96,7 @@ def _load_event(context, names: frozenset[str], cohort_pk: int, event: dict):
 async def _cohort_events(info, cohort_pk: int, names: frozenset[str]):
     context = info.context
     async for event in context.listen(cohort_group(cohort_pk)):
-        if event.get("event") != EVENT:
+        if event.get("event") != COHORT_CHANGED:
             continue
         loaded = await database_sync_to_async(_load_event)(context, names, cohort_pk, event)
         if loaded is None:

@@ -1,15 +1,9 @@
-"""Live hints about a cohort, sent after commit to `cohort.<id>` (see backend.graphql.events).
+"""Live hints about a cohort, sent after commit to `cohort.<id>` (named in backend.live).
 
 Payloads carry ids only; the subscription reloads what changed from the database.
 """
 
-from backend.graphql.events import broadcast
-
-EVENT = "cohort_changed"
-
-
-def cohort_group(cohort_id: int) -> str:
-    return f"cohort.{cohort_id}"
+from backend.live import COHORT_CHANGED, broadcast, cohort_group
 
 
 def cohort_changed(
@@ -18,7 +12,7 @@ def cohort_changed(
     """`kind` is a CohortChangeKind value (see graphql/enums.py)."""
     broadcast(
         cohort_group(cohort_id),
-        EVENT,
+        COHORT_CHANGED,
         {
             "kind": kind,
             "cohort_id": cohort_id,

@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 from graphene_django import DjangoConnectionField
 
 from backend.graphql.permissions import SignedIn, requires
+from backend.live import NOTIFICATION_RECEIVED, user_group
 
-from ..events import NOTIFICATION_RECEIVED, user_group
 from ..models import Device, Notification
 from ..presence import mark_present, stay_present
 from ..recipients import settings_for

@@ -11,6 +11,7 @@ from graphql_relay import to_global_id
 from backend.accounts.graphql.types import SchoolType
 from backend.graphql.ids import load_node, pk_from_global_id
 from backend.graphql.permissions import SignedIn, requires
+from backend.live import VISIT_CHANGED, user_group
 from observations.errors import ObservationError
 
 from .. import selectors
@@ -26,7 +27,6 @@ from ..models import (
 )
 from ..scheduling import MAX_SUGGESTION_DAYS, suggested_visit_slots
 from ..services.calendar_feeds import calendar_feed_get
-from ..services.events import EVENT, user_group
 from .enums import ToolKind, ToolScope, VisitRole, VisitStatus
 from .loaders import load_cohort, load_teacher
 from .mutations import ObservationMutations
@@ -318,7 +318,7 @@ class ObservationSubscriptions(graphene.ObjectType):
     async def subscribe_visit_changed(root, info, visit_id=None):
         wanted = _pk(visit_id, "Visit", "visitId") if visit_id else None
         async for event in info.context.listen(user_group(info.context.user.pk)):
-            if event.get("event") != EVENT:
+            if event.get("event") != VISIT_CHANGED:
                 continue
             if wanted is not None and event["visit_id"] != wanted:
                 continue

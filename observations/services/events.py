@@ -2,17 +2,12 @@
 
 Only the host and visitors are told (the content is theirs); the payload carries ids, the
 status and the times, never content. The database stays the truth: clients refetch.
+The group and the event are named in backend.live.
 """
 
-from backend.graphql.events import broadcast
+from backend.live import VISIT_CHANGED, broadcast, user_group
 
 from ..models import Visit, VisitParticipant
-
-EVENT = "visit_changed"
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
 
 
 def visit_changed(visit: Visit, change: str, *, actor) -> None:
@@ -29,4 +24,4 @@ def visit_changed(visit: Visit, change: str, *, actor) -> None:
     for person_id in VisitParticipant.objects.filter(visit=visit).values_list(
         "person_id", flat=True
     ):
-        broadcast(user_group(person_id), EVENT, payload)
+        broadcast(user_group(person_id), VISIT_CHANGED, payload)

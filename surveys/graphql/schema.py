@@ -10,16 +10,12 @@ from graphql_relay import from_global_id, to_global_id
 
 from backend.graphql.errors import Forbidden
 from backend.graphql.permissions import LeaderOrCoordinator, SignedIn, TeacherLeader, requires
+from backend.live import RESPONSE_COUNT, survey_group
 from cohorts.models import Cohort
 
 from .. import reports, selectors
 from ..models import Administration, ResponseScale
-from ..services.responses import (
-    RESPONSE_COUNT_EVENT,
-    receipt_is_counted,
-    response_counts,
-    survey_group,
-)
+from ..services.responses import receipt_is_counted, response_counts
 from .enums import SurveyAdministrationKind
 from .mutations import SurveyMutationFields
 from .report_types import SurveyComparisonType, SurveyReportType
@@ -213,7 +209,7 @@ class SurveySubscriptions(graphene.ObjectType):
                         event = await asyncio.wait_for(anext(events), seconds_left)
                     except (TimeoutError, StopAsyncIteration):
                         break
-                    if event.get("event") != RESPONSE_COUNT_EVENT:
+                    if event.get("event") != RESPONSE_COUNT:
                         continue
                     yield SurveyResponseCountType(
                         administration_id=global_id,

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from backend.graphql import events
+from backend import live
 from cohorts.models import Cohort, Protocol
 from tests.cohorts.factories import MeetingFactory
 
@@ -86,7 +86,7 @@ def test_editing_a_cohort_in_the_admin_goes_through_the_service(
     admin_client_for, network, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(events, "_send", lambda group, message: sent.append(message))
+    monkeypatch.setattr(live, "_send", lambda group, message: sent.append(message))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _change(admin_client_for, network.cohort, name="Lincoln peers")

@@ -9,7 +9,7 @@ from graphql_relay import to_global_id
 
 from backend.accounts.services.tokens import access_token_issue
 from backend.asgi import application
-from backend.graphql.events import broadcast
+from backend.live import broadcast
 from notifications.delivery import Courier
 from notifications.push import MemoryBackend
 from tests.factories import TeacherFactory

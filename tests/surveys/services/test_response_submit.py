@@ -254,7 +254,7 @@ def test_the_live_count_is_broadcast_after_commit_with_numbers_only(
     survey, peers, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr("backend.graphql.events._send", lambda group, message: sent.append(message))
+    monkeypatch.setattr("backend.live._send", lambda group, message: sent.append(message))
 
     with django_capture_on_commit_callbacks(execute=True):
         answer(survey, peers[0], {"q1": 4, "q3": "Private words"})
