@@ -1,9 +1,9 @@
 """The reference FCM transport: firebase-admin's ``messaging.send_each`` (``FCM_TRANSPORT=sdk``).
 
-It is kept beside the lean transport (``fcm.PoolTransport``, which speaks the documented HTTP v1
-contract itself) as the yardstick both are held to: the tests send every FCM answer kind through
-both and expect the same outcomes. Its per-token exceptions are mapped through the SDK's public
-exception types and ``FirebaseError.http_response``.
+It is kept beside the lean transport (``fcm_pool.PoolTransport``, which speaks the documented
+HTTP v1 contract itself) as the yardstick both are held to: the tests send every FCM answer kind
+through both and expect the same outcomes. Its per-token exceptions are mapped through the SDK's
+public exception types and ``FirebaseError.http_response``.
 
 Only this module touches firebase-admin, and only it uses private SDK names, for two things that
 have no public switch (checked against firebase-admin 7.7; a version that changes them makes the
@@ -35,7 +35,7 @@ from firebase_admin import credentials, exceptions, messaging
 from urllib3.util.retry import Retry
 
 from .base import PushMessage, PushOutcome, TokenKind
-from .fcm import token_problem
+from .fcm_pool import token_problem
 from .fcm_v1 import (
     _INVALID_TOKEN_RE,
     MAX_REASON_LENGTH,
