@@ -97,8 +97,13 @@ def cohort_progress(
     sheets = sum(
         min(leader_cycles.get((leader, b), 0), REFLECTION_CYCLES_PER_BLUE) for b in shape.blue_ids
     )
-    meetings_known = sources.meetings_available()
+    # Each kind is None when its app is not there (or has no such kind): no count, no window.
     surveys_known = sources.surveys_available()
+    meetings_known = sources.meetings_available()
+    baseline = sources.BASELINE_SURVEY if surveys_known else None
+    six_month = sources.SIX_MONTH_SURVEY if surveys_known else None
+    blue_group = sources.BLUE_GROUP_MEETING if meetings_known else None
+    whole_group = sources.WHOLE_GROUP_MEETING if meetings_known else None
     return CohortProgress(
         has_leader=has_leader,
         blue_count=len(shape.blue_ids),
@@ -111,20 +116,16 @@ def cohort_progress(
         reflection_sheets=sheets if has_leader else 0,
         reflection_sheet_target=REFLECTION_CYCLES_PER_BLUE * cohort.target_blue_count,
         baseline_survey=(
-            _survey(surveys.get((cohort.id, sources.BASELINE_SURVEY)), at)
-            if surveys_known
-            else None
+            _survey(surveys.get((cohort.id, baseline)), at) if baseline is not None else None
         ),
         six_month_survey=(
-            _survey(surveys.get((cohort.id, sources.SIX_MONTH_SURVEY)), at)
-            if surveys_known
-            else None
+            _survey(surveys.get((cohort.id, six_month)), at) if six_month is not None else None
         ),
         blue_group_meetings=(
-            meetings.get((cohort.id, sources.BLUE_GROUP_MEETING), 0) if meetings_known else None
+            meetings.get((cohort.id, blue_group), 0) if blue_group is not None else None
         ),
         whole_group_meetings=(
-            meetings.get((cohort.id, sources.WHOLE_GROUP_MEETING), 0) if meetings_known else None
+            meetings.get((cohort.id, whole_group), 0) if whole_group is not None else None
         ),
         overdue_reflections=overdue.get(cohort.id, 0),
         last_visit_date=last_visit_date,
@@ -176,7 +177,7 @@ def stuck_cohort(
     day: date,
     at: datetime,
     weeks: int,
-    assigned_since: Mapping[tuple[int, int], datetime],
+    assigned_since: Mapping[tuple[int, PersonId], datetime],
     last_visit_date: date | None,
     overdue_reflections: int,
 ) -> StuckCohort | None:

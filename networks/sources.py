@@ -148,7 +148,7 @@ class CohortMembers:
 
     shapes: dict[int, CohortShape]
     people: dict[int, MemberRow]
-    assigned_since: dict[tuple[int, int], datetime]
+    assigned_since: dict[tuple[int, PersonId], datetime]
     """(cohort id, yellow dot's person id) -> when the current blue/yellow link started."""
 
 
@@ -344,7 +344,9 @@ def cohort_members(cohort_ids: Iterable[int], at: datetime) -> CohortMembers:
             yellow_of_blue={b: tuple(ys) for b, ys in yellow_of_blue.items() if ys},
             unassigned_yellow_ids=tuple(unassigned),
         )
-    assigned_since = {key: started for key, (_, started) in blue_of_yellow.items()}
+    assigned_since: dict[tuple[int, PersonId], datetime] = {
+        key: started for key, (_, started) in blue_of_yellow.items()
+    }
     return CohortMembers(shapes, people, assigned_since)
 
 
