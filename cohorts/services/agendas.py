@@ -17,9 +17,8 @@ from cohorts.errors import CohortError
 from ..guidance import GuidanceMessage, agenda_overrun_message
 from ..models import MAX_MEETING_MINUTES, AgendaItem, Meeting, Protocol
 from ..protocol_library import get_agenda_template
-from .common import ensure_can_change, field_error
+from .common import ensure_can_change, ensure_not_cancelled, field_error, meeting_roster
 from .events import cohort_changed
-from .meetings import ensure_not_cancelled, meeting_roster
 from .reminders import meeting_reminders_sync
 
 MAX_AGENDA_ITEMS = 40

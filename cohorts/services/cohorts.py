@@ -11,15 +11,17 @@ from backend.audit.services import audit_record
 
 from ..models import Cohort, Meeting, Membership, Role, validate_school_year
 from .common import (
+    end_membership,
     ensure_can_change,
+    ensure_can_join,
     ensure_open,
     field_error,
     is_manager,
     lock_cohort,
     refused_as_typed_errors,
+    start_membership,
 )
 from .events import cohort_changed
-from .memberships import end_membership, ensure_can_join, start_membership
 from .reminders import cohort_reminders_sync, meeting_reminders_sync, member_notify
 
 MAX_BLUE_TARGET = 50

@@ -1,4 +1,8 @@
-"""What every cohort write shares: who may manage a cohort, and refusals as typed errors."""
+"""What every cohort write shares: who may manage a cohort, joining and leaving it (the
+membership rows), a meeting's roster, and refusals as typed errors.
+
+Shared here, below cohorts.py, memberships.py, meetings.py and agendas.py, so that none of
+those imports another that imports it back."""
 
 from __future__ import annotations
 
@@ -9,10 +13,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
+from backend.accounts.services.email_domains import may_join_cohorts_in
 from cohorts.errors import CohortError
 
-from ..models import Cohort, Role
+from ..models import GROUP_ROLES, BlueYellowLink, Cohort, Meeting, MeetingKind, Membership, Role
+from ..selectors import meeting_audience
 
 
 def field_error(field: str, message: str, code: str) -> ValidationError:
@@ -49,6 +56,62 @@ def ensure_can_change(actor, cohort: Cohort) -> None:
 def lock_cohort(cohort: Cohort) -> Cohort:
     """Serialise writes that count members (role limits), per cohort."""
     return Cohort.objects.select_for_update().get(pk=cohort.pk)
+
+
+# --- membership rows and meetings ------------------------------------------------------------
+
+
+def ensure_can_join(*, cohort: Cohort, person, field: str = "personId") -> None:
+    if person.school_id != cohort.school_id:
+        raise field_error(
+            field, f"{person.full_name} does not teach at {cohort.school}.", "NOT_IN_SCHOOL"
+        )
+    if not person.is_active:
+        raise field_error(field, f"{person.full_name}'s account is closed.", "INVALID")
+    # Outside the district's e-mail domains only with a coordinator's approval, whatever path
+    # adds them (add, replace, hand-over): sock-puppet accounts must not fill an audience.
+    if not may_join_cohorts_in(person=person, district_id=cohort.school.district_id):
+        raise field_error(
+            field,
+            f"{person.full_name}'s address is outside the district's e-mail domains: "
+            "a coordinator must approve them first.",
+            "NEEDS_APPROVAL",
+        )
+
+
+def end_membership(membership: Membership, *, now) -> bool:
+    """End a membership and its links. False when it had already ended (a concurrent edit)."""
+    ended = Membership.objects.filter(pk=membership.pk, ended_at__isnull=True).update(ended_at=now)
+    BlueYellowLink.objects.filter(
+        Q(blue_id=membership.pk) | Q(yellow_id=membership.pk), ended_at__isnull=True
+    ).update(ended_at=now)
+    membership.ended_at = now
+    return ended == 1
+
+
+def start_membership(*, cohort: Cohort, person, role: str, now) -> Membership:
+    with refused_as_typed_errors():
+        return Membership.objects.create(cohort=cohort, person=person, role=role, started_at=now)
+
+
+def ensure_not_cancelled(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled.", code=CohortError.MEETING_CANCELLED)
+
+
+def meeting_roster(meeting: Meeting) -> dict[int, object]:
+    """Everyone who could have attended: the group as it was when the meeting started, the
+    group now, and the invitees. Keyed by person id."""
+    roles = GROUP_ROLES[MeetingKind(meeting.kind)]
+    then = Membership.objects.filter(
+        cohort_id=meeting.cohort_id,
+        role__in=roles,
+        started_at__lte=meeting.starts_at,
+    ).exclude(ended_at__lte=meeting.starts_at)
+    people = {m.person_id: m.person for m in then.select_related("person")}
+    for person in meeting_audience(meeting):
+        people.setdefault(person.pk, person)
+    return people
 
 
 # --- database refusals as typed errors -------------------------------------------------------

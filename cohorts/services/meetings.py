@@ -17,7 +17,6 @@ from notifications import outbox
 from notifications.services.inbox import notify_invited
 
 from ..models import (
-    GROUP_ROLES,
     MAX_MEETING_MINUTES,
     Attendance,
     AttendanceStatus,
@@ -25,10 +24,14 @@ from ..models import (
     Meeting,
     MeetingInvitee,
     MeetingKind,
-    Membership,
 )
-from ..selectors import meeting_audience
-from .common import ensure_can_change, field_error, refused_as_typed_errors
+from .common import (
+    ensure_can_change,
+    ensure_not_cancelled,
+    field_error,
+    meeting_roster,
+    refused_as_typed_errors,
+)
 from .events import cohort_changed
 from .reminders import local_when, meeting_reminders_sync
 
@@ -151,11 +154,6 @@ def invitation_key(meeting: Meeting, person_id: int) -> str:
     return f"invitation:meeting:{meeting.pk}:user:{person_id}"
 
 
-def ensure_not_cancelled(meeting: Meeting) -> None:
-    if meeting.is_cancelled:
-        raise ValidationError("This meeting was cancelled.", code=CohortError.MEETING_CANCELLED)
-
-
 @transaction.atomic
 def meeting_create(
     *,
@@ -274,21 +272,6 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     outbox.cancel(key_prefix=f"invitation:meeting:{meeting.pk}:")
     cohort_changed(meeting.cohort_id, "MEETING_CANCELLED", meeting_id=meeting.pk)
     return meeting
-
-
-def meeting_roster(meeting: Meeting) -> dict[int, object]:
-    """Everyone who could have attended: the group as it was when the meeting started, the
-    group now, and the invitees. Keyed by person id."""
-    roles = GROUP_ROLES[MeetingKind(meeting.kind)]
-    then = Membership.objects.filter(
-        cohort_id=meeting.cohort_id,
-        role__in=roles,
-        started_at__lte=meeting.starts_at,
-    ).exclude(ended_at__lte=meeting.starts_at)
-    people = {m.person_id: m.person for m in then.select_related("person")}
-    for person in meeting_audience(meeting):
-        people.setdefault(person.pk, person)
-    return people
 
 
 @dataclass(frozen=True)

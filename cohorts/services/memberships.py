@@ -12,42 +12,27 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.accounts.services.email_domains import may_join_cohorts_in
 from backend.accounts.services.invitations import invitation_create
 from backend.audit.models import Action
 from backend.audit.services import audit_record
 
 from ..models import BlueYellowLink, Cohort, CohortInvitation, Membership, Role
+from .cohorts import cohort_leader_set
 from .common import (
+    end_membership,
     ensure_can_change,
+    ensure_can_join,
     ensure_open,
     field_error,
     is_manager,
     lock_cohort,
     refused_as_typed_errors,
+    start_membership,
 )
 from .events import cohort_changed
 from .reminders import cohort_reminders_sync, member_notify
 
 PEER_ROLES = (Role.BLUE, Role.YELLOW)
-
-
-def ensure_can_join(*, cohort: Cohort, person, field: str = "personId") -> None:
-    if person.school_id != cohort.school_id:
-        raise field_error(
-            field, f"{person.full_name} does not teach at {cohort.school}.", "NOT_IN_SCHOOL"
-        )
-    if not person.is_active:
-        raise field_error(field, f"{person.full_name}'s account is closed.", "INVALID")
-    # Outside the district's e-mail domains only with a coordinator's approval, whatever path
-    # adds them (add, replace, hand-over): sock-puppet accounts must not fill an audience.
-    if not may_join_cohorts_in(person=person, district_id=cohort.school.district_id):
-        raise field_error(
-            field,
-            f"{person.full_name}'s address is outside the district's e-mail domains: "
-            "a coordinator must approve them first.",
-            "NEEDS_APPROVAL",
-        )
 
 
 def ensure_not_member(*, cohort: Cohort, person, field: str = "personId") -> None:
@@ -83,21 +68,6 @@ def ensure_role_room(cohort: Cohort, role: str, *, field: str = "role") -> None:
 def ensure_current(membership: Membership, *, field: str = "membershipId") -> None:
     if membership.ended_at is not None:
         raise field_error(field, "This person is no longer in the cohort.", "NOT_A_MEMBER")
-
-
-def end_membership(membership: Membership, *, now) -> bool:
-    """End a membership and its links. False when it had already ended (a concurrent edit)."""
-    ended = Membership.objects.filter(pk=membership.pk, ended_at__isnull=True).update(ended_at=now)
-    BlueYellowLink.objects.filter(
-        Q(blue_id=membership.pk) | Q(yellow_id=membership.pk), ended_at__isnull=True
-    ).update(ended_at=now)
-    membership.ended_at = now
-    return ended == 1
-
-
-def start_membership(*, cohort: Cohort, person, role: str, now) -> Membership:
-    with refused_as_typed_errors():
-        return Membership.objects.create(cohort=cohort, person=person, role=role, started_at=now)
 
 
 def _fulfil_invitations(membership: Membership) -> None:
@@ -214,8 +184,6 @@ def membership_replace(*, actor, membership: Membership, person) -> Membership:
     ensure_can_change(actor, cohort)
     ensure_current(membership)
     if membership.role == Role.LEADER:
-        from .cohorts import cohort_leader_set
-
         return cohort_leader_set(actor=actor, cohort=cohort, person=person)
     ensure_can_join(cohort=cohort, person=person)
     ensure_not_member(cohort=cohort, person=person)
