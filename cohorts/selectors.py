@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from backend.accounts import scope
+
 from .models import (
     GROUP_ROLES,
     BlueYellowLink,
@@ -24,16 +26,14 @@ def cohorts_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Members see their cohorts; coordinators their district's; staff all. A teacher who is
     not a member does not see a cohort, even in their own school."""
     queryset = Cohort.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    scope = Q(
-        Exists(Membership.objects.filter(cohort=OuterRef("pk"), person=user, ended_at__isnull=True))
+    return scope.scoped(user, queryset, _cohort_condition)
+
+
+def _cohort_condition(user) -> Q:
+    member = Exists(
+        Membership.objects.filter(cohort=OuterRef("pk"), person=user, ended_at__isnull=True)
     )
-    if user.coordinated_district_id:
-        scope |= Q(school__district_id=user.coordinated_district_id)
-    return queryset.filter(scope)
+    return Q(member) | scope.oversees(user)
 
 
 def _visible_cohort_ids(user) -> QuerySet:
@@ -42,63 +42,44 @@ def _visible_cohort_ids(user) -> QuerySet:
 
 def memberships_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Membership.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    return queryset.filter(cohort_id__in=_visible_cohort_ids(user))
+    return scope.scoped(user, queryset, lambda user: Q(cohort_id__in=_visible_cohort_ids(user)))
 
 
 def links_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = BlueYellowLink.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    return queryset.filter(cohort_id__in=_visible_cohort_ids(user))
+    return scope.scoped(user, queryset, lambda user: Q(cohort_id__in=_visible_cohort_ids(user)))
 
 
 def meetings_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """A cohort's meetings are seen by whoever sees the cohort, and by the people invited."""
     queryset = Meeting.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
+    return scope.scoped(user, queryset, _meeting_condition)
+
+
+def _meeting_condition(user) -> Q:
     invited = Exists(MeetingInvitee.objects.filter(meeting=OuterRef("pk"), person=user))
-    return queryset.filter(Q(cohort_id__in=_visible_cohort_ids(user)) | Q(invited))
+    return Q(cohort_id__in=_visible_cohort_ids(user)) | Q(invited)
 
 
 def cohort_invitations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Pending invitations carry e-mail addresses: the leader, coordinators and staff only."""
     queryset = CohortInvitation.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    scope = Q(
-        cohort__memberships__person=user,
-        cohort__memberships__role=Role.LEADER,
-        cohort__memberships__ended_at__isnull=True,
+    return scope.scoped(user, queryset, _invitation_condition)
+
+
+def _invitation_condition(user) -> Q:
+    leads = Exists(
+        Membership.objects.filter(
+            cohort_id=OuterRef("cohort_id"), person=user, role=Role.LEADER, ended_at__isnull=True
+        )
     )
-    if user.coordinated_district_id:
-        scope |= Q(cohort__school__district_id=user.coordinated_district_id)
-    return queryset.filter(scope).distinct()
+    return Q(leads) | scope.oversees(user, "cohort__school")
 
 
 def protocols_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The programme's library, and the protocols of the schools you can see into."""
     queryset = Protocol.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    scope = Q(school__isnull=True)
-    if user.school_id:
-        scope |= Q(school_id=user.school_id)
-    if user.coordinated_district_id:
-        scope |= Q(school__district_id=user.coordinated_district_id)
-    return queryset.filter(scope)
+    return scope.scoped(user, queryset, lambda user: Q(school__isnull=True) | scope.sees_into(user))
 
 
 def current_membership(*, cohort: Cohort, person) -> Membership | None:

@@ -13,6 +13,8 @@ A photo is content: it is seen by whoever may read what it is attached to (see
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from backend.accounts import scope
+from backend.accounts.models import User
 from cohorts.models import Membership, Role
 
 from .models import (
@@ -30,10 +32,6 @@ from .models import (
 )
 
 
-def _signed_in(user) -> bool:
-    return user is not None and user.is_authenticated
-
-
 def _participates(user, visit_ref: str = "pk") -> Exists:
     return Exists(VisitParticipant.objects.filter(visit_id=OuterRef(visit_ref), person=user))
 
@@ -41,7 +39,7 @@ def _participates(user, visit_ref: str = "pk") -> Exists:
 def visits_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Visits whose content `user` may read: the ones they host or visit."""
     queryset = Visit.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
+    if not scope.signed_in(user):
         return queryset.none()
     return queryset.filter(_participates(user))
 
@@ -56,19 +54,27 @@ def visit_summaries_visible_to(user, queryset: QuerySet | None = None) -> QueryS
     """Visits `user` may know happened (who, when, status): participants, the leader of the
     visit's cohort, the coordinators of the host's district, staff."""
     queryset = Visit.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    scope = Q(_participates(user)) | Q(cohort_id__in=led_cohort_ids(user))
-    if user.coordinated_district_id:
-        scope |= Q(school__district_id=user.coordinated_district_id)
-    return queryset.filter(scope)
+    return scope.scoped(
+        user,
+        queryset,
+        lambda user: (
+            Q(_participates(user)) | Q(cohort_id__in=led_cohort_ids(user)) | scope.oversees(user)
+        ),
+    )
+
+
+def visit_teachers_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The people `user` may name as a visit's host or visitor: active teachers of any school
+    of their district, since visits cross schools (someone without a school, such as a
+    coordinator, does not teach); staff: any school's."""
+    queryset = User.objects.all() if queryset is None else queryset
+    teachers = queryset.filter(is_active=True, school__isnull=False).select_related("school")
+    return scope.scoped(user, teachers, scope.in_district)
 
 
 def participant_role(visit: Visit, user) -> str | None:
     """HOST, VISITOR or None, from prefetched participants when there are some."""
-    if not _signed_in(user):
+    if not scope.signed_in(user):
         return None
     cache = getattr(visit, "_prefetched_objects_cache", {}).get("participants")
     if cache is not None:
@@ -147,7 +153,7 @@ def busy_ranges(people, *, start, end, exclude_visit_id: int | None = None) -> l
 def slqs_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The host's own, the peer who helped craft it, and the visitors of visits that use it."""
     queryset = StudentLearningQuestion.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
+    if not scope.signed_in(user):
         return queryset.none()
     in_visit = Exists(VisitParticipant.objects.filter(visit__slq_id=OuterRef("pk"), person=user))
     return queryset.filter(Q(host=user) | Q(crafted_with=user) | Q(in_visit))
@@ -157,27 +163,25 @@ def tools_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The library, your own, those shared with your school or district, and the tools of your
     visits. Coordinators see what is shared in their district."""
     queryset = Tool.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    scope = Q(sharing=Sharing.LIBRARY) | Q(owner=user)
-    scope |= Exists(VisitParticipant.objects.filter(visit__tool_id=OuterRef("pk"), person=user))
-    if user.school_id:
-        scope |= Q(sharing=Sharing.SCHOOL, school_id=user.school_id)
-    district_id = user.district_id_for_scope
-    if district_id:
-        scope |= Q(sharing=Sharing.DISTRICT, school__district_id=district_id)
-    if user.coordinated_district_id:
-        scope |= Q(sharing=Sharing.SCHOOL, school__district_id=user.coordinated_district_id)
-    return queryset.filter(scope)
+    return scope.scoped(user, queryset, _tool_condition)
+
+
+def _tool_condition(user) -> Q:
+    in_visit = Exists(VisitParticipant.objects.filter(visit__tool_id=OuterRef("pk"), person=user))
+    return (
+        Q(sharing=Sharing.LIBRARY)
+        | Q(owner=user)
+        | Q(in_visit)
+        | (Q(sharing=Sharing.SCHOOL) & scope.sees_into(user))
+        | (Q(sharing=Sharing.DISTRICT) & scope.in_district(user))
+    )
 
 
 def reflection_sheets_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Participants of the visit; and, once the host shared it, the visit's cohort's current
     members (leader, blue and yellow dots). Never coordinators or staff by role alone."""
     queryset = ReflectionSheet.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
+    if not scope.signed_in(user):
         return queryset.none()
     in_cohort = Exists(
         Membership.objects.filter(
@@ -192,7 +196,7 @@ def room_photo_tools_of(user, queryset: QuerySet | None = None) -> QuerySet:
     sharing the tool as a template (with a school, a district, the staff) does not share it.
     Its owner and the people of visits that use the tool see it."""
     queryset = Tool.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
+    if not scope.signed_in(user):
         return queryset.none()
     in_visit = Exists(VisitParticipant.objects.filter(visit__tool_id=OuterRef("pk"), person=user))
     return tools_visible_to(user, queryset).filter(Q(owner=user) | Q(in_visit))
@@ -203,7 +207,7 @@ def photos_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     the question, a reflection sheet's by the sheet's sharing rule, a tool's room photo for
     its owner and the people of its visits. Never for a leader, coordinator or staff by role."""
     queryset = Photo.objects.all() if queryset is None else queryset
-    if not _signed_in(user):
+    if not scope.signed_in(user):
         return queryset.none()
     return queryset.filter(
         Q(visit__in=visits_visible_to(user).values("pk"))

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from backend.accounts import scope
 from cohorts.models import Membership, Role
 
 from .models import Administration, Instrument, Invitee
@@ -19,16 +20,7 @@ from .models import Administration, Instrument, Invitee
 def instruments_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The shipped instruments, and those built at your school (coordinators: district)."""
     queryset = Instrument.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    scope = Q(school__isnull=True)
-    if user.school_id:
-        scope |= Q(school_id=user.school_id)
-    if user.coordinated_district_id:
-        scope |= Q(school__district_id=user.coordinated_district_id)
-    return queryset.filter(scope)
+    return scope.scoped(user, queryset, lambda user: Q(school__isnull=True) | scope.sees_into(user))
 
 
 def _leads_cohort_of(user) -> Exists:
@@ -46,39 +38,28 @@ def managed_condition(user) -> Q:
 
 def reported_condition(user) -> Q:
     """Administrations whose aggregated report `user` may read: managers and coordinators."""
-    condition = managed_condition(user)
-    if user.coordinated_district_id:
-        condition |= Q(school__district_id=user.coordinated_district_id)
-    return condition
+    return managed_condition(user) | scope.oversees(user)
 
 
 def administrations_managed_by(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Administration.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    return queryset.filter(managed_condition(user))
+    return scope.scoped(user, queryset, managed_condition)
 
 
 def administrations_reported_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Administration.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    return queryset.filter(reported_condition(user))
+    return scope.scoped(user, queryset, reported_condition)
 
 
 def administrations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Managers, coordinators, and the people invited to answer."""
     queryset = Administration.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
+    return scope.scoped(user, queryset, _seen_condition)
+
+
+def _seen_condition(user) -> Q:
     invited = Exists(Invitee.objects.filter(administration=OuterRef("pk"), person=user))
-    return queryset.filter(reported_condition(user) | Q(invited))
+    return reported_condition(user) | Q(invited)
 
 
 def can_manage(user, administration: Administration) -> bool:

@@ -1,0 +1,116 @@
+"""Who may see what in a school or district: each role's reach, written once.
+
+Every selector that filters by school or district builds its filter from these pieces, so what
+a role reaches is decided here and nowhere else:
+
+- signed out: nothing; staff: everything (`scoped`);
+- a teacher (and a teacher leader) *sees into* their own school (`sees_into`): what is shared
+  with the school, its people, its protocols and instruments; cohorts and visits only by taking
+  part in them (the selectors add that);
+- a district coordinator *oversees* every school of their district (`oversees`), read only:
+  they see into each of those schools, and also see the cohorts, visit summaries and survey
+  reports there, which a teacher sees only by taking part;
+- what is shared with a district reaches everyone whose district it is (`in_district`): the
+  district a person coordinates, else their school's (`User.district_id_for_scope`).
+
+Conditions take `school`, the path from the filtered model to its School ("school",
+"cohort__school"), and return a `Q`. A condition a person cannot meet is `NOTHING`: Django
+leaves it out of an OR (the SQL is the same as without it) and answers a filter on it alone
+without a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .models import School
+
+NOTHING = Q(pk__in=[])
+"""A condition no row meets."""
+
+
+def signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def scoped(user, queryset: QuerySet, condition: Callable[[Any], Q]) -> QuerySet:
+    """`queryset` as `user` may see it: nothing when signed out, everything for staff, else the
+    rows that meet `condition(user)` (called only for a signed-in person who is not staff)."""
+    if not signed_in(user):
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    return queryset.filter(condition(user))
+
+
+def own_school(user, school: str = "school") -> Q:
+    """The school at `school` is the person's own."""
+    return Q(**{f"{school}_id": user.school_id}) if user.school_id else NOTHING
+
+
+def oversees(user, school: str = "school") -> Q:
+    """The school at `school` is one of the district this person coordinates."""
+    district_id = user.coordinated_district_id
+    return Q(**{f"{school}__district_id": district_id}) if district_id else NOTHING
+
+
+def sees_into(user, school: str = "school") -> Q:
+    """The school at `school` is one the person sees into: their own, and for a coordinator
+    every school of their district."""
+    return own_school(user, school) | oversees(user, school)
+
+
+def in_district(user, district: str = "school__district_id") -> Q:
+    """The district id at `district` ("pk" for a District, "district_id" for a School) is the
+    person's district: what is shared with a district reaches them."""
+    district_id = user.district_id_for_scope
+    return Q(**{district: district_id}) if district_id else NOTHING
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def people_seen(user) -> Q:
+    """People `user` sees: themselves, the people of the schools they see into, and for a
+    coordinator the district's other coordinators. `sees_person` is the same rule on one
+    loaded row."""
+    condition = Q(pk=user.pk) | sees_into(user)
+    if user.coordinated_district_id:
+        condition |= Q(coordinated_district_id=user.coordinated_district_id)
+    return condition
+
+
+def sees_person(viewer, person) -> bool:
+    """`people_seen` for one person already loaded: no query, except one per request for a
+    coordinator (the ids of their district's schools, kept on the viewer object)."""
+    if not signed_in(viewer):
+        return False
+    if viewer.pk == person.pk or viewer.is_staff:
+        return True
+    if viewer.school_id and viewer.school_id == person.school_id:
+        return True
+    if viewer.coordinated_district_id:
+        if person.coordinated_district_id == viewer.coordinated_district_id:
+            return True
+        return person.school_id in overseen_school_ids(viewer)
+    return False
+
+
+def overseen_school_ids(user) -> frozenset[int]:
+    """The ids of the schools a coordinator oversees (empty for anyone else, without a query).
+
+    Kept on the user object, which lives for one request: one query per request, not per row."""
+    if not user.coordinated_district_id:
+        return frozenset()
+    cached = getattr(user, "_overseen_school_ids", None)
+    if cached is None:
+        cached = frozenset(
+            School.objects.filter(district_id=user.coordinated_district_id).values_list(
+                "id", flat=True
+            )
+        )
+        user._overseen_school_ids = cached
+    return cached
