@@ -1,5 +1,11 @@
-"""Global ids: in mutation input (decode, check the type, load what the caller may see), and
-memoised for answers that repeat them (`GlobalIds`)."""
+"""Global ids: in input (decode, check the type, load what the caller may see), and memoised
+for answers that repeat them (`GlobalIds`).
+
+This is the one place a global id is decoded: `split_global_id` never raises, `decode_global_id`
+gives the number behind an id of an expected type or None, and `pk_from_global_id` /
+`load_node` turn a bad id into the typed INVALID_ID / NOT_FOUND of a mutation's input field.
+Nothing else imports graphql_relay's `from_global_id` (a test reads the source for it).
+"""
 
 from django.core.exceptions import ValidationError
 from graphene.relay import Node
@@ -10,11 +16,30 @@ from backend.errors import CommonError
 from .errors import ApiErrorCode, PublicError
 
 
-def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:
+def split_global_id(global_id) -> tuple[str, str]:
+    """(type name, pk as text) of a global id; ("", "") for anything that is not one."""
     try:
-        kind, pk = from_global_id(global_id)
+        type_name, pk = from_global_id(global_id)
     except Exception:  # graphql_relay raises several kinds on garbage
-        kind, pk = None, None
+        return "", ""
+    return type_name, pk
+
+
+def decode_global_id(global_id, *type_names: str) -> int | None:
+    """The number behind a global id of one of `type_names`; None for a string that is not a
+    global id, an id of another type, or one whose pk is not a whole number. The caller says
+    what None means (a typed INVALID_ID, NOT_FOUND, null), so ids of hidden objects and
+    garbage can be answered alike."""
+    type_name, pk = split_global_id(global_id)
+    if type_name not in type_names or not (pk.isascii() and pk.isdigit()):
+        return None
+    return int(pk)
+
+
+def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:
+    """The pk (as text) of a global id of `type_name`, else an INVALID_ID error on `field`.
+    A pk that is not a number passes: the caller's lookup answers NOT_FOUND for it."""
+    kind, pk = split_global_id(global_id)
     if kind != type_name or not pk:
         raise ValidationError(
             {
@@ -50,10 +75,7 @@ def resolve_global_id(info, global_id: str):
 
     A string that is not a global id at all is the client's bug and gets a clear error.
     """
-    try:
-        type_name, pk = from_global_id(global_id)
-    except Exception:
-        type_name, pk = "", ""
+    type_name, pk = split_global_id(global_id)
     if not type_name or not pk:
         raise PublicError(
             f"{global_id[:40]!r} is not a valid id.", code=ApiErrorCode.BAD_USER_INPUT

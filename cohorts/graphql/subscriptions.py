@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import graphene
 from channels.db import database_sync_to_async
-from graphql_relay import from_global_id
 
 from backend.accounts.selectors import may_see_email
 from backend.graphql.errors import NotFound
+from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import SignedIn, requires
 from backend.graphql.selection import requested_fields
 from backend.live import COHORT_CHANGED, cohort_group
@@ -45,13 +45,10 @@ class CohortChangedEvent(graphene.ObjectType):
 
 
 def _cohort_pk(global_id: str) -> int:
-    try:
-        kind, pk = from_global_id(global_id)
-    except Exception:  # graphql_relay raises several kinds on garbage
-        kind, pk = None, None
-    if kind != "Cohort" or not str(pk).isdigit():
+    pk = decode_global_id(global_id, "Cohort")
+    if pk is None:
         raise NotFound("No Cohort with this id.")
-    return int(pk)
+    return pk
 
 
 def _may_see(user, cohort_pk: int) -> bool:

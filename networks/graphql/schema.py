@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import graphene
 from django.utils import timezone
 from graphql import FieldNode, InlineFragmentNode
-from graphql_relay import from_global_id
 
 from backend.graphql.errors import ApiErrorCode, NotFound, PublicError, RateLimited
+from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.throttle import RateLimit
 from networks import downloads, images, links, maps
@@ -44,15 +44,12 @@ class NetworkScopeInput(graphene.InputObjectType):
 
 
 def _pk(global_id: str, type_name: str, field: str) -> int:
-    try:
-        kind, pk = from_global_id(global_id)
-    except Exception:  # graphql_relay raises several kinds on garbage
-        kind, pk = None, None
-    if kind != type_name or not pk or not pk.isdigit() or len(pk) > 18:
+    pk = decode_global_id(global_id, type_name)
+    if pk is None or pk >= 10**18:
         raise PublicError(
             f"`{field}` must be the id of a {type_name}.", code=ApiErrorCode.BAD_USER_INPUT
         )
-    return int(pk)
+    return pk
 
 
 def _scope(scope_input) -> Scope:

@@ -6,10 +6,8 @@ NOT_VISIT_PARTICIPANT from the service; anyone else gets NOT_FOUND, so ids revea
 """
 
 from django.core.exceptions import ValidationError
-from graphql_relay import from_global_id
 
-from backend.accounts.models import User
-from backend.graphql.ids import load_node, pk_from_global_id
+from backend.graphql.ids import decode_global_id, load_node, pk_from_global_id
 from cohorts.selectors import cohorts_visible_to
 from observations.errors import ObservationError
 
@@ -29,11 +27,8 @@ def _not_found(field: str, what: str) -> ValidationError:
 
 
 def load_visit(info, global_id: str, *, field: str = "visitId"):
-    try:
-        kind, pk = from_global_id(global_id)
-    except Exception:
-        kind, pk = None, None
-    if kind not in VISIT_TYPES or not pk or not pk.isdigit():
+    pk = decode_global_id(global_id, *VISIT_TYPES)
+    if pk is None:
         raise ValidationError(
             {
                 field: ValidationError(
@@ -48,14 +43,10 @@ def load_visit(info, global_id: str, *, field: str = "visitId"):
 
 
 def load_teacher(info, global_id: str, *, field: str):
-    """A teacher of the caller's district (visits cross schools; coordinators do not teach)."""
+    """A teacher the caller may name in a visit (`selectors.visit_teachers_for`)."""
     pk = pk_from_global_id(global_id, "Person", field=field)
-    user = info.context.user
-    district_id = user.district_id_for_scope
-    people = User.objects.filter(is_active=True, school__isnull=False).select_related("school")
-    if not user.is_staff:
-        people = people.filter(school__district_id=district_id)
-    person = people.filter(pk=pk).first() if pk.isdigit() else None
+    teachers = selectors.visit_teachers_for(info.context.user)
+    person = teachers.filter(pk=pk).first() if pk.isdigit() else None
     if person is None:
         raise _not_found(field, "teacher")
     return person

@@ -6,9 +6,10 @@ import graphene
 from channels.db import database_sync_to_async
 from django.utils import timezone
 from graphene_django import DjangoConnectionField
-from graphql_relay import from_global_id, to_global_id
+from graphql_relay import to_global_id
 
 from backend.graphql.errors import Forbidden
+from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import LeaderOrCoordinator, SignedIn, TeacherLeader, requires
 from backend.live import RESPONSE_COUNT, survey_group
 from cohorts.models import Cohort
@@ -30,11 +31,8 @@ from .types import (
 
 def _administration(info, global_id: str) -> Administration | None:
     """An administration the caller may see, or None (ids of others reveal nothing)."""
-    try:
-        kind, pk = from_global_id(global_id)
-    except Exception:
-        return None
-    if kind != SurveyAdministrationType._meta.name or not str(pk).isdigit():
+    pk = decode_global_id(global_id, SurveyAdministrationType._meta.name)
+    if pk is None:
         return None
     return SurveyAdministrationType.get_queryset(Administration.objects.filter(pk=pk), info).first()
 
@@ -110,13 +108,10 @@ class SurveyQueries(graphene.ObjectType):
         user = info.context.user
         queryset = selectors.administrations_reported_to(user)
         if cohort_id:
-            try:
-                type_name, pk = from_global_id(cohort_id)
-            except Exception:
-                type_name, pk = None, None
-            if type_name != "Cohort" or not str(pk).isdigit():
+            pk = decode_global_id(cohort_id, "Cohort")
+            if pk is None:
                 return queryset.none()
-            queryset = queryset.filter(cohort=Cohort(pk=int(pk)))
+            queryset = queryset.filter(cohort=Cohort(pk=pk))
         if kind:
             queryset = queryset.filter(kind=kind.value)
         # The connection field applies SurveyAdministrationType.get_queryset (counts, flags).
@@ -164,11 +159,8 @@ class SurveyMutations(SurveyMutationFields, graphene.ObjectType):
 
 def _managed_counts(user, global_id: str):
     """(administration, counts) if `user` runs the survey, else None."""
-    try:
-        kind, pk = from_global_id(global_id)
-    except Exception:
-        return None
-    if kind != SurveyAdministrationType._meta.name or not str(pk).isdigit():
+    pk = decode_global_id(global_id, SurveyAdministrationType._meta.name)
+    if pk is None:
         return None
     administration = selectors.administrations_managed_by(user).filter(pk=pk).first()
     if administration is None:
