@@ -106,9 +106,9 @@ def me(request):
 def my_week(request):
     """`operations.MY_WEEK`: the resolver's queryset, then VisitType.get_queryset's (the same
     querysets the connection field builds, prefetches included)."""
+    from backend.local_time import local_iso
     from observations import selectors
     from observations.graphql.types import VisitType
-    from observations.local_time import local_iso
     from observations.models import ReflectionSheet, VisitRole
 
     user = request.user

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from backend.local_time import local_dates, localize
 from observations.errors import ObservationError
 
-from .local_time import local_dates, localize
 from .models import PeriodKind, TimetablePeriod
 from .selectors import busy_ranges
 

@@ -4,7 +4,7 @@ who came and what was said."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from graphql_relay import to_global_id
 
+from backend import local_time as clock
 from cohorts.errors import CohortError
 from notifications import outbox
 from notifications.services.inbox import notify_invited
@@ -52,16 +53,15 @@ def local_to_utc(local_date: date, local_time: time, zone, *, field: str = "star
     today = timezone.now().astimezone(zone).date()
     if abs(local_date - today) > DATE_WINDOW:
         raise field_error("date", "Choose a date within five years of today.", "INVALID")
-    naive = datetime.combine(local_date, local_time.replace(tzinfo=None, fold=0))
-    instant = naive.replace(tzinfo=zone).astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != naive:
+    try:
+        return clock.local_to_utc(local_date, local_time, zone)
+    except clock.NonexistentLocalTime as exc:
         raise field_error(
             field,
             f"{local_time:%H:%M} does not exist on {local_date:%d %B %Y} in {zone.key}: "
             "the clocks change that night.",
             "INVALID_TIME",
-        )
-    return instant
+        ) from exc
 
 
 def _clean_kind(kind: str) -> MeetingKind:

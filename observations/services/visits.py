@@ -23,10 +23,10 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from backend.local_time import NonexistentLocalTime, local_to_utc
 from cohorts.models import Cohort, Membership
 from observations.errors import ObservationError
 
-from ..local_time import local_to_utc
 from ..models import (
     MAX_CYCLE_NUMBER,
     MAX_VISIT_MINUTES,
@@ -96,7 +96,23 @@ class VisitTime:
                     )
                 }
             )
-        starts_at = local_to_utc(self.day, self.start, zone, field="when.startTime")
+        try:
+            starts_at = local_to_utc(self.day, self.start, zone)
+        except NonexistentLocalTime as exc:
+            raise ValidationError(
+                {
+                    "when.startTime": ValidationError(
+                        "%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward "
+                        "then. Choose another time.",
+                        code=ObservationError.NONEXISTENT_LOCAL_TIME,
+                        params={
+                            "time": self.start.strftime("%H:%M"),
+                            "day": self.day.isoformat(),
+                            "zone": zone.key,
+                        },
+                    )
+                }
+            ) from exc
         if starts_at <= now:
             raise ValidationError(
                 {

@@ -18,10 +18,10 @@ from graphql_relay import to_global_id
 from backend.accounts.graphql.types import PersonType
 from backend.graphql.selection import asks_for
 from backend.graphql.types import CountableConnection
+from backend.local_time import local_iso
 from cohorts.models import Membership
 
 from ... import selectors
-from ...local_time import local_iso
 from ...models import ReflectionSheet, Visit, VisitParticipant, VisitRole, VisitSummaryRecord
 from .. import json_text
 from ..enums import VisitChange, VisitStatus

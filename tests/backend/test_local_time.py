@@ -2,9 +2,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from observations.local_time import local_iso, local_to_utc
+from backend.local_time import NonexistentLocalTime, local_iso, local_to_utc
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -18,12 +17,18 @@ def test_an_ordinary_local_time_becomes_utc():
     )
 
 
-def test_a_time_in_the_spring_gap_is_refused_with_its_field():
-    with pytest.raises(ValidationError) as caught:
-        local_to_utc(date(2026, 3, 8), time(2, 0), CHICAGO, field="when.startTime")
+def test_a_time_in_the_spring_gap_is_refused():
+    # Each app turns this into its own typed refusal (visits: NONEXISTENT_LOCAL_TIME in
+    # tests/observations/services/test_visit_propose.py; meetings: INVALID_TIME in
+    # tests/cohorts/mutations/test_meeting_create.py).
+    with pytest.raises(NonexistentLocalTime) as caught:
+        local_to_utc(date(2026, 3, 8), time(2, 0), CHICAGO)
 
-    [error] = caught.value.error_dict["when.startTime"]
-    assert error.code == "NONEXISTENT_LOCAL_TIME"
+    assert (caught.value.day, caught.value.at, caught.value.zone) == (
+        date(2026, 3, 8),
+        time(2, 0),
+        CHICAGO,
+    )
 
 
 def test_a_time_in_the_autumn_fold_is_its_first_occurrence():
