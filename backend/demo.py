@@ -7,7 +7,10 @@ transaction, only the first time.
 import importlib
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
+
 from backend.accounts.models import District, School, User
+from backend.seeding.rows import Seeder
 
 DEMO_PASSWORD = "observe-and-reflect"  # noqa: S105 (demo accounts only)
 DEMO_DISTRICT_SLUG = "riverside-unified"
@@ -63,10 +66,11 @@ def _load_people() -> DemoContext:
         district=district, name="Harbor Middle School", time_zone="America/Los_Angeles"
     )
 
+    seeder = Seeder()
+    password = make_password(DEMO_PASSWORD)  # hashed once, for everyone
+
     def person(email, name, **fields):
-        return User.objects.create_user(
-            email=email, password=DEMO_PASSWORD, full_name=name, **fields
-        )
+        return seeder.person(email=email, password=password, full_name=name, **fields)
 
     leader = person("leader@demo.school", "Rosa Delgado", school=maple, is_teacher_leader=True)
     peers = [
@@ -74,9 +78,7 @@ def _load_people() -> DemoContext:
         for n, name in enumerate(PEER_NAMES, start=1)
     ]
     coordinator = person("coordinator@demo.school", "Marcus Bell", coordinated_district=district)
-    admin = User.objects.create_superuser(
-        email="admin@demo.school", password=DEMO_PASSWORD, full_name="Service Admin"
-    )
+    admin = person("admin@demo.school", "Service Admin", is_staff=True, is_superuser=True)
     harbor_leader = person(
         "harbor.leader@demo.school", "Noah Kim", school=harbor, is_teacher_leader=True
     )
@@ -84,6 +86,7 @@ def _load_people() -> DemoContext:
         person(f"harbor{n:02d}@demo.school", f"Harbor Teacher {n}", school=harbor)
         for n in range(1, 7)
     ]
+    seeder.save()
     return DemoContext(
         district=district,
         schools=[maple, harbor],

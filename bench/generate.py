@@ -22,12 +22,9 @@ from __future__ import annotations
 import random
 import re
 import time
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-BATCH = 2000
-SCHOOL_YEAR = "2026-2027"
 TIME_ZONES = ("America/Chicago", "America/New_York", "America/Denver", "America/Los_Angeles")
 FIRST = [
     "Amara",
@@ -195,29 +192,25 @@ def _week_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=3)
 
 
-def _bulk(model, rows: list) -> list:
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(rows[start : start + BATCH])
-    return rows
-
-
 class _Builder:
+    """The benchmark's district, written stage by stage with `backend.seeding.rows.Seeder`
+    (a stage that plans by id saves the stages before it)."""
+
     def __init__(self, *, size: Size, seed: int, slug: str, now: datetime | None):
         from django.utils import timezone
 
+        from backend.seeding.rows import Seeder
+
         self.size = size
         self.rng = random.Random(seed)
+        self.seeder = Seeder(rng=self.rng)
         self.slug = slug
         self.now = now or timezone.now()
         self.week_start = _week_start(self.now)
         self.timeline_start = self.week_start - timedelta(weeks=WEEKS_BEFORE)
         self.busy: dict[int, set[int]] = {}
-        self.counts: dict[str, int] = {}
 
     # --- helpers ---------------------------------------------------------------------------
-    def _uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
     def _name(self, n: int) -> str:
         return f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]} {n}"
 
@@ -254,11 +247,15 @@ class _Builder:
         self._meetings()
         self._surveys()
         self._notifications()
+        self.seeder.save()
+        written = self.seeder.written
+        counts = {name: written[model] for name, model in COUNTED.items()}
+        counts["teachers"] = len(self.teachers)
         return Generated(
             slug=self.slug,
             size=self.size,
             seconds=0.0,
-            counts=self.counts,
+            counts=counts,
             district_id=self.district.pk,
             leader_id=self.bench_leader.pk,
             coordinator_ids=[c.pk for c in self.coordinators],
@@ -269,56 +266,41 @@ class _Builder:
         )
 
     def _people(self) -> None:
-        from django.contrib.auth.hashers import make_password
+        from backend.accounts.models import District
 
-        from backend.accounts.models import District, School, User
-
-        size = self.size
-        self.district = District.objects.create(name=f"Bench district {self.slug}", slug=self.slug)
+        size, seeder = self.size, self.seeder
+        self.district = seeder.district(name=f"Bench district {self.slug}", slug=self.slug)
         # The generation time, which later runs read back to find the bench week.
         District.objects.filter(pk=self.district.pk).update(created_at=self.now)
-        self.schools = _bulk(
-            School,
-            [
-                School(
-                    district=self.district,
-                    name=f"School {n:03d}",
-                    time_zone=TIME_ZONES[n % len(TIME_ZONES)],
-                )
-                for n in range(size.schools)
-            ],
-        )
-        unusable = make_password(None)
-        teachers = []
-        for n in range(size.teachers):
-            teachers.append(
-                User(
-                    email=f"t{n}@{self.slug}.bench.invalid",
-                    full_name=self._name(n),
-                    school=self.schools[n % size.schools],
-                    password=unusable,
-                )
+        self.schools = [
+            seeder.school(
+                self.district, name=f"School {n:03d}", time_zone=TIME_ZONES[n % len(TIME_ZONES)]
             )
-        # Each cohort's first person leads it: mark them before the insert.
-        self.teachers = teachers
-        self.by_school: dict[int, list[User]] = {}
-        for teacher in teachers:
+            for n in range(size.schools)
+        ]
+        seeder.save()
+        self.teachers = [
+            seeder.person(
+                email=f"t{n}@{self.slug}.bench.invalid",
+                full_name=self._name(n),
+                school=self.schools[n % size.schools],
+            )
+            for n in range(size.teachers)
+        ]
+        self.by_school: dict[int, list] = {}
+        for teacher in self.teachers:
             self.by_school.setdefault(id(teacher.school), []).append(teacher)
+        # Each cohort's first person leads it: marked before the insert.
         self._plan_cohorts()
-        _bulk(User, teachers)
-        self.coordinators = _bulk(
-            User,
-            [
-                User(
-                    email=f"c{n}@{self.slug}.bench.invalid",
-                    full_name=f"Coordinator {n}",
-                    coordinated_district=self.district,
-                    password=unusable,
-                )
-                for n in range(size.coordinators)
-            ],
-        )
-        self.counts.update(schools=len(self.schools), teachers=len(teachers))
+        self.coordinators = [
+            seeder.person(
+                email=f"c{n}@{self.slug}.bench.invalid",
+                full_name=f"Coordinator {n}",
+                coordinated_district=self.district,
+            )
+            for n in range(size.coordinators)
+        ]
+        seeder.save()
 
     def _plan_cohorts(self) -> None:
         """Cohorts round-robin over the schools, 13 of a school's teachers each."""
@@ -341,59 +323,36 @@ class _Builder:
             self.plans.append((school, group))
 
     def _cohorts(self) -> None:
-        from cohorts.models import BlueYellowLink, Cohort, Membership, Role
+        from cohorts.models import Role
 
+        seeder = self.seeder
         started = self.timeline_start - timedelta(weeks=2)
-        cohorts = []
+        self.groups = []  # (cohort, leader, blues, yellows): memberships
         for n, (school, group) in enumerate(self.plans):
-            cohorts.append(
-                Cohort(
-                    school=school,
-                    name="Bench cohort" if n == 0 else f"Cohort {n:03d}",
-                    school_year=SCHOOL_YEAR,
-                    created_by=group[0],
-                    created_at=started,
-                )
+            cohort = seeder.cohort(
+                school=school,
+                name="Bench cohort" if n == 0 else f"Cohort {n:03d}",
+                created_by=group[0],
+                created_at=started,
             )
-        _bulk(Cohort, cohorts)
-        memberships, self.groups = [], []
-        for n, (cohort, (_school, group)) in enumerate(zip(cohorts, self.plans, strict=True)):
             yellows = self.size.cohort_yellows if n == 0 else 8
-            leader = Membership(
-                cohort=cohort, person=group[0], role=Role.LEADER, started_at=started
-            )
-            blues = [
-                Membership(cohort=cohort, person=p, role=Role.BLUE, started_at=started)
-                for p in group[1:5]
-            ]
-            yellow_rows = [
-                Membership(cohort=cohort, person=p, role=Role.YELLOW, started_at=started)
+            leader = seeder.member(cohort, group[0], Role.LEADER, started_at=started)
+            blues = [seeder.member(cohort, p, Role.BLUE, started_at=started) for p in group[1:5]]
+            yellow_places = [
+                seeder.member(cohort, p, Role.YELLOW, started_at=started)
                 for p in group[5 : 5 + yellows]
             ]
-            memberships += [leader, *blues, *yellow_rows]
-            self.groups.append((cohort, leader, blues, yellow_rows))
-        _bulk(Membership, memberships)
-        links = []
-        for cohort, _leader, blues, yellows in self.groups:
-            for index, yellow in enumerate(yellows):
-                links.append(
-                    BlueYellowLink(
-                        cohort=cohort,
-                        blue=blues[index % len(blues)],
-                        yellow=yellow,
-                        started_at=started,
-                    )
-                )
-        _bulk(BlueYellowLink, links)
-        self.cohorts = cohorts
-        self.bench_cohort = cohorts[0]
+            for index, yellow in enumerate(yellow_places):
+                seeder.link(blues[index % len(blues)], yellow, started_at=started)
+            self.groups.append((cohort, leader, blues, yellow_places))
+        seeder.save()
+        self.bench_cohort = self.groups[0][0]
         self.bench_leader = self.groups[0][1].person
         self.bench_members = [self.groups[0][1], *self.groups[0][2], *self.groups[0][3]]
-        self.counts.update(cohorts=len(cohorts), memberships=len(memberships), links=len(links))
 
     def _content(self) -> None:
-        """One Student Learning Question and one tally tool per host, the first time needed."""
-        from observations.models import Sharing, StudentLearningQuestion, Tool
+        """The tally tool every host copies, and the data points a visit records with it."""
+        from observations.models import Tool
         from observations.tool_kinds import validate_definition, validate_entry
         from observations.tool_library import get_library_tool
 
@@ -411,50 +370,31 @@ class _Builder:
             )
             for n, (c, g) in enumerate((c, g) for c in categories for g in groups)
         ]
-        self.slq_model, self.tool_model, self.sharing = StudentLearningQuestion, Tool, Sharing
-        self.slqs: dict[int, object] = {}
         self.tools: dict[int, object] = {}
 
-    def _host_content(self, hosts) -> None:
-        slqs, tools = [], []
-        for host in hosts:
-            if host.pk in self.slqs:
-                continue
-            slq = self.slq_model(
-                host=host,
-                area_of_focus="Student questions",
-                question=f"Which of my students ask questions during group work? ({host.pk})",
-                created_at=self.timeline_start,
-            )
-            tool = self.tool_model(
+    def _host_content(self, host):
+        """The host's SLQ and tally tool, made the first time they host."""
+        slq = self.seeder.slq(
+            host,
+            created_at=self.timeline_start,
+            area_of_focus="Student questions",
+            question=f"Which of my students ask questions during group work? ({host.pk})",
+        )
+        if host.pk not in self.tools:
+            self.tools[host.pk] = self.seeder.tool(
+                host,
                 kind=self.tool_kind,
-                name=f"Question tally of {host.full_name}",
                 definition=self.definition,
-                owner=host,
-                school=host.school,
-                sharing=self.sharing.PRIVATE,
-                copied_from=self.library_tool,
                 slq=slq,
+                copied_from=self.library_tool,
+                name=f"Question tally of {host.full_name}",
             )
-            self.slqs[host.pk], self.tools[host.pk] = slq, tool
-            slqs.append(slq)
-            tools.append(tool)
-        _bulk(self.slq_model, slqs)
-        for tool in tools:
-            tool.slq_id = tool.slq.pk
-        _bulk(self.tool_model, tools)
+        return slq, self.tools[host.pk]
 
     def _visits(self) -> None:
-        from observations.models import (
-            ObservationEntry,
-            ReflectionSheet,
-            Visit,
-            VisitParticipant,
-            VisitRole,
-            VisitStatus,
-        )
+        from observations.models import VisitStatus
 
-        rng, size = self.rng, self.size
+        rng, size, seeder = self.rng, self.size, self.seeder
         bench_week = WEEKS_BEFORE
         leader_pk = self.bench_leader.pk
         pairs_by_cohort = []
@@ -503,7 +443,7 @@ class _Builder:
         for _ in range(cross):
             visitor, host = rng.sample(self.teachers, 2)
             plan.append((None, visitor, host, None))
-        scheduled = []  # (cohort, visitor, host, starts_at)
+        scheduled = []  # (cohort, visitor, host, starts_at, bench)
         for cohort, visitor, host, slot in plan:
             people = (visitor.pk, host.pk)
             if slot is None:
@@ -512,12 +452,9 @@ class _Builder:
             if slot is not None:
                 bench = self.bench_visits.get((visitor.pk, host.pk, slot))
                 scheduled.append((cohort, visitor, host, self._slot_start(slot), bench))
-        self._host_content([host for _c, _v, host, _s, _b in scheduled])
-        visits, participants, entries, sheets = [], [], [], []
-        with_sheet: set[int] = set()
+        visits, with_sheet = [], set()
         for cohort, visitor, host, starts_at, bench in scheduled:
-            ends_at = starts_at + timedelta(minutes=VISIT_MINUTES)
-            past = ends_at < self.now
+            past = starts_at + timedelta(minutes=VISIT_MINUTES) < self.now
             roll = rng.random()
             if bench:
                 status = {
@@ -535,240 +472,125 @@ class _Builder:
                 )
             else:
                 status = VisitStatus.ACCEPTED if roll < 0.7 else VisitStatus.PROPOSED
-            active = status in (VisitStatus.PROPOSED, VisitStatus.ACCEPTED, VisitStatus.COMPLETED)
-            visit = Visit(
-                host=host,
-                proposed_by=visitor,
-                school=host.school,
-                cohort=cohort,
-                slq=self.slqs[host.pk],
-                tool=self.tools[host.pk],
-                cycle_number=1 if starts_at < self.now - timedelta(weeks=10) else 2,
+            slq, tool = self._host_content(host)
+            visit = seeder.visit(
+                visitor,
+                host,
                 starts_at=starts_at,
-                ends_at=ends_at,
-                room=f"Room {host.pk % 40 + 1}",
                 status=status,
-                accepted_at=starts_at - timedelta(days=3)
-                if status != VisitStatus.PROPOSED
-                else None,
-                completed_at=ends_at if status == VisitStatus.COMPLETED else None,
-                closed_at=starts_at - timedelta(days=1) if not active else None,
-                created_at=starts_at - timedelta(days=7),
+                minutes=VISIT_MINUTES,
+                cycle=1 if starts_at < self.now - timedelta(weeks=10) else 2,
+                cohort=cohort,
+                slq=slq,
+                tool=tool,
+                room=f"Room {host.pk % 40 + 1}",
             )
             visits.append(visit)
             if bench == "past":
                 with_sheet.add(id(visit))
-            for person, role in ((host, VisitRole.HOST), (visitor, VisitRole.VISITOR)):
-                participants.append(
-                    VisitParticipant(
-                        visit=visit,
-                        person=person,
-                        role=role,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        is_active=active,
-                    )
-                )
-        _bulk(Visit, visits)
-        _bulk(VisitParticipant, participants)
         for visit in visits:
             if visit.status != VisitStatus.COMPLETED:
                 continue
             for n in range(size.entries_per_visit):
-                entries.append(
-                    ObservationEntry(
-                        visit=visit,
-                        client_id=self._uuid(),
-                        recorded_at=visit.starts_at + timedelta(minutes=5 * n + 1),
-                        received_at=visit.ends_at,
-                        payload=rng.choice(self.payloads),
-                        submitted_by=visit.proposed_by,
-                    )
+                seeder.entry(
+                    visit,
+                    recorded_at=visit.starts_at + timedelta(minutes=5 * n + 1),
+                    payload=rng.choice(self.payloads),
                 )
             if rng.random() < 0.7 or id(visit) in with_sheet:
-                slq = self.slqs[visit.host_id]
-                sheets.append(
-                    ReflectionSheet(
-                        visit=visit,
-                        host_id=visit.host_id,
-                        facilitator=visit.proposed_by,
-                        cycle_number=visit.cycle_number,
-                        slq=slq,
-                        slq_area_of_focus=slq.area_of_focus,
-                        slq_question=slq.question,
-                        data_summary={
-                            "kind": self.tool_kind,
-                            "entry_count": size.entries_per_visit,
-                        },
-                        considerations="Group 3 asks the most questions; group 5 none.",
-                        next_steps="Try question stems with group 5.",
-                        keeps_slq=rng.random() < 0.6,
-                        created_at=visit.ends_at + timedelta(days=1),
-                    )
+                seeder.reflection(
+                    visit,
+                    data_summary={"kind": self.tool_kind, "entry_count": size.entries_per_visit},
+                    keeps_slq=rng.random() < 0.6,
                 )
-        _bulk(ObservationEntry, entries)
-        _bulk(ReflectionSheet, sheets)
-        self.counts.update(
-            visits=len(visits),
-            visit_participants=len(participants),
-            observation_entries=len(entries),
-            reflection_sheets=len(sheets),
-        )
 
     def _meetings(self) -> None:
-        from cohorts.models import AgendaItem, Meeting, MeetingKind
+        from cohorts.models import MeetingKind
 
-        size = self.size
-        meetings, owners = [], []
+        size, seeder = self.size, self.seeder
+        titles = ("Norms", "Protocol practice", "Data review", "Scheduling visits", "Reflection")
         for index, (cohort, leader, _blues, _yellows) in enumerate(self.groups):
             count = size.cohort_meetings if index == 0 else size.meetings_per_cohort
             for n in range(count):
-                starts_at = self.timeline_start + timedelta(weeks=3 * n + 1, days=2, hours=21)
-                meetings.append(
-                    Meeting(
-                        cohort=cohort,
-                        kind=MeetingKind.BLUE_GROUP if n % 2 == 0 else MeetingKind.WHOLE_GROUP,
-                        title=f"Group meeting {n + 1}",
-                        starts_at=starts_at,
-                        ends_at=starts_at + timedelta(minutes=60),
-                        duration_minutes=60,
-                        location="Library",
-                        notes="Norms, data review, next round of visits.",
-                        created_by=leader.person,
-                    )
+                meeting = seeder.meeting(
+                    cohort,
+                    MeetingKind.BLUE_GROUP if n % 2 == 0 else MeetingKind.WHOLE_GROUP,
+                    starts_at=self.timeline_start + timedelta(weeks=3 * n + 1, days=2, hours=21),
+                    created_by=leader.person,
+                    title=f"Group meeting {n + 1}",
+                    location="Library",
+                    notes="Norms, data review, next round of visits.",
                 )
-                owners.append(leader.person)
-        _bulk(Meeting, meetings)
-        titles = ("Norms", "Protocol practice", "Data review", "Scheduling visits", "Reflection")
-        items = [
-            AgendaItem(
-                meeting=meeting,
-                position=position + 1,
-                title=titles[position % len(titles)],
-                minutes=10 + 2 * position,
-                facilitator=owner,
-                materials="Reflection sheets",
-            )
-            for meeting, owner in zip(meetings, owners, strict=True)
-            for position in range(size.agenda_items)
-        ]
-        _bulk(AgendaItem, items)
-        self.counts.update(meetings=len(meetings), agenda_items=len(items))
+                for position in range(size.agenda_items):
+                    seeder.agenda_item(
+                        meeting,
+                        position=position + 1,
+                        title=titles[position % len(titles)],
+                        minutes=10 + 2 * position,
+                        facilitator=leader.person,
+                        materials="Reflection sheets",
+                    )
 
     def _surveys(self) -> None:
-        from surveys.models import (
-            Administration,
-            AdministrationKind,
-            Answer,
-            Instrument,
-            Invitee,
-            Item,
-            ItemFormat,
-            Response,
-            ScalePoint,
-        )
+        from surveys.models import AdministrationKind, Item, ItemFormat, ScalePoint
 
-        rng, size = self.rng, self.size
-        instrument = Instrument.objects.get(key="trust_and_learning_culture")
+        rng, size, seeder = self.rng, self.size, self.seeder
+        instrument = seeder.instrument()
         items = list(Item.objects.filter(instrument=instrument).order_by("position"))
         values: dict[int, list[int]] = {}
         for point in ScalePoint.objects.filter(scale_id__in={i.scale_id for i in items}):
             values.setdefault(point.scale_id, []).append(point.value)
-        baselines, follow_ups = [], []
         windows = (
             (AdministrationKind.BASELINE, 18, 16),
             (AdministrationKind.SIX_MONTH, 2, 0),
         )
+        administrations = []  # (administration, cohort's blue and yellow places)
         admins_left = size.administrations
-        for cohort, leader, _blues, _yellows in self.groups:
+        for cohort, leader, blues, yellows in self.groups:
+            baseline = None
             for kind, opens_weeks, closes_weeks in windows:
                 if admins_left <= 0:
                     break
                 admins_left -= 1
-                opens_at = self.week_start - timedelta(weeks=opens_weeks)
-                administration = Administration(
-                    instrument=instrument,
-                    school=cohort.school,
-                    cohort=cohort,
-                    kind=kind,
-                    title=f"{instrument.title}: {kind.label}",
-                    opens_at=opens_at,
-                    closes_at=self.week_start - timedelta(weeks=closes_weeks, hours=1),
+                closes_at = self.week_start - timedelta(weeks=closes_weeks, hours=1)
+                administration = seeder.administration(
+                    cohort,
+                    kind,
+                    opens_at=self.week_start - timedelta(weeks=opens_weeks),
+                    closes_at=closes_at,
                     created_by=leader.person,
+                    follows=baseline,
+                    # Closed, with plain responses as their opening leaves them.
+                    responses_opened_at=closes_at,
                 )
-                # Closed, with plain responses as their opening leaves them (written below).
-                administration.responses_opened_at = administration.closes_at
-                (baselines if kind == AdministrationKind.BASELINE else follow_ups).append(
-                    (administration, cohort)
-                )
-        _bulk(Administration, [a for a, _c in baselines])
-        by_cohort = {cohort.pk: a for a, cohort in baselines}
-        for administration, cohort in follow_ups:
-            administration.follows = by_cohort.get(cohort.pk)
-        _bulk(Administration, [a for a, _c in follow_ups])
-        group_of = {cohort.pk: (blues, yellows) for cohort, _l, blues, yellows in self.groups}
-        invitees, responses, answers = [], [], []
-        for administration, cohort in baselines + follow_ups:
-            blues, yellows = group_of[cohort.pk]
-            peers = [m.person for m in blues + yellows]
-            if administration is baselines[0][0]:
+                baseline = baseline or administration
+                administrations.append((administration, blues + yellows))
+        self.bench_administration = administrations[0][0]
+        for administration, places in administrations:
+            peers = [m.person for m in places]
+            if administration is self.bench_administration:
                 responding = min(size.survey_responses, len(peers))
             else:
                 responding = rng.randint(min(5, len(peers)), len(peers))
             answered = set(rng.sample(range(len(peers)), responding))
             for n, person in enumerate(peers):
-                invitees.append(
-                    Invitee(
-                        administration=administration, person=person, has_responded=n in answered
-                    )
-                )
+                seeder.invitee(administration, person, has_responded=n in answered)
             for _ in range(responding):
-                response = Response(id=self._uuid(), administration=administration)
-                responses.append(response)
+                answers = []
                 for item in items:
                     if item.format == ItemFormat.OPEN_TEXT:
                         if rng.random() < 0.5:
-                            answers.append(
-                                Answer(
-                                    id=self._uuid(),
-                                    response=response,
-                                    item=item,
-                                    text="We talk about student work more than before.",
-                                )
-                            )
+                            answers.append((item, "We talk about student work more than before."))
                         continue
-                    answers.append(
-                        Answer(
-                            id=self._uuid(),
-                            response=response,
-                            item=item,
-                            value=rng.choice(values[item.scale_id]),
-                        )
-                    )
-        # The response side in a random order, as the opening after the close leaves it.
-        rng.shuffle(responses)
-        _bulk(Invitee, invitees)
-        _bulk(Response, responses)
-        _bulk(Answer, answers)
-        self.bench_administration = baselines[0][0]
-        self.counts.update(
-            administrations=len(baselines) + len(follow_ups),
-            invitees=len(invitees),
-            responses=len(responses),
-            answers=len(answers),
-        )
+                    answers.append((item, rng.choice(values[item.scale_id])))
+                seeder.response(administration, answers)
 
     def _notifications(self) -> None:
-        from notifications.models import Kind, Notification, Status
+        from notifications.models import Kind, Status
 
-        try:
-            from notifications.models import Device
-        except ImportError:  # the notifications app before devices landed
-            Device = None
-        rng, size = self.rng, self.size
+        rng, size, seeder = self.rng, self.size, self.seeder
         kinds = [k for k in Kind if k != Kind.TEST]
         people = [t for t in self.teachers if t.pk != self.bench_leader.pk]
-        rows = []
         plan = [self.bench_leader] * size.inbox
         plan += [people[n % len(people)] for n in range(max(0, size.notifications - size.inbox))]
         for n, person in enumerate(plan):
@@ -782,33 +604,42 @@ class _Builder:
             else:
                 status, delivered_at, sent_at, read_at = Status.PENDING, None, None, None
                 due_at = self.now + timedelta(hours=1 + n % 100)
-            kind = kinds[n % len(kinds)]
-            rows.append(
-                Notification(
-                    recipient=person,
-                    kind=kind,
-                    key=f"{self.slug}:{n}",
-                    title=kind.label,
-                    body="Tap to see the details in the app.",
-                    target_type="Visit",
-                    target_id=f"VmlzaXQ6{n}",
-                    due_at=due_at,
-                    status=status,
-                    attempts=1 if delivered_at else 0,
-                    delivered_at=delivered_at,
-                    sent_at=sent_at,
-                    read_at=read_at,
-                )
+            seeder.notification(
+                person,
+                kind=kinds[n % len(kinds)],
+                key=f"{self.slug}:{n}",
+                due_at=due_at,
+                status=status,
+                delivered_at=delivered_at,
+                sent_at=sent_at,
+                read_at=read_at,
+                target_type="Visit",
+                target_id=f"VmlzaXQ6{n}",
             )
-        _bulk(Notification, rows)
-        self.counts["notifications"] = len(rows)
-        if Device is not None:
-            devices = [
-                Device(user=t, token=f"{self.slug}-device-{t.pk}", platform="ANDROID")
-                for t in self.teachers
-            ]
-            _bulk(Device, devices)
-            self.counts["devices"] = len(devices)
+        for teacher in self.teachers:
+            seeder.device(teacher, token=f"{self.slug}-device-{teacher.pk}")
+
+
+# What `Generated.counts` reports: rows written, by the Seeder's model names.
+COUNTED = {
+    "schools": "school",
+    "teachers": "user",  # replaced by the teachers alone (coordinators are users too)
+    "cohorts": "cohort",
+    "memberships": "membership",
+    "links": "blueyellowlink",
+    "visits": "visit",
+    "visit_participants": "visitparticipant",
+    "observation_entries": "observationentry",
+    "reflection_sheets": "reflectionsheet",
+    "meetings": "meeting",
+    "agenda_items": "agendaitem",
+    "administrations": "administration",
+    "invitees": "invitee",
+    "responses": "response",
+    "answers": "answer",
+    "notifications": "notification",
+    "devices": "device",
+}
 
 
 def scaled(size: Size, **changes) -> Size:

@@ -79,9 +79,9 @@ def main() -> None:
 
     from backend.accounts.models import District, User
     from backend.accounts.services.tokens import access_token_issue
+    from backend.seeding.districts import synthetic_district
     from networks.access import Scope, ScopeKind
     from networks.maps import network_map
-    from networks.seeding import synthetic_district
     from tests.networks.conftest import MAP_QUERY, district_scope
 
     call_command("migrate", verbosity=0)

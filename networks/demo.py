@@ -14,7 +14,7 @@ stages, so a coordinator's map and stuck list have something to say:
 
 Cross-school ties: a Harbor blue dot visited a Lakeside yellow dot, and the Lakeside science
 leader visited Maple's leader after school. History is back-dated (memberships, visits, sheets),
-so `asOf` replays the year; rows are written in bulk by `networks.seeding`.
+so `asOf` replays the year; rows are written in bulk by `backend.seeding`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from backend.accounts.models import School, User
+from backend.accounts.models import School
 from backend.demo import DEMO_PASSWORD, DemoContext
-
-from .seeding import NetworkSeeder
+from backend.seeding.rows import Seeder
 
 FIRST = [
     "Ana", "Bruno", "Chloe", "Dmitri", "Esi", "Felix", "Grace", "Hugo", "Ines", "Jonah",
@@ -75,12 +75,14 @@ def load(context: DemoContext) -> None:
         district=district, name="Lakeside High School", time_zone="America/Denver"
     )
     names = iter(f"{f} {last}" for last in LAST for f in FIRST)
+    seeder = Seeder()
+    password = make_password(DEMO_PASSWORD)  # hashed once: 39 people sign in with it
 
     def people(school, prefix: str, count: int, *, leaders: int = 0) -> list:
         return [
-            User.objects.create_user(
+            seeder.person(
                 email=f"{prefix}{n:02d}@demo.school",
-                password=DEMO_PASSWORD,
+                password=password,
                 full_name=next(names),
                 school=school,
                 is_teacher_leader=n <= leaders,
@@ -90,7 +92,7 @@ def load(context: DemoContext) -> None:
 
     lakeside_people = people(lakeside, "lakeside", 26, leaders=2)
     harbor_people = people(harbor, "harbor.math", 13, leaders=1)
-    seeder = NetworkSeeder()
+    seeder.save()  # the people get their ids, which the cohorts' places are keyed by
     calendar = _Calendar(now)
     year = school_year_of(now.astimezone(lakeside.zone).date())
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from networks.seeding import NetworkSeeder, SeededCohort
+from backend.seeding.rows import SeededCohort, Seeder
 from tests.factories import LeaderFactory, SchoolFactory, TeacherFactory
 
 # A Tuesday, 10:00 in Chicago: the day the demo cohorts start.
@@ -41,7 +41,7 @@ class Group:
 
 @pytest.fixture
 def seeder(db):
-    return NetworkSeeder()
+    return Seeder()
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def make_group(db):
     counter = iter(range(1, 10_000))
 
     def make(
-        seeder: NetworkSeeder,
+        seeder: Seeder,
         school=None,
         *,
         name: str | None = None,

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.seeding.districts import synthetic_district
 from cohorts.models import Membership
 from networks.downloads import FORMAT, TICKET_LIFETIME
-from networks.seeding import synthetic_district
 from tests.conftest import top_level_codes
 from tests.factories import CoordinatorFactory, DistrictFactory, SchoolFactory
 

@@ -7,9 +7,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from backend.seeding.districts import synthetic_district
 from networks.access import Scope, ScopeKind
 from networks.maps import network_map, stuck_cohorts
-from networks.seeding import synthetic_district
 
 from .conftest import MAP_QUERY, cohort_scope, district_scope, gid, school_scope
 
