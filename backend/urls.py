@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 
-from backend.admin_base import ThrottledAdminLoginForm
+from backend.accounts.admin import ThrottledAdminLoginForm
 from backend.graphql.view import GraphQLView
 from backend.schema import schema
 

@@ -2,12 +2,17 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 
+from backend.client_address import client_address
+
+from .errors import AccountError
 from .models import AccessToken, District, Invitation, School, User
 from .services.email_domains import district_email_domains_set
 from .services.invitations import invitation_create, invitation_decide, invitation_revoke
+from .services.sign_in import throttle_reserve
 
 
 class DistrictAdminForm(forms.ModelForm):
@@ -199,3 +204,20 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description="Refuse (outside the district's domains)")
     def refuse(self, request, queryset):
         self._decide(request, queryset, approve=False)
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in, throttled by the same limiter and counts as the phone's sign-in
+    (backend/accounts/services/sign_in.py), so staff passwords get no more guesses here."""
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()
+        try:
+            attempt = throttle_reserve(account_key=username, address=client_address(self.request))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0], code=AccountError.TOO_MANY_ATTEMPTS) from exc
+        cleaned = super().clean()  # raises on a wrong password: the slot stays taken
+        attempt.succeeded()
+        return cleaned
