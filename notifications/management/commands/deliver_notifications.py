@@ -11,23 +11,19 @@ recorded before the process exits; a second signal stops at once. A lost databas
 import logging
 import signal
 import threading
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, connections
 
+from notifications import periodic
 from notifications.backends import push_backend_from_settings
 from notifications.delivery import BatchReport, Courier, default_worker_id
-from surveys.services.administrations import follow_ups_take_groups_due
-from surveys.services.responses import responses_open_due
 
 logger = logging.getLogger("notifications.worker")
 
 FIRST_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 30.0
-# Closed surveys' sealed responses are opened this often (reports also open them on first read).
-SURVEY_OPENING_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -92,6 +88,7 @@ class Command(BaseCommand):
             for number in range(threads)
         ]
         stop = opts.get("stop") or threading.Event()
+        self.jobs = periodic.Schedule()
         previous_handlers = self._install_signal_handlers(stop)
         logger.info(
             "Worker %s delivering with the %s back-end (batch %d, %d sender loop(s))",
@@ -150,7 +147,8 @@ class Command(BaseCommand):
             _recycle_connections(force=False)
             try:
                 report = courier.deliver_batch()
-                self._open_closed_surveys()
+                # The apps' small periodic jobs (notifications.periodic), e.g. surveys'.
+                self.jobs.run_due()
             except (OperationalError, InterfaceError) as exc:
                 logger.warning("Database unavailable (%s); retrying in %.1fs", exc, backoff)
                 _recycle_connections(force=True)
@@ -169,26 +167,6 @@ class Command(BaseCommand):
                 break
             stop.wait(sleep)
         return total
-
-    _surveys_checked_at = float("-inf")
-    _surveys_lock = threading.Lock()
-
-    def _open_closed_surveys(self) -> None:
-        """A small periodic step: responses stay sealed until their survey closes; open those
-        of surveys that have closed, at most once a minute and from one sender loop."""
-        if not self._surveys_lock.acquire(blocking=False):
-            return
-        try:
-            if time.monotonic() - self._surveys_checked_at < SURVEY_OPENING_SECONDS:
-                return
-            self._surveys_checked_at = time.monotonic()
-            opened = responses_open_due()
-            # A six-month follow-up about to open takes its whole group as it stands (#18).
-            follow_ups_take_groups_due()
-        finally:
-            self._surveys_lock.release()
-        if opened:
-            logger.info("Opened the sealed responses of %d closed survey(s)", opened)
 
     def _install_signal_handlers(self, stop: threading.Event) -> dict:
         if threading.current_thread() is not threading.main_thread():
