@@ -1,4 +1,4 @@
-"""GraphQL types of the aggregated reports (surveys/reports.py builds them)."""
+"""GraphQL types of the aggregated reports (the surveys.reports package builds them)."""
 
 import graphene
 

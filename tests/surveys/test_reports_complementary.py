@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from surveys.models import AdministrationKind, Invitee
-from surveys.reports import ConstructFigures, _Instrument, publish
+from surveys.reports import ConstructFigures, publish
+from surveys.reports.administration import _Instrument
 from tests.factories import TeacherFactory
 from tests.surveys.factories import administration, answer, small_instrument
 from tests.surveys.graphql import administration_id
