@@ -7,6 +7,7 @@ malformed requests, limits and bugs. Bugs are logged with the request id and mas
 
 import inspect
 import logging
+import re
 from enum import Enum
 from typing import Any
 
@@ -71,6 +72,17 @@ def graphql_enum(codes: type[Enum], name: str) -> type[graphene.Enum]:
     )
 
 
+class HttpError(Exception):
+    """A refusal of the HTTP request itself, before any GraphQL runs (the view answers it with
+    `status` and a body carrying `code`): a bad body, an upload too large, a media type."""
+
+    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.headers = headers or {}
+
+
 class PublicError(Exception):
     """An error whose message is safe to show, with a code in `extensions.code`."""
 
@@ -123,7 +135,7 @@ def format_error(error: GraphQLError) -> dict:
         formatted: dict[str, Any] = dict(error.formatted)
         # Variable coercion errors come from execution, not validation: they carry
         # graphql-core's "Did you mean ...?" too.
-        formatted["message"] = _strip_suggestions(formatted["message"])
+        formatted["message"] = strip_suggestions(formatted["message"])
         formatted.setdefault("extensions", {}).setdefault("code", ApiErrorCode.BAD_REQUEST)
         return formatted
 
@@ -185,7 +197,12 @@ def _validation_codes(error: ValidationError) -> set[str | None]:
     return {item.code for item in error.error_list}
 
 
-def _strip_suggestions(message: str) -> str:
-    from .execution import strip_suggestions
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
-    return strip_suggestions(message)
+
+def strip_suggestions(message: str) -> str:
+    """`message` without graphql-core's "Did you mean ...?" when suggestions are off: they
+    name fields, arguments and enum values of the schema to anyone who guesses near them."""
+    if settings.GRAPHQL_FIELD_SUGGESTIONS:
+        return message
+    return _SUGGESTION.sub("", message)

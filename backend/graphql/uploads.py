@@ -12,6 +12,8 @@ from graphene.types import Scalar
 from backend.client_address import client_address
 from backend.throttle import RateLimit
 
+from .errors import HttpError
+
 
 class Upload(Scalar):
     """A file sent with the GraphQL multipart request specification (`operations`, `map`)."""
@@ -30,8 +32,6 @@ class Upload(Scalar):
 
 
 def place_files(request) -> dict:
-    from .view import HttpError
-
     limits = settings.UPLOAD_LIMITS
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > limits["max_request_bytes"]:
@@ -73,8 +73,6 @@ def place_files(request) -> dict:
 
 
 def _place(target, parts: list[str], value) -> None:
-    from .view import HttpError
-
     *parents, last = parts
     node = target
     try:

@@ -21,6 +21,7 @@ from backend.json_bytes import json_bytes
 
 from . import pipeline
 from .context import GraphQLContext
+from .errors import HttpError
 from .pipeline import OperationRequest, Refusal
 from .uploads import place_files
 
@@ -28,14 +29,6 @@ logger = logging.getLogger("backend.graphql")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", headers=None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.headers = headers or {}
 
 
 def negotiate(request: HttpRequest) -> str | None:

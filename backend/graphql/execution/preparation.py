@@ -2,7 +2,6 @@
 operation. What comes out is a `PreparedOperation`; errors here mean nothing ran. The same
 for both executors (`execution.run`)."""
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,10 +21,8 @@ from graphql import (
     validate,
 )
 
-from ..errors import request_error
+from ..errors import request_error, strip_suggestions
 from ..limits import alias_limit_rule, depth_limit_rule, operation_cost
-
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
 @dataclass(frozen=True)
@@ -91,14 +88,6 @@ def _limit_rules():
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(DisableIntrospection)
     return rules
-
-
-def strip_suggestions(message: str) -> str:
-    """`message` without graphql-core's "Did you mean ...?" when suggestions are off: they
-    name fields, arguments and enum values of the schema to anyone who guesses near them."""
-    if settings.GRAPHQL_FIELD_SUGGESTIONS:
-        return message
-    return _SUGGESTION.sub("", message)
 
 
 def _strip_suggestion(error: GraphQLError) -> GraphQLError:
