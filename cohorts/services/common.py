@@ -64,10 +64,12 @@ def lock_cohort(cohort: Cohort) -> Cohort:
 def ensure_can_join(*, cohort: Cohort, person, field: str = "personId") -> None:
     if person.school_id != cohort.school_id:
         raise field_error(
-            field, f"{person.full_name} does not teach at {cohort.school}.", "NOT_IN_SCHOOL"
+            field,
+            f"{person.full_name} does not teach at {cohort.school}.",
+            CohortError.NOT_IN_SCHOOL,
         )
     if not person.is_active:
-        raise field_error(field, f"{person.full_name}'s account is closed.", "INVALID")
+        raise field_error(field, f"{person.full_name}'s account is closed.", CohortError.INVALID)
     # Outside the district's e-mail domains only with a coordinator's approval, whatever path
     # adds them (add, replace, hand-over): sock-puppet accounts must not fill an audience.
     if not may_join_cohorts_in(person=person, district_id=cohort.school.district_id):
@@ -75,7 +77,7 @@ def ensure_can_join(*, cohort: Cohort, person, field: str = "personId") -> None:
             field,
             f"{person.full_name}'s address is outside the district's e-mail domains: "
             "a coordinator must approve them first.",
-            "NEEDS_APPROVAL",
+            CohortError.NEEDS_APPROVAL,
         )
 
 
