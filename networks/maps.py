@@ -1,4 +1,4 @@
-"""The network map of a cohort, a school or a district, and the coordinators' stuck list.
+"""The network map of a cohort, a school or a district (the stuck list: `networks.stuck_list`).
 
 `network_map` is the service the GraphQL field, the picture view and the benchmark call. It
 reads through `networks.sources` (a fixed number of queries, whatever the size of the
@@ -31,16 +31,10 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from networks import access, graph, sources
-from networks.access import MapTarget, Scope, ScopeKind
+from networks.access import MapTarget, Scope
 from networks.graph import CohortShape, PersonId, Role
 from networks.layout import CohortFrame, NetworkLayout, NodePosition, layout_network
-from networks.progress import (
-    REFLECTION_DUE,
-    CohortProgress,
-    StuckCohort,
-    cohort_progress,
-    stuck_cohort,
-)
+from networks.progress import REFLECTION_DUE, CohortProgress, cohort_progress
 from networks.sources import CohortRow, MemberRow, PairVisits
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -236,8 +230,8 @@ def build_map(
     ids = [row.id for row in rows]
 
     members = sources.cohort_members(ids, at)
-    shapes = _shapes(rows, members)
-    pairs = sources.visit_pairs(ids, at, _zones(members))
+    shapes = cohort_shapes(rows, members)
+    pairs = sources.visit_pairs(ids, at, member_time_zones(members))
     cycles = sources.cycles_completed(ids, at)
     leader_cycles = sources.leader_reflection_cycles(ids, at)
     surveys = sources.survey_windows(ids, at)
@@ -249,7 +243,7 @@ def build_map(
     leaders = {s.leader_id for s in shapes if not sources.is_vacant(s.leader_id)}
     measured = _measure(people, edges, leaders, with_betweenness)
     ties = {edge.pair for edge in edges if edge.completed_count > 0}
-    cohorts_of = _cohorts_of(shapes)
+    cohorts_of = cohort_roles(shapes)
 
     full_layout = layout_network(shapes)
     layout = NetworkLayout(
@@ -258,7 +252,7 @@ def build_map(
         full_layout.node_radius,
     )
     frames = {frame.cohort_id: frame for frame in layout.cohorts}
-    last_by_cohort = _last_visit_by_cohort(pairs, cohorts_of)
+    last_by_cohort = last_visit_by_cohort(pairs, cohorts_of)
     map_cohorts = tuple(
         MapCohort(
             cohort=row,
@@ -339,15 +333,15 @@ def _measure(people, edges, leaders, with_betweenness: bool) -> graph.NetworkMea
     )
 
 
-def _zones(members: sources.CohortMembers) -> dict[int, str]:
+def member_time_zones(members: sources.CohortMembers) -> dict[int, str]:
     return {p.person_id: p.time_zone for p in members.people.values() if p.time_zone}
 
 
-def _shapes(rows: list[CohortRow], members: sources.CohortMembers) -> list[CohortShape]:
+def cohort_shapes(rows: list[CohortRow], members: sources.CohortMembers) -> list[CohortShape]:
     return [dataclasses.replace(members.shapes[row.id], school_id=row.school_id) for row in rows]
 
 
-def _cohorts_of(shapes: list[CohortShape]) -> dict[PersonId, dict[int, Role]]:
+def cohort_roles(shapes: list[CohortShape]) -> dict[PersonId, dict[int, Role]]:
     """Person -> {cohort id: role} over the map's cohorts, in map order."""
     found: dict[PersonId, dict[int, Role]] = defaultdict(dict)
     for shape in shapes:
@@ -357,7 +351,7 @@ def _cohorts_of(shapes: list[CohortShape]) -> dict[PersonId, dict[int, Role]]:
     return found
 
 
-def _last_visit_by_cohort(pairs: list[PairVisits], cohorts_of) -> dict[int, date]:
+def last_visit_by_cohort(pairs: list[PairVisits], cohorts_of) -> dict[int, date]:
     """Per cohort, the date of the last completed visit between two of its members."""
     last: dict[int, date] = {}
     for pair in pairs:
@@ -458,59 +452,3 @@ def _nodes(
             )
         )
     return tuple(nodes)
-
-
-# --- the stuck list -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StuckList:
-    district_name: str
-    as_of: date
-    weeks_without_visit: int
-    cohorts: tuple[StuckCohort, ...]
-    people: dict[int, MemberRow]
-
-
-def stuck_cohorts(
-    *,
-    viewer,
-    district_id: int,
-    weeks_without_visit: int = 4,
-    as_of: date | None = None,
-    now: datetime | None = None,
-) -> StuckList:
-    """The district's running cohorts that are stuck (see `networks.progress.stuck_cohort`),
-    by school then cohort name. Coordinators of the district and staff only."""
-    target = access.map_target(viewer, Scope(ScopeKind.DISTRICT, district_id))
-    with cyclic_gc_paused():
-        return _stuck_list(target, weeks_without_visit, as_of, now or timezone.now())
-
-
-def _stuck_list(target: MapTarget, weeks_without_visit: int, as_of, now: datetime) -> StuckList:
-    day, at = as_of_instant(as_of, target.time_zones, now)
-    rows = [row for row in target.cohorts if row.running_at(at)]
-    ids = [row.id for row in rows]
-    members = sources.cohort_members(ids, at)
-    shapes = _shapes(rows, members)
-    pairs = sources.visit_pairs(ids, at, _zones(members))
-    overdue = sources.overdue_reflections(ids, at, at - REFLECTION_DUE)
-    ties = {pair.edge.pair for pair in pairs if pair.edge.completed_count > 0}
-    last_by_cohort = _last_visit_by_cohort(pairs, _cohorts_of(shapes))
-    found = []
-    for row, shape in zip(rows, shapes, strict=True):
-        stuck = stuck_cohort(
-            row,
-            shape,
-            ties,
-            day=day,
-            at=at,
-            weeks=weeks_without_visit,
-            assigned_since=members.assigned_since,
-            last_visit_date=last_by_cohort.get(row.id),
-            overdue_reflections=overdue.get(row.id, 0),
-        )
-        if stuck is not None:
-            found.append(stuck)
-    found.sort(key=lambda s: (s.cohort.school_name, s.cohort.name, s.cohort.id))
-    return StuckList(target.name, day, weeks_without_visit, tuple(found), members.people)

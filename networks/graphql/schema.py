@@ -14,7 +14,7 @@ from backend.graphql.errors import ApiErrorCode, NotFound, PublicError, RateLimi
 from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.throttle import RateLimit
-from networks import downloads, images, links, maps
+from networks import downloads, images, links, maps, stuck_list
 from networks.access import Scope, ScopeKind, ScopeNotFound, map_target
 
 from .enums import MapImageFormat
@@ -112,7 +112,7 @@ def _map(info, scope: Scope, as_of: date | None) -> maps.NetworkMap:
     return cache[key]
 
 
-def _stuck_view(found: maps.StuckList) -> list[SimpleNamespace]:
+def _stuck_view(found: stuck_list.StuckList) -> list[SimpleNamespace]:
     def name(person_id):
         return found.people[person_id].full_name
 
@@ -223,7 +223,7 @@ class NetworkQueries(graphene.ObjectType):
             )
         pk = _pk(district_id, "District", "districtId")
         try:
-            found = maps.stuck_cohorts(
+            found = stuck_list.stuck_cohorts(
                 viewer=info.context.user,
                 district_id=pk,
                 weeks_without_visit=weeks_without_visit,

@@ -9,8 +9,9 @@ from django.utils import timezone
 from backend import demo
 from backend.accounts.models import District
 from networks.access import Scope, ScopeKind
-from networks.maps import network_map, stuck_cohorts
+from networks.maps import network_map
 from networks.progress import StuckReason, SurveyState
+from networks.stuck_list import stuck_cohorts
 
 pytestmark = pytest.mark.django_db
 

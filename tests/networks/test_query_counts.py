@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from backend.seeding.districts import synthetic_district
 from networks.access import Scope, ScopeKind
-from networks.maps import network_map, stuck_cohorts
+from networks.maps import network_map
+from networks.stuck_list import stuck_cohorts
 
 from .conftest import MAP_QUERY, cohort_scope, district_scope, gid, school_scope
 

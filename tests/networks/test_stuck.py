@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from networks.maps import stuck_cohorts
 from networks.progress import StuckReason
+from networks.stuck_list import stuck_cohorts
 from tests.factories import CoordinatorFactory, DistrictFactory, SchoolFactory, TeacherFactory
 
 from .conftest import at_day, gid
