@@ -18,6 +18,7 @@ from .factories import (
     StudentLearningQuestionFactory,
     ToolFactory,
 )
+from .operations import SET_BELLS
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 2 March 2026, 08:00 in Chicago (CST, UTC-6).
@@ -92,3 +93,21 @@ def refused(service, **kwargs) -> list[tuple[str | None, str]]:
         service(**kwargs)
     rows = errors_from_validation(caught.value, ObservationErrorCode)
     return [(row["field"], row["code"].name) for row in rows]
+
+
+@pytest.fixture
+def bells(api_for, leader):
+    """Two bell periods the school's leader set; their ids by name."""
+    payload = api_for(leader).data(
+        SET_BELLS,
+        {
+            "input": {
+                "periods": [
+                    {"name": "Period 1", "startTime": "08:00", "endTime": "08:50"},
+                    {"name": "Period 2", "startTime": "08:55", "endTime": "09:45"},
+                ]
+            }
+        },
+    )["setBellSchedule"]
+    assert payload["errors"] == []
+    return {p["name"]: p["id"] for p in payload["bellPeriods"]}

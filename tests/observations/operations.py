@@ -1,4 +1,6 @@
-"""GraphQL documents the tests send, as the phone would."""
+"""GraphQL documents the tests send, as the phone would, and the helpers that send them."""
+
+from graphql_relay import to_global_id
 
 VISIT_FIELDS = """
   id status cycleNumber startsAt endsAt startsAtLocal endsAtLocal timeZone minutes room notes
@@ -74,3 +76,46 @@ query Node($id: ID!) {
   }
 }
 """
+
+SET_BELLS = """
+mutation B($input: SetBellScheduleInput!) {
+  setBellSchedule(input: $input) { bellPeriods { id name startTime endTime } errors { field code } }
+}
+"""
+SET_MINE = """
+mutation T($input: SetMyTimetableInput!) {
+  setMyTimetable(input: $input) {
+    periods { weekday startTime endTime kind label bellPeriod { name } }
+    errors { field code }
+  }
+}
+"""
+
+TOOL_FIELDS = """
+  id name kind sharing definition isLibraryTool isMine exampleQuestions
+  copiedFrom { name } slq { question }
+"""
+UPDATE_TOOL = f"""
+mutation U($input: UpdateToolInput!) {{
+  updateTool(input: $input) {{ tool {{ {TOOL_FIELDS} }} errors {{ field code message }} }}
+}}
+"""
+
+SLQ_FIELDS = "id areaOfFocus question isRetired craftedWith { fullName } replaces { question }"
+
+
+def when(start="09:00", day="2026-03-03", minutes=45):
+    return {"date": day, "startTime": start, "minutes": minutes}
+
+
+def propose(api, host, **extra):
+    """Propose a visit to `host` on Tuesday at 09:00 for 45 minutes; the payload."""
+    variables = {
+        "input": {
+            "hostId": to_global_id("Person", host.pk),
+            "when": when(),
+            "cycleNumber": 1,
+            **extra,
+        }
+    }
+    return api.data(PROPOSE, variables)["proposeVisit"]
