@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from backend.accounts.models import User
 from backend.accounts.services.email_domains import may_join_cohorts_in
 from cohorts.errors import CohortError
 
@@ -101,7 +102,7 @@ def ensure_not_cancelled(meeting: Meeting) -> None:
         raise ValidationError("This meeting was cancelled.", code=CohortError.MEETING_CANCELLED)
 
 
-def meeting_roster(meeting: Meeting) -> dict[int, object]:
+def meeting_roster(meeting: Meeting) -> dict[int, User]:
     """Everyone who could have attended: the group as it was when the meeting started, the
     group now, and the invitees. Keyed by person id."""
     roles = GROUP_ROLES[MeetingKind(meeting.kind)]
