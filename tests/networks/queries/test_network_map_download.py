@@ -18,7 +18,7 @@ from networks.downloads import FORMAT, TICKET_LIFETIME
 from tests.conftest import top_level_codes
 from tests.factories import CoordinatorFactory, DistrictFactory, SchoolFactory
 
-from .conftest import MAP_QUERY, at_day, cohort_scope, district_scope, school_scope
+from ..conftest import MAP_QUERY, at_day, cohort_scope, district_scope, school_scope
 
 pytestmark = pytest.mark.urls("tests.networks.urls")
 

@@ -16,7 +16,7 @@ from networks.render import ROLE_FILL
 from tests.conftest import top_level_codes
 from tests.factories import TeacherFactory
 
-from .conftest import at_day, gid
+from ..conftest import at_day, gid
 
 pytestmark = pytest.mark.urls("tests.networks.urls")
 

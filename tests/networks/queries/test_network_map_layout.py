@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import CoordinatorFactory, DistrictFactory, SchoolFactory, TeacherFactory
 
-from .conftest import MAP_QUERY, at_day, cohort_scope, district_scope, gid, school_scope
+from ..conftest import MAP_QUERY, at_day, cohort_scope, district_scope, gid, school_scope
 
 
 def angle(node, frame):

@@ -8,7 +8,7 @@ from networks.progress import SurveyState
 from observations.models import VisitStatus
 from tests.factories import StaffFactory
 
-from .conftest import at_day, day
+from ..conftest import at_day, day
 
 
 @pytest.fixture

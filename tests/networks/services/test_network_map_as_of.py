@@ -10,7 +10,7 @@ from networks.maps import as_of_instant, network_map
 from observations.models import VisitStatus
 from tests.factories import SchoolFactory, StaffFactory, TeacherFactory
 
-from .conftest import T0, at_day, day
+from ..conftest import T0, at_day, day
 
 NOW = at_day(100)
 

@@ -10,7 +10,7 @@ from networks.progress import StuckReason
 from networks.stuck_list import stuck_cohorts
 from tests.factories import CoordinatorFactory, DistrictFactory, SchoolFactory, TeacherFactory
 
-from .conftest import at_day, gid
+from ..conftest import at_day, gid
 
 NOW = at_day(100)
 
