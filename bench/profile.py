@@ -29,7 +29,7 @@ WATCH = (
     ("SQL execute", "django/db/backends/utils.py", "execute"),
     ("model init", "django/db/models/base.py", "__init__"),
     ("prepare (parse/validate cache)", "backend/graphql/execution/preparation.py", "prepare"),
-    ("cost limit", "backend/graphql/view.py", "_charge_cost"),
+    ("cost limit", "backend/graphql/pipeline.py", "charge"),
     ("JSON encode", "json/__init__.py", "dumps"),
     ("bearer token middleware", "backend/accounts/middleware.py", "__call__"),
 )
