@@ -11,8 +11,9 @@ connection asked for `first: 50` costs 50 times; a field inside a plain list cos
 as that list can hold: its declared maximum (`LIST_SIZES`) or, for any other list, the
 `default_list_size` limit. Nested lists multiply.
 
-The per-minute cost budget (`charge_query_cost`) is one budget per caller, charged by the HTTP
-view and by the WebSocket alike.
+The per-minute cost budget (`charge_query_cost`) is one budget per caller, charged in one place
+for every transport: `pipeline.charge`. The document rules here run in `execution.prepare`, which
+the pipeline calls for HTTP and WebSocket alike.
 """
 
 from graphql import (

@@ -22,6 +22,7 @@ over HTTP and WebSocket alike, and `tests/backend/test_pipeline_transports.py` s
 """
 
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -76,10 +77,6 @@ class Refusal(Exception):
         self.status = status
         self.status_as_json = status if status_as_json is None else status_as_json
         self.headers = headers or {}
-
-    @property
-    def code(self) -> str | None:
-        return self.errors[0].get("extensions", {}).get("code") if self.errors else None
 
 
 def refusal(message: str, code: str, *, status: int = 400, headers=None, **extensions) -> Refusal:
@@ -190,9 +187,8 @@ def internal_error(operation: OperationRequest | None = None) -> dict:
     request_id = current_request_id()
     name = (operation.operation_name if operation else None) or "(anonymous)"
     logger.exception("Operation %s failed (request %s)", name, request_id)
-    message = INTERNAL_MESSAGE
-    if settings.DEBUG:
-        message = "Internal server error; the log has the traceback."
+    failure = sys.exc_info()[1]
+    message = f"{type(failure).__name__}: {failure}" if settings.DEBUG else INTERNAL_MESSAGE
     return {
         "message": message,
         "extensions": {"code": ApiErrorCode.INTERNAL_SERVER_ERROR, "requestId": request_id},
