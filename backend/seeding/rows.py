@@ -527,16 +527,18 @@ class Seeder:
         due_at: datetime,
         status: str,
         delivered_at: datetime | None = None,
+        title: str = "",
         body: str = "Tap to see the details in the app.",
         **fields,
     ) -> Notification:
-        """An inbox row (`key` unique); attempted once when delivered."""
+        """An inbox row (`key` unique), titled with its kind unless said; attempted once when
+        delivered."""
         return self._add(
             Notification(
                 recipient=recipient,
                 kind=kind,
                 key=key,
-                title=kind.label,
+                title=title or kind.label,
                 body=body,
                 due_at=due_at,
                 status=status,
