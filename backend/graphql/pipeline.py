@@ -17,8 +17,9 @@ An operation goes through these steps, each written once, here:
    internals, with the request id that finds it in the logs.
 
 A rule about a request as a whole goes into one of these steps (or, for a rule about the
-document, into `limits.py` and `execution._limit_rules`), never into a transport: then it holds
-over HTTP and WebSocket alike, and `tests/backend/test_pipeline_transports.py` says so.
+document, into `limits.py` and `execution/preparation.py:_limit_rules`), never into a
+transport: then it holds over HTTP and WebSocket alike, and
+`tests/backend/test_pipeline_transports.py` says so.
 """
 
 import logging
