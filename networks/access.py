@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
+from backend.accounts import scope as school_scope
 from networks import sources
 from networks.graph import Role
 from networks.sources import CohortRow
@@ -82,17 +83,13 @@ def may_map_cohort(viewer, cohort_id: int) -> bool:
     return True
 
 
-def _coordinates(viewer, district_id: int) -> bool:
-    return viewer.is_staff or viewer.coordinated_district_id == district_id
-
-
 def _cohort_target(viewer, scope: Scope) -> MapTarget:
     rows = sources.cohort_rows(cohort_ids=[scope.id])
     if not rows:
         raise ScopeNotFound()
     cohort = rows[0]
     # Members see their own cohort; to everyone else it does not exist.
-    if not _coordinates(viewer, cohort.district_id) and cohort.id not in (
+    if not school_scope.oversees_row(viewer, cohort, "district_id") and cohort.id not in (
         sources.current_cohort_roles(viewer.pk)
     ):
         raise ScopeNotFound()
@@ -108,11 +105,9 @@ def _cohort_target(viewer, scope: Scope) -> MapTarget:
 
 def _school_target(viewer, scope: Scope) -> MapTarget:
     school = sources.school_place(scope.id)
-    if school is None or not (
-        viewer.is_staff or school.district_id == viewer.district_id_for_scope
-    ):
+    if school is None or not school_scope.in_district_row(viewer, school, "district_id"):
         raise ScopeNotFound()
-    if _coordinates(viewer, school.district_id):
+    if school_scope.oversees_row(viewer, school, "district_id"):
         rows = sources.cohort_rows(school_id=school.id)
     else:
         led = [
@@ -134,9 +129,9 @@ def _school_target(viewer, scope: Scope) -> MapTarget:
 
 def _district_target(viewer, scope: Scope) -> MapTarget:
     district = sources.district_place(scope.id)
-    if district is None or not (viewer.is_staff or district.id == viewer.district_id_for_scope):
+    if district is None or not school_scope.in_district_row(viewer, district, "id"):
         raise ScopeNotFound()
-    if not _coordinates(viewer, district.id):
+    if not school_scope.oversees_row(viewer, district, "id"):
         raise PermissionDenied("Only the district's coordinators map the whole district.")
     return MapTarget(
         scope=scope,

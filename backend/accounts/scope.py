@@ -11,12 +11,15 @@ a role reaches is decided here and nowhere else:
   they see into each of those schools, and also see the cohorts, visit summaries and survey
   reports there, which a teacher sees only by taking part;
 - what is shared with a district reaches everyone whose district it is (`in_district`): the
-  district a person coordinates, else their school's (`User.district_id_for_scope`).
+  district a person coordinates, else their school's (`User.district_id_for_scope`);
+- people: yourself, your school's, and for a coordinator everyone under their district, its
+  other coordinators included (`people_seen`, `oversees_people`).
 
 Conditions take `school`, the path from the filtered model to its School ("school",
 "cohort__school"), and return a `Q`. A condition a person cannot meet is `NOTHING`: Django
 leaves it out of an OR (the SQL is the same as without it) and answers a filter on it alone
-without a query.
+without a query. A resolver holding one loaded row asks the same rule with `sees_person`,
+`oversees_row` and `in_district_row` instead of comparing ids itself.
 """
 
 from __future__ import annotations
@@ -73,14 +76,23 @@ def in_district(user, district: str = "school__district_id") -> Q:
 # --- people -----------------------------------------------------------------------------------
 
 
+def oversees_people(
+    user, school: str = "school", coordinated_district: str = "coordinated_district_id"
+) -> Q:
+    """People (or invitations of people) under the district this person coordinates: at one
+    of its schools (`school`), or coordinating it (`coordinated_district`, where the row keeps
+    the id of the district its person coordinates)."""
+    district_id = user.coordinated_district_id
+    if not district_id:
+        return NOTHING
+    return oversees(user, school) | Q(**{coordinated_district: district_id})
+
+
 def people_seen(user) -> Q:
-    """People `user` sees: themselves, the people of the schools they see into, and for a
-    coordinator the district's other coordinators. `sees_person` is the same rule on one
+    """People `user` sees: themselves, the people of their school, and for a coordinator the
+    people under their district (`oversees_people`). `sees_person` is the same rule on one
     loaded row."""
-    condition = Q(pk=user.pk) | sees_into(user)
-    if user.coordinated_district_id:
-        condition |= Q(coordinated_district_id=user.coordinated_district_id)
-    return condition
+    return Q(pk=user.pk) | own_school(user) | oversees_people(user)
 
 
 def sees_person(viewer, person) -> bool:
@@ -114,3 +126,47 @@ def overseen_school_ids(user) -> frozenset[int]:
         )
         user._overseen_school_ids = cached
     return cached
+
+
+# --- one loaded row ---------------------------------------------------------------------------
+# The conditions above filter querysets; these ask the same of one row a resolver already has,
+# staff included as `scoped` includes them. `district` is the dotted path from the row to a
+# district id ("school.district_id" for a cohort, "district_id" for a school, "id" for a
+# district); it is followed only when the answer depends on it, so a school not loaded costs
+# no query to anyone else.
+
+
+def _district_of(row, district: str):
+    for name in district.split("."):
+        row = getattr(row, name)
+    return row
+
+
+def oversees_row(user, row, district: str = "school.district_id") -> bool:
+    """`scoped(user, ..., oversees)` on one row: staff, or the coordinator of its district."""
+    if not signed_in(user):
+        return False
+    if user.is_staff:
+        return True
+    district_id = user.coordinated_district_id
+    return bool(district_id) and _district_of(row, district) == district_id
+
+
+def in_district_row(user, row, district: str = "school.district_id") -> bool:
+    """`scoped(user, ..., in_district)` on one row: staff, or someone whose district it is."""
+    if not signed_in(user):
+        return False
+    if user.is_staff:
+        return True
+    district_id = user.district_id_for_scope
+    return district_id is not None and _district_of(row, district) == district_id
+
+
+def belongs_at(person, school) -> bool:
+    """Whether `person` belongs where `school` is, by their place alone (being staff does not
+    count): they teach there, or it is a school of their district (the one they coordinate,
+    else their school's). Who may be invited to a meeting of the school's cohort."""
+    if person.school_id == school.pk:
+        return True
+    district_id = person.district_id_for_scope
+    return district_id is not None and district_id == school.district_id

@@ -13,6 +13,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from backend import local_time as clock
+from backend.accounts import scope
 from cohorts.errors import CohortError
 from notifications import outbox
 from notifications.services.inbox import notify_invited
@@ -113,13 +114,10 @@ def _clean_invitees(cohort: Cohort, invitees) -> list:
     people = list({person.pk: person for person in invitees}.values())
     if len(people) > MAX_INVITEES:
         raise field_error("inviteeIds", f"Invite at most {MAX_INVITEES} people.", "INVALID")
-    district_id = cohort.school.district_id
+    school = cohort.school
     for person in people:
         # Invitees come from the school or the district (a coach, a coordinator): no one else.
-        in_scope = person.school_id == cohort.school_id or (
-            person.district_id_for_scope == district_id
-        )
-        if not person.is_active or not in_scope:
+        if not person.is_active or not scope.belongs_at(person, school):
             raise field_error(
                 "inviteeIds", f"{person.full_name} cannot be invited here.", "NOT_IN_SCHOOL"
             )

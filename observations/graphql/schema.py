@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import graphene
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from graphene_django import DjangoConnectionField
 from graphql_relay import to_global_id
 
+from backend.accounts import scope as school_scope
 from backend.accounts.graphql.types import SchoolType
 from backend.graphql.ids import load_node, pk_from_global_id
 from backend.graphql.permissions import SignedIn, requires
@@ -193,9 +195,11 @@ class ObservationQueries(graphene.ObjectType):
         if scope is not None:
             tools = {
                 "MINE": lambda: tools.filter(owner=user),
-                "SCHOOL": lambda: tools.filter(sharing=Sharing.SCHOOL, school_id=user.school_id),
+                "SCHOOL": lambda: tools.filter(
+                    Q(sharing=Sharing.SCHOOL) & school_scope.own_school(user)
+                ),
                 "DISTRICT": lambda: tools.filter(
-                    sharing=Sharing.DISTRICT, school__district_id=user.district_id_for_scope
+                    Q(sharing=Sharing.DISTRICT) & school_scope.in_district(user)
                 ),
                 "LIBRARY": lambda: tools.filter(sharing=Sharing.LIBRARY),
             }[scope.value]()

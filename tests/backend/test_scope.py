@@ -58,22 +58,53 @@ OWN, DISTRICT = (True, False, False), (True, True, False)
 
 # role -> condition -> reach in (own school, other school of the district, other district)
 REACH = {
-    "teacher": {"sees_into": OWN, "oversees": NONE, "in_district": DISTRICT, "people": OWN},
-    "leader": {"sees_into": OWN, "oversees": NONE, "in_district": DISTRICT, "people": OWN},
+    "teacher": {
+        "sees_into": OWN,
+        "oversees": NONE,
+        "in_district": DISTRICT,
+        "people": OWN,
+        "oversees_people": NONE,
+    },
+    "leader": {
+        "sees_into": OWN,
+        "oversees": NONE,
+        "in_district": DISTRICT,
+        "people": OWN,
+        "oversees_people": NONE,
+    },
     "coordinator": {
         "sees_into": DISTRICT,
         "oversees": DISTRICT,
         "in_district": DISTRICT,
         "people": DISTRICT,
+        "oversees_people": DISTRICT,
     },
-    "staff": {"sees_into": ALL, "oversees": ALL, "in_district": ALL, "people": ALL},
-    "anonymous": {"sees_into": NONE, "oversees": NONE, "in_district": NONE, "people": NONE},
+    "staff": {
+        "sees_into": ALL,
+        "oversees": ALL,
+        "in_district": ALL,
+        "people": ALL,
+        "oversees_people": ALL,
+    },
+    "anonymous": {
+        "sees_into": NONE,
+        "oversees": NONE,
+        "in_district": NONE,
+        "people": NONE,
+        "oversees_people": NONE,
+    },
 }
 CONDITIONS = {
     "sees_into": scope.sees_into,
     "oversees": scope.oversees,
     "in_district": scope.in_district,
     "people": scope.people_seen,
+    "oversees_people": scope.oversees_people,
+}
+# The same rule asked of one loaded row, beside the condition it must agree with.
+ROW_RULES = {
+    "oversees": (scope.oversees_row, scope.oversees),
+    "in_district": (scope.in_district_row, scope.in_district),
 }
 
 
@@ -130,3 +161,46 @@ def test_what_no_one_may_meet_leaves_the_sql_of_an_or_unchanged(world):
     with_nothing = people.filter(scope.own_school(teacher) | scope.oversees(teacher))
 
     assert str(with_nothing.query) == str(people.filter(school_id=teacher.school_id).query)
+
+
+@pytest.mark.parametrize("role", list(REACH))
+@pytest.mark.parametrize("rule", list(ROW_RULES))
+def test_each_rule_on_one_loaded_row_agrees_with_its_filter(world, role, rule):
+    viewer = world.viewers[role]
+    on_row, condition = ROW_RULES[rule]
+
+    on_rows = tuple(on_row(viewer, world.people[place]) for place in PLACES)
+
+    assert on_rows == _reached(world, viewer, condition) == REACH[role][rule]
+
+
+def test_the_row_rules_follow_any_path_to_a_district(world):
+    coordinator = world.viewers["coordinator"]
+    school = world.people["own school"].school
+
+    assert scope.oversees_row(coordinator, school, "district_id")
+    assert scope.oversees_row(coordinator, school.district, "id")
+    assert not scope.oversees_row(coordinator, world.elsewhere.district, "id")
+    assert scope.in_district_row(world.viewers["teacher"], school.district, "id")
+
+
+def test_a_row_rule_reads_no_school_for_someone_it_cannot_concern(world, django_assert_num_queries):
+    cohort_like = SimpleNamespace(school=None)  # following the path would fail
+
+    with django_assert_num_queries(0):
+        assert scope.oversees_row(world.viewers["staff"], cohort_like)
+        assert not scope.oversees_row(world.viewers["teacher"], cohort_like)
+        assert not scope.oversees_row(world.viewers["anonymous"], cohort_like)
+
+
+def test_who_belongs_at_a_school_goes_by_their_place_not_by_being_staff(world):
+    school = world.people["own school"].school
+    coordinators = {
+        "coordinator of its district": CoordinatorFactory(coordinated_district=school.district),
+        "coordinator elsewhere": CoordinatorFactory(coordinated_district=world.elsewhere.district),
+    }
+    people = {**world.people, **coordinators, "staff": world.viewers["staff"]}
+
+    belonging = {name for name, person in people.items() if scope.belongs_at(person, school)}
+
+    assert belonging == {"own school", "other school", "coordinator of its district"}

@@ -6,7 +6,7 @@ from graphene_django import DjangoConnectionField
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.live import SESSION_REVOKED, token_group
 
-from ..services.email_domains import invitations_awaiting_approval_for
+from .. import selectors
 from .mutations import AccountMutations
 from .types import InvitationType, MeType, SchoolType, SessionRevokedEvent
 
@@ -50,7 +50,7 @@ class AccountQueries(graphene.ObjectType):
     @requires(Coordinator)
     def resolve_invitations_awaiting_approval(root, info, **kwargs):
         queryset = InvitationType._meta.model.objects.select_related("school", "invited_by__school")
-        return invitations_awaiting_approval_for(info.context.user, queryset)
+        return selectors.invitations_awaiting_approval_for(info.context.user, queryset)
 
 
 class AccountSubscriptions(graphene.ObjectType):

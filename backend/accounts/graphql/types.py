@@ -2,16 +2,15 @@
 
 import graphene
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
 from backend.graphql.enums import choices_enum
 from backend.graphql.types import CountableConnection
 
-from .. import selectors
+from .. import scope, selectors
 from ..models import AccessToken, Approval, District, Invitation, School, User
-from ..services.email_domains import district_domains, in_district
+from ..services.email_domains import district_domains
 
 
 class Role(graphene.Enum):
@@ -242,18 +241,7 @@ class InvitationType(DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        user = info.context.user
-        if not user.is_authenticated:
-            return queryset.none()
-        if user.is_staff:
-            return queryset
-        mine = Q(invited_by=user)
-        if user.coordinated_district_id:
-            # A coordinator sees what waits for them and what they decided, in their district.
-            mine |= in_district(user.coordinated_district_id) & (
-                Q(approval=Approval.AWAITING) | Q(approval_decided_by=user)
-            )
-        return queryset.filter(mine)
+        return selectors.invitations_visible_to(info.context.user, queryset)
 
     @staticmethod
     def resolve_status(root: Invitation, info):
@@ -273,20 +261,10 @@ class InvitationType(DjangoObjectType):
 
     @staticmethod
     def resolve_invited_by(root: Invitation, info):
-        # The rule of selectors.people_visible_to, on the row the list loaded with
-        # select_related("invited_by__school"): no query per invitation.
-        viewer, inviter = info.context.user, root.invited_by
-        if viewer.is_staff or inviter.pk == viewer.pk:
-            return inviter
-        district_id = viewer.coordinated_district_id
-        if district_id and district_id in (
-            inviter.coordinated_district_id,
-            inviter.school.district_id if inviter.school_id else None,
-        ):
-            return inviter
-        if viewer.school_id and viewer.school_id == inviter.school_id:
-            return inviter
-        return None
+        # The rule of selectors.people_visible_to, on the row the list loaded: no query per
+        # invitation (a coordinator's district schools are read once per request).
+        inviter = root.invited_by
+        return inviter if scope.sees_person(info.context.user, inviter) else None
 
 
 class SessionRevokedEvent(graphene.ObjectType):

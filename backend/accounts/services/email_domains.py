@@ -11,7 +11,6 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 
 from backend.accounts.errors import AccountError
 from backend.audit.models import Action
@@ -151,22 +150,3 @@ def person_domain_approve(*, actor: User, person: User) -> OutsideDomainApproval
             details={"district_id": district_id},
         )
     return approval
-
-
-def invitations_awaiting_approval_for(user: User, queryset: QuerySet | None = None) -> QuerySet:
-    """Invitations outside the domains that this coordinator (or staff) may decide."""
-    queryset = Invitation.objects.all() if queryset is None else queryset
-    queryset = queryset.filter(
-        approval=Approval.AWAITING, accepted_at__isnull=True, revoked_at__isnull=True
-    )
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff:
-        return queryset
-    if not user.coordinated_district_id:
-        return queryset.none()
-    return queryset.filter(in_district(user.coordinated_district_id))
-
-
-def in_district(district_id: int) -> Q:
-    return Q(school__district_id=district_id) | Q(coordinated_district_id=district_id)

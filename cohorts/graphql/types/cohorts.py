@@ -8,6 +8,7 @@ import graphene
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
+from backend.accounts import scope
 from backend.accounts.graphql.types import PersonType, SchoolType
 from backend.graphql.types import CountableConnection
 
@@ -198,10 +199,8 @@ class CohortType(DjangoObjectType):
     @staticmethod
     def resolve_pending_invitations(root: Cohort, info):
         user = info.context.user
-        allowed = (
-            user.is_staff
-            or user.coordinated_district_id == root.school.district_id
-            or any(m.person_id == user.pk and m.role == Role.LEADER for m in _current(root))
+        allowed = scope.oversees_row(user, root) or any(
+            m.person_id == user.pk and m.role == Role.LEADER for m in _current(root)
         )
         if not allowed:
             return []

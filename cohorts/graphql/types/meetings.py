@@ -8,6 +8,7 @@ import graphene
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
+from backend.accounts import scope
 from backend.accounts.graphql.types import PersonType
 from backend.graphql.types import CountableConnection
 
@@ -22,14 +23,9 @@ from .protocols import ProtocolType
 
 
 def _sees_cohort(user, cohort: Cohort, roles: dict[int, str]) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff or cohort.pk in roles:
-        return True
-    return (
-        user.coordinated_district_id is not None
-        and user.coordinated_district_id == cohort.school.district_id
-    )
+    """`selectors.cohorts_visible_to` on one loaded cohort: its members (`roles`, from
+    `viewer_roles`), its district's coordinators and staff."""
+    return cohort.pk in roles or scope.oversees_row(user, cohort)
 
 
 def _notes_visible(info, meeting: Meeting) -> bool:
