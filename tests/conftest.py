@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: an API client that speaks GraphQL, and people."""
 
 import json
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -138,3 +140,15 @@ def _on_postgres() -> bool:
 postgres_only = pytest.mark.skipif(
     not _on_postgres(), reason="enforced by PostgreSQL only; CI runs it on PostgreSQL"
 )
+
+
+@pytest.fixture
+def budget_window(monkeypatch):
+    """Hold the rate limiter's clock one second into a one-minute window for the whole test.
+    Budgets are fixed windows keyed by their start: a test that crossed a minute boundary
+    between two charges saw a fresh budget and no refusal (it failed once in CI)."""
+    from backend import throttle
+
+    frozen = (time.time() // 60) * 60 + 1
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: frozen))
+    return frozen

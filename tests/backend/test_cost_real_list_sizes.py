@@ -66,7 +66,7 @@ def limits(settings, **changes):
 
 
 def test_what_ran_beyond_the_price_is_charged_to_the_budget(
-    api_for, leader, churned_cohort, settings
+    api_for, leader, churned_cohort, settings, budget_window
 ):
     variables = {"c": cohort_gid(churned_cohort)}
     price = priced(HISTORY_SQUARED, variables, settings)

@@ -34,7 +34,7 @@ SECRET = "secret internals: password=hunter2"
 
 
 @pytest.fixture(autouse=True)
-def fresh_budgets():
+def fresh_budgets(budget_window):
     cache.clear()  # budgets live in the cache; ids repeat between transactional tests
     yield
     cache.clear()

@@ -114,7 +114,7 @@ def test_throttle_keys_survive_any_input(api):
 
 
 @pytest.mark.django_db
-def test_each_caller_has_a_per_minute_cost_budget(api_for, teacher, settings):
+def test_each_caller_has_a_per_minute_cost_budget(api_for, teacher, settings, budget_window):
     settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "cost_per_minute": 700}
     phone = api_for(teacher)
     # Costs 301: the connection, then 100 each for edges, nodes and names.

@@ -101,7 +101,7 @@ async def test_a_client_at_a_normal_pace_is_never_closed(teacher, settings):
     await socket.disconnect()
 
 
-async def test_http_and_websocket_draw_from_one_cost_budget(teacher, settings):
+async def test_http_and_websocket_draw_from_one_cost_budget(teacher, settings, budget_window):
     settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "cost_per_minute": 700}
     from django.test import Client
 
@@ -126,7 +126,7 @@ async def test_http_and_websocket_draw_from_one_cost_budget(teacher, settings):
     await socket.disconnect()
 
 
-async def test_a_websocket_alone_is_held_to_the_budget(teacher, settings):
+async def test_a_websocket_alone_is_held_to_the_budget(teacher, settings, budget_window):
     settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "cost_per_minute": 700}
     socket, _ = await signed_in_socket(teacher)
 
