@@ -126,6 +126,26 @@ class LinkRateLimited(LinkRefused):
     code = LinkError.RATE_LIMITED
 
 
+def url_description(what: str, *, expires: bool = True, rate_limited: bool = False) -> str:
+    """The schema description of a field that returns a link: `what` it is, then the behaviour
+    every link shares (the phone reads it there)."""
+    cases = [
+        "404 `LINK_NOT_FOUND` when it was altered, revoked or is no longer yours to see (one "
+        "answer for all)"
+    ]
+    if expires:
+        cases.append("410 `LINK_EXPIRED` once past its time (ask for the field again)")
+    if rate_limited:
+        cases.append("429 `RATE_LIMITED` with `Retry-After` when fetched too often")
+    return (
+        f"{what} Opens without signing in: the link is the permission, so keep it to yourself. "
+        "A refused link answers `application/json` "
+        '`{"error": {"code": "...", "message": "..."}}` with `Cache-Control: no-store`: '
+        + ", ".join(cases)
+        + "."
+    )
+
+
 # --- tokens -----------------------------------------------------------------------------------
 
 
