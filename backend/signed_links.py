@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import math
 import time
@@ -51,7 +52,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -80,8 +81,7 @@ class LinkKind(StrEnum):
     MAP_IMAGE = "map-image"
     MAP_DOWNLOAD = "map-download"
     PRINTABLE_AGENDA = "printable-agenda"
-    CALENDAR_FEED = "calendar-feed"
-    """A stored secret, not a token (see the module docstring); named for its refusals."""
+    # The calendar feed is a stored secret, not a token (see the module docstring).
 
 
 class LinkError(ErrorCode):
@@ -163,8 +163,13 @@ def _secrets() -> Iterator[str]:
     yield from getattr(settings, "SECRET_KEY_FALLBACKS", [])
 
 
-def _key(kind: LinkKind, secret: str) -> bytes:
-    return salted_hmac(_KEY_SALT, kind.value, secret=secret, algorithm="sha256").digest()
+@lru_cache(maxsize=64)
+def _keys(kind: LinkKind, secret: str) -> tuple[bytes, bytes]:
+    """(encryption key, nonce key) of a kind under a secret: derived once, then reused."""
+    return (
+        salted_hmac(_KEY_SALT, kind.value, secret=secret, algorithm="sha256").digest(),
+        salted_hmac(_NONCE_SALT, kind.value, secret=secret, algorithm="sha256").digest(),
+    )
 
 
 def seal(kind: LinkKind, payload: object, *, expires_at: datetime | int | float) -> str:
@@ -172,19 +177,13 @@ def seal(kind: LinkKind, payload: object, *, expires_at: datetime | int | float)
     good until `expires_at` (a datetime or a Unix time; whole seconds)."""
     expires = _unix(expires_at)
     plaintext = json.dumps([expires, payload], separators=(",", ":")).encode()
-    secret = settings.SECRET_KEY
-    nonce = _nonce_for(kind, plaintext, secret)
+    key, nonce_key = _keys(kind, settings.SECRET_KEY)
+    # Synthetic nonce: a MAC of what is sealed (the kind is in the nonce key).
+    nonce = hmac.digest(nonce_key, plaintext, "sha256")[:NONCE_BYTES]
     sealed = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext, kind.value.encode(), nonce, _key(kind, secret)
+        plaintext, kind.value.encode(), nonce, key
     )
     return base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode("ascii")
-
-
-def _nonce_for(kind: LinkKind, plaintext: bytes, secret: str) -> bytes:
-    digest = salted_hmac(
-        _NONCE_SALT, kind.value.encode() + b"\0" + plaintext, secret=secret, algorithm="sha256"
-    ).digest()
-    return digest[:NONCE_BYTES]
 
 
 def open_token(kind: LinkKind, token: str, *, now: float | None = None) -> Opened:
@@ -196,7 +195,7 @@ def open_token(kind: LinkKind, token: str, *, now: float | None = None) -> Opene
     for secret in _secrets():
         try:
             plaintext = bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-                sealed, aad, nonce, _key(kind, secret)
+                sealed, aad, nonce, _keys(kind, secret)[0]
             )
         except CryptoError:
             continue
