@@ -19,9 +19,10 @@ is opened that its person may still see what it names, so losing access ends a l
   data, so a token of one kind opens nothing on another kind's URL. Tokens are opened with
   `SECRET_KEY` and then each of `SECRET_KEY_FALLBACKS`, so rotating the key keeps the links of
   the last few minutes working while the old key stays listed.
-- The nonce is synthetic: an HMAC of the kind and the payload (as in SIV). The same payload
-  gives the same URL, which phones' image caches need (photo links are issued in steps, see
-  `observations.photo_links`), and different payloads never share a nonce.
+- The nonce is synthetic: an HMAC of the payload and its expiry under a second key of the
+  kind (as in SIV). The same payload gives the same URL, which phones' image caches need
+  (photo links are issued in steps, see `observations.photo_links`), and different payloads
+  never share a nonce.
 - PyNaCl (libsodium) is already a dependency (survey sealing); nothing is added.
 
 **One answer per case**, for every kind, as `application/json`
