@@ -45,6 +45,9 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY is required when DJANGO_DEBUG is off.")
     SECRET_KEY = "development-only-insecure-key-" + "x" * 40
+# Rotating SECRET_KEY: list the old key(s) here (comma-separated) while what they signed should
+# still open: download links (backend.signed_links), Django's sessions and signed values.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -1,9 +1,10 @@
 """The printable agenda: a clean HTML document with print styles, reached by a signed link.
 
-The link carries the meeting and the person it was made for, signed and valid for an hour,
-so a phone can hand it to a browser or a print dialog without a bearer token. The view checks
-again, when the link is opened, that the person may still see the meeting; notes appear only
-for the meeting's group, as in the API.
+The link's token (`LinkKind.PRINTABLE_AGENDA`, see `backend.signed_links`) carries the meeting
+and the person it was made for, encrypted and valid for an hour, so a phone can hand it to a
+browser or a print dialog without a bearer token. The view checks again, when the link is
+opened, that the person may still see the meeting; notes appear only for the meeting's group,
+as in the API.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core import signing
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from backend.signed_links import LinkKind, LinkNotFound, open_token, seal
 
 from .guidance import agenda_overrun_message
 from .models import Meeting, MeetingKind
@@ -21,22 +24,25 @@ from .selectors import is_in_meeting_group, meetings_visible_to, viewer_roles_by
 
 logger = logging.getLogger(__name__)
 
-SALT = "cohorts.printable-agenda"
 LINK_LIFETIME = timedelta(hours=1)
 
 
 def agenda_token(*, meeting: Meeting, viewer) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object({"m": meeting.pk, "u": viewer.pk})
+    return seal(
+        LinkKind.PRINTABLE_AGENDA,
+        [meeting.pk, viewer.pk],
+        expires_at=timezone.now() + LINK_LIFETIME,
+    )
 
 
 def read_agenda_token(token: str) -> tuple[int, int]:
-    """(meeting id, person id). Raises signing.SignatureExpired or signing.BadSignature."""
-    value = signing.TimestampSigner(salt=SALT).unsign_object(
-        token, max_age=LINK_LIFETIME.total_seconds()
-    )
-    if not isinstance(value, dict) or not {"m", "u"} <= value.keys():
-        raise signing.BadSignature("Malformed agenda token.")
-    return int(value["m"]), int(value["u"])
+    """(meeting id, person id). Raises signed_links.LinkNotFound or LinkExpired."""
+    payload = open_token(LinkKind.PRINTABLE_AGENDA, token).payload
+    try:
+        meeting_id, person_id = payload
+        return int(meeting_id), int(person_id)
+    except (TypeError, ValueError) as exc:  # sealed by us, so only after a change of format
+        raise LinkNotFound from exc
 
 
 def printable_agenda_url(*, meeting: Meeting, viewer, request=None) -> str | None:

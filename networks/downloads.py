@@ -6,11 +6,12 @@ server takes to compute them. The same map as columns (one JSON array per field)
 the size, a thirtieth gzipped, and skips GraphQL's per-field work. Phones already fetch pictures
 and other bulky data by URL, so `networkMapDownload` returns a link, as `networkMapImage` does.
 
-The link's last segment is a ticket signed with `django.core.signing.TimestampSigner`: who
-asked (their user id), the scope, the date and whether betweenness is wanted. The ticket is the
-permission, so it is short-lived (`TICKET_LIFETIME`); when it is fetched the view checks again,
-through `networks.maps.network_map`, that its signer is still active and may still map the
-scope, so losing access ends the link early. The map is computed when the link is fetched.
+The link's last segment is an opaque ticket of `LinkKind.MAP_DOWNLOAD`
+(`backend.signed_links`): who asked (their user id), the scope, the date and whether
+betweenness is wanted, encrypted. The ticket is the permission, so it is short-lived
+(`TICKET_LIFETIME`); when it is fetched the view checks again, through
+`networks.maps.network_map`, that its signer is still active and may still map the scope, so
+losing access ends the link early. The map is computed when the link is fetched.
 
 **The document** (`FORMAT`) holds the same values as the `networkMap` GraphQL fields of the
 same names (global ids, enum names, ISO dates and datetimes), arranged for size:
@@ -31,12 +32,11 @@ from datetime import date, datetime, timedelta
 from graphene.relay import Node
 
 from backend.json_bytes import json_bytes
-from networks import links
+from backend.signed_links import LinkKind, LinkNotFound, open_token, seal
 from networks.access import Scope, ScopeKind
 from networks.maps import NetworkMap
 from networks.progress import SurveyProgress
 
-TICKET_SALT = "networks.map-download"
 TICKET_LIFETIME = timedelta(minutes=15)
 DOWNLOADS_PER_MINUTE = 30
 """Maps computed per minute for one signer's links (a leaked link cannot keep us busy)."""
@@ -52,31 +52,36 @@ class DownloadTicket:
     scope: Scope
     as_of: date | None
     with_betweenness: bool
+    expires_at: datetime | None = None
+    """Set on a ticket read from a token."""
 
 
-def sign_ticket(ticket: DownloadTicket) -> str:
-    payload = {
-        "u": ticket.user_id,
-        "k": ticket.scope.kind.value,
-        "i": ticket.scope.id,
-        "d": ticket.as_of.isoformat() if ticket.as_of else None,
-        "b": int(ticket.with_betweenness),
-    }
-    return links.sign(TICKET_SALT, payload)
-
-
-def _ticket(payload: dict) -> DownloadTicket:
-    return DownloadTicket(
-        user_id=int(payload["u"]),
-        scope=Scope(ScopeKind(payload["k"]), int(payload["i"])),
-        as_of=date.fromisoformat(payload["d"]) if payload["d"] else None,
-        with_betweenness=bool(payload["b"]),
-    )
+def sign_ticket(ticket: DownloadTicket, *, expires_at: datetime) -> str:
+    """The token of a ticket, good until `expires_at` (whole seconds)."""
+    payload = [
+        ticket.user_id,
+        ticket.scope.kind.value,
+        ticket.scope.id,
+        ticket.as_of.isoformat() if ticket.as_of else None,
+        int(ticket.with_betweenness),
+    ]
+    return seal(LinkKind.MAP_DOWNLOAD, payload, expires_at=expires_at)
 
 
 def read_ticket(token: str) -> DownloadTicket:
-    """The ticket behind a token; raises signing.SignatureExpired or signing.BadSignature."""
-    return links.unsign(TICKET_SALT, token, TICKET_LIFETIME, _ticket)
+    """The ticket behind a token; raises signed_links.LinkNotFound or LinkExpired."""
+    opened = open_token(LinkKind.MAP_DOWNLOAD, token)
+    try:
+        user_id, kind, scope_id, as_of, with_betweenness = opened.payload
+        return DownloadTicket(
+            user_id=int(user_id),
+            scope=Scope(ScopeKind(kind), int(scope_id)),
+            as_of=date.fromisoformat(as_of) if as_of else None,
+            with_betweenness=bool(with_betweenness),
+            expires_at=opened.expires_at,
+        )
+    except (TypeError, ValueError) as exc:  # sealed by us, so only after a change of format
+        raise LinkNotFound from exc
 
 
 # --- the document ---------------------------------------------------------------------------

@@ -1,25 +1,24 @@
-"""Pictures of a cohort's map behind signed, short-lived links.
+"""Pictures of a cohort's map behind short-lived download links.
 
 Why a link and not the bytes in the GraphQL answer: phones load, cache and share images by URL
 (image views, share sheets, mail attachments), and none of those can add our bearer header;
 base64 in JSON would also add a third to the size of every answer that includes it. So
-`networkMapImage` returns a URL whose last segment is a ticket signed with
-`django.core.signing.TimestampSigner`: who asked (their user id), for which cohort, format, date
-and size. The ticket is the permission, so it is short-lived (`TICKET_LIFETIME`), and when it
-is fetched the view checks again that its signer is still active and may still see the cohort,
-so losing access also ends the link early.
+`networkMapImage` returns a URL whose last segment is an opaque ticket of
+`LinkKind.MAP_IMAGE` (`backend.signed_links`): who asked (their user id), for which cohort,
+format, date and size, encrypted. The ticket is the permission, so it is short-lived
+(`TICKET_LIFETIME`), and when it is fetched the view checks again that its signer is still
+active and may still see the cohort, so losing access also ends the link early.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from networks import links
+from backend.signed_links import LinkKind, LinkNotFound, open_token, seal
 from networks.maps import NetworkMap
 from networks.render import render_png, render_svg
 
-TICKET_SALT = "networks.map-image"
 TICKET_LIFETIME = timedelta(minutes=15)
 DEFAULT_SIZE = 1024
 MIN_SIZE = 256
@@ -36,35 +35,40 @@ class ImageTicket:
     format: str
     as_of: date | None
     size: int
+    expires_at: datetime | None = None
+    """Set on a ticket read from a token."""
 
 
-def sign_ticket(ticket: ImageTicket) -> str:
-    payload = {
-        "u": ticket.user_id,
-        "c": ticket.cohort_id,
-        "f": ticket.format,
-        "d": ticket.as_of.isoformat() if ticket.as_of else None,
-        "s": ticket.size,
-    }
-    return links.sign(TICKET_SALT, payload)
-
-
-def _ticket(payload: dict) -> ImageTicket:
-    ticket = ImageTicket(
-        user_id=int(payload["u"]),
-        cohort_id=int(payload["c"]),
-        format=str(payload["f"]),
-        as_of=date.fromisoformat(payload["d"]) if payload["d"] else None,
-        size=min(max(int(payload["s"]), MIN_SIZE), MAX_SIZE),
-    )
-    if ticket.format not in CONTENT_TYPES:
-        raise ValueError("Unknown picture format.")
-    return ticket
+def sign_ticket(ticket: ImageTicket, *, expires_at: datetime) -> str:
+    """The token of a ticket, good until `expires_at` (whole seconds)."""
+    payload = [
+        ticket.user_id,
+        ticket.cohort_id,
+        ticket.format,
+        ticket.as_of.isoformat() if ticket.as_of else None,
+        ticket.size,
+    ]
+    return seal(LinkKind.MAP_IMAGE, payload, expires_at=expires_at)
 
 
 def read_ticket(token: str) -> ImageTicket:
-    """The ticket behind a token; raises signing.SignatureExpired or signing.BadSignature."""
-    return links.unsign(TICKET_SALT, token, TICKET_LIFETIME, _ticket)
+    """The ticket behind a token; raises signed_links.LinkNotFound or LinkExpired."""
+    opened = open_token(LinkKind.MAP_IMAGE, token)
+    try:
+        user_id, cohort_id, image_format, as_of, size = opened.payload
+        ticket = ImageTicket(
+            user_id=int(user_id),
+            cohort_id=int(cohort_id),
+            format=str(image_format),
+            as_of=date.fromisoformat(as_of) if as_of else None,
+            size=min(max(int(size), MIN_SIZE), MAX_SIZE),
+            expires_at=opened.expires_at,
+        )
+    except (TypeError, ValueError) as exc:  # sealed by us, so only after a change of format
+        raise LinkNotFound from exc
+    if ticket.format not in CONTENT_TYPES:
+        raise LinkNotFound
+    return ticket
 
 
 def render_map(network_map: NetworkMap, image_format: str, size: int) -> bytes:

@@ -1,15 +1,16 @@
-"""Signed, expiring links to photos, made for one viewer.
+"""Expiring links to photos, made for one viewer (see `backend.signed_links`).
 
 Phones load images by URL (image views, caches, share sheets) and cannot add our bearer
-header, so the Photo type hands out links whose last segment is a token signed with
-`django.core.signing.TimestampSigner`: the photo, the variant (main picture or thumbnail) and
-the viewer it was made for. The token is the permission, so it is short-lived; the view
+header, so the Photo type hands out links whose last segment is an opaque token of
+`LinkKind.PHOTO`: the photo, the variant (main picture or thumbnail) and the viewer it was made
+for, encrypted. The token is the permission, so it is short-lived; the view
 (`views.photo_file`) also checks again that the viewer is active and may still see the
 photo, so losing access ends a link early.
 
-The signed timestamp is rounded down to `ISSUE_STEP`: one viewer gets the same URL for a
-photo for a few minutes, so the phone's image cache works across screens and refetches, and
-every link stays valid for between `LINK_LIFETIME` and `LINK_LIFETIME + ISSUE_STEP`.
+A link's expiry is computed from the moment rounded down to `ISSUE_STEP`, and equal payloads
+give equal tokens: one viewer gets the same URL for a photo for a few minutes, so the phone's
+image cache works across screens and refetches, and every link stays valid for between
+`LINK_LIFETIME` and `LINK_LIFETIME + ISSUE_STEP`.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from django.core import signing
 from django.urls import NoReverseMatch, reverse
-from django.utils.encoding import force_str
+
+from backend.signed_links import LinkKind, LinkNotFound, open_token, seal
 
 logger = logging.getLogger(__name__)
 
-SALT = "observations.photo-link"
 LINK_LIFETIME = timedelta(minutes=15)
 ISSUE_STEP = timedelta(minutes=5)
 URL_NAME = "observations:photo-file"
@@ -37,19 +37,6 @@ class Variant(StrEnum):
     THUMBNAIL = "t"
 
 
-class _SteppedSigner(signing.TimestampSigner):
-    """A TimestampSigner whose timestamps are rounded down to ISSUE_STEP."""
-
-    def timestamp(self) -> str:
-        step = int(ISSUE_STEP.total_seconds())
-        now = int(time.time())
-        return signing.b62_encode(now - now % step)
-
-
-def _signer() -> _SteppedSigner:
-    return _SteppedSigner(salt=SALT)
-
-
 @dataclass(frozen=True, slots=True)
 class PhotoLink:
     photo_id: int
@@ -58,38 +45,32 @@ class PhotoLink:
 
 
 def issued_at(now: float | None = None) -> datetime:
-    """The timestamp a link signed at `now` carries."""
+    """The moment a link made at `now` counts from."""
     step = int(ISSUE_STEP.total_seconds())
     moment = int(time.time() if now is None else now)
     return datetime.fromtimestamp(moment - moment % step, tz=UTC)
 
 
 def expires_at(now: float | None = None) -> datetime:
-    """When a link signed now stops working."""
+    """When a link made now stops working."""
     return issued_at(now) + LINK_LIFETIME + ISSUE_STEP
 
 
-def sign(*, photo_id: int, variant: Variant, viewer_id: int) -> str:
-    return _signer().sign_object({"p": photo_id, "v": variant.value, "u": viewer_id})
+def sign(*, photo_id: int, variant: Variant, viewer_id: int, now: float | None = None) -> str:
+    return seal(LinkKind.PHOTO, [photo_id, variant.value, viewer_id], expires_at=expires_at(now))
 
 
 def read(token: str) -> tuple[PhotoLink, datetime]:
     """The link behind a token and when it expires.
 
-    Raises signing.SignatureExpired (too old) or signing.BadSignature (not ours, altered)."""
-    signer = _signer()
-    payload = signer.unsign_object(token, max_age=LINK_LIFETIME + ISSUE_STEP)
+    Raises signed_links.LinkNotFound (not ours, altered, another kind) or LinkExpired."""
+    opened = open_token(LinkKind.PHOTO, token)
     try:
-        link = PhotoLink(
-            photo_id=int(payload["p"]),
-            variant=Variant(payload["v"]),
-            viewer_id=int(payload["u"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:  # signed by us, so only after a change
-        raise signing.BadSignature("Unreadable photo link.") from exc
-    # unsign_object checked the signature; the timestamp is the second-to-last segment.
-    signed_at = signing.b62_decode(force_str(token).rsplit(signer.sep, 2)[-2])
-    return link, datetime.fromtimestamp(signed_at, tz=UTC) + LINK_LIFETIME + ISSUE_STEP
+        photo_id, variant, viewer_id = opened.payload
+        link = PhotoLink(photo_id=int(photo_id), variant=Variant(variant), viewer_id=int(viewer_id))
+    except (TypeError, ValueError) as exc:  # sealed by us, so only after a change of format
+        raise LinkNotFound from exc
+    return link, opened.expires_at
 
 
 class NotRouted(Exception):

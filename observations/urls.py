@@ -5,16 +5,16 @@ path("observations/", include("observations.urls")),
 
 from django.urls import path, re_path
 
+from backend import signed_links
+
 from . import views
 
 app_name = "observations"
 
 urlpatterns = [
-    # Only a signed token leads to a file: no storage name, no listing, ever.
+    # Only a link's token leads to a file: no storage name, no listing, ever.
     path("photos/<str:token>.jpg", views.photo_file, name="photo-file"),
-    re_path(
-        r"^calendar/(?P<secret>[A-Za-z0-9_-]{43})\.ics$",
-        views.calendar_feed,
-        name="calendar-feed",
-    ),
+    path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar-feed"),
+    # Anything else in the links' folders is a link that does not exist, answered as such.
+    re_path(r"^(?:photos|calendar)/[^/]+$", signed_links.not_found),
 ]

@@ -129,6 +129,21 @@ def top_level_codes(body: dict) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
+def link_refusal(response) -> tuple[int, str]:
+    """(status, code) of a download link's refusal, after checking what every link kind's
+    refusal shares: JSON `{"error": {"code", "message"}}`, never cached, no Referer."""
+    assert response["Content-Type"] == "application/json", response["Content-Type"]
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    body = json.loads(response.content)
+    assert list(body) == ["error"] and sorted(body["error"]) == ["code", "message"], body
+    return response.status_code, body["error"]["code"]
+
+
+NOT_FOUND_ANSWER = (404, "LINK_NOT_FOUND")
+EXPIRED_ANSWER = (410, "LINK_EXPIRED")
+
+
 def _on_postgres() -> bool:
     from django.db import connection
 

@@ -7,6 +7,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import graphene
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from graphql import FieldNode, InlineFragmentNode
 
@@ -14,7 +15,7 @@ from backend.graphql.errors import ApiErrorCode, NotFound, PublicError, RateLimi
 from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.throttle import RateLimit
-from networks import downloads, images, links, maps, stuck_list
+from networks import downloads, images, maps, stuck_list
 from networks.access import Scope, ScopeKind, ScopeNotFound, map_target
 
 from .enums import MapImageFormat
@@ -30,6 +31,21 @@ _SCOPE_TYPES = {
     "school_id": (ScopeKind.SCHOOL, "School", "schoolId"),
     "district_id": (ScopeKind.DISTRICT, "District", "districtId"),
 }
+
+
+def _link_url(info, url_name: str, token: str, *, unavailable: str) -> str:
+    """The link for a ticket, absolute when the request is known (the phone opens it as is)."""
+    try:
+        path = reverse(url_name, args=[token])
+    except NoReverseMatch as exc:  # the root URLconf does not include networks.urls
+        raise PublicError(unavailable, code=ApiErrorCode.NOT_AVAILABLE) from exc
+    request = info.context.request
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _link_expiry(lifetime):
+    """When a link made now stops working, in whole seconds (as its token says)."""
+    return timezone.now().replace(microsecond=0) + lifetime
 
 
 class NetworkScopeInput(graphene.InputObjectType):
@@ -252,9 +268,12 @@ class NetworkQueries(graphene.ObjectType):
         except ScopeNotFound as exc:
             raise NotFound("No such cohort to map.") from exc
         image_format = format.value if hasattr(format, "value") else str(format)
-        token = images.sign_ticket(images.ImageTicket(user.pk, pk, image_format, as_of, size))
+        expires_at = _link_expiry(images.TICKET_LIFETIME)
+        token = images.sign_ticket(
+            images.ImageTicket(user.pk, pk, image_format, as_of, size), expires_at=expires_at
+        )
         return SimpleNamespace(
-            url=links.absolute_url(
+            url=_link_url(
                 info,
                 "networks:map-image",
                 token,
@@ -262,7 +281,7 @@ class NetworkQueries(graphene.ObjectType):
             ),
             format=image_format,
             content_type=images.CONTENT_TYPES[image_format],
-            expires_at=timezone.now() + images.TICKET_LIFETIME,
+            expires_at=expires_at,
         )
 
     @staticmethod
@@ -275,16 +294,17 @@ class NetworkQueries(graphene.ObjectType):
         except ScopeNotFound as exc:
             raise NotFound("No such cohort, school or district to map.") from exc
         ticket = downloads.DownloadTicket(user.pk, map_scope, as_of, bool(with_betweenness))
+        expires_at = _link_expiry(downloads.TICKET_LIFETIME)
         return SimpleNamespace(
-            url=links.absolute_url(
+            url=_link_url(
                 info,
                 "networks:map-download",
-                downloads.sign_ticket(ticket),
+                downloads.sign_ticket(ticket, expires_at=expires_at),
                 unavailable="Map downloads are not available on this server.",
             ),
             format=downloads.FORMAT,
             content_type=downloads.CONTENT_TYPE,
-            expires_at=timezone.now() + downloads.TICKET_LIFETIME,
+            expires_at=expires_at,
         )
 
 

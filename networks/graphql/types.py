@@ -14,6 +14,7 @@ import graphene
 
 from backend.graphql.execution import reads_attribute_through, reads_root_only
 from backend.graphql.ids import GlobalIds
+from backend.signed_links import url_description
 from networks import maps, progress
 
 from .enums import CohortRole, MapImageFormat, NetworkScopeKind, NetworkSurveyState, StuckReason
@@ -488,8 +489,11 @@ class NetworkMapImage(graphene.ObjectType):
 
     url = graphene.String(
         required=True,
-        description="Where to fetch the picture, without a token: the link itself is the "
-        "permission. It stops working at `expiresAt`, or sooner if you lose access.",
+        description=url_description(
+            "Where to fetch the picture (`contentType`). It stops working at `expiresAt`, or "
+            "sooner if you lose access.",
+            rate_limited=True,
+        ),
     )
     format = graphene.Field(MapImageFormat, required=True, description="PNG or SVG.")
     content_type = graphene.String(required=True, description="The picture's media type.")
@@ -511,9 +515,12 @@ class NetworkMapDownload(graphene.ObjectType):
 
     url = graphene.String(
         required=True,
-        description="Where to fetch the map, without a token: the link itself is the "
-        "permission. It stops working at `expiresAt`, or sooner if you lose access. The map "
-        "is computed when the link is fetched.",
+        description=url_description(
+            "Where to fetch the map (`contentType`, gzipped when the client accepts it). It "
+            "stops working at `expiresAt`, or sooner if you lose access. The map is computed "
+            "when the link is fetched.",
+            rate_limited=True,
+        ),
     )
     format = graphene.String(
         required=True, description="The document's layout and version: network-map/1."

@@ -1,14 +1,18 @@
-"""The printable agenda: a signed link from the API, checked again when opened."""
+"""The printable agenda: a download link from the API, checked again when opened (the shared
+behaviour of download links is tested in tests/backend/test_signed_links.py)."""
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.test import Client
 
-from cohorts.models import MeetingInvitee, Membership, Protocol
+from cohorts.models import Meeting, MeetingInvitee, Membership, Protocol
+from cohorts.printable import agenda_token
 from tests.cohorts.conftest import gid
 from tests.cohorts.factories import AgendaItemFactory, MeetingFactory
+from tests.conftest import EXPIRED_ANSWER, NOT_FOUND_ANSWER, link_refusal
 from tests.factories import TeacherFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("printable_urls")]
@@ -59,6 +63,7 @@ def test_the_leader_prints_a_clean_agenda_with_local_times(api_for, leader, meet
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
     assert "default-src 'none'" in response["Content-Security-Policy"]
     html = response.content.decode()
     assert "Agenda of a meeting of the group of five (blue dots)" in html
@@ -97,17 +102,46 @@ def test_the_link_expires_after_an_hour(api_for, leader, meeting):
     with time_machine.travel(NOW, tick=False):
         url = link_for(api_for, leader, meeting)
 
+    with time_machine.travel(NOW + timedelta(minutes=59), tick=False):
+        assert open_link(url).status_code == 200
     with time_machine.travel(NOW + timedelta(minutes=61), tick=False):
         response = open_link(url)
 
-    assert response.status_code == 410
+    assert link_refusal(response) == EXPIRED_ANSWER
+
+
+def test_an_expired_link_that_was_altered_is_not_found(api_for, leader, meeting):
+    with time_machine.travel(NOW, tick=False):
+        url = link_for(api_for, leader, meeting)
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    altered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+
+    with time_machine.travel(NOW + timedelta(minutes=61), tick=False):
+        response = open_link(url.replace(token, altered))
+
+    assert link_refusal(response) == NOT_FOUND_ANSWER
 
 
 def test_a_tampered_link_is_not_found(api_for, leader, meeting):
     url = link_for(api_for, leader, meeting)
+    token = url.rstrip("/").rsplit("/", 1)[1]
 
-    assert open_link(url.replace("/agenda/", "/agenda/x")).status_code == 404
-    assert open_link("/cohorts/meetings/agenda/not-a-token/").status_code == 404
+    for tampered in (
+        url.replace("/agenda/", "/agenda/x"),
+        url.replace(token, token[:-1]),
+        url.replace(token, token[1:] + token[0]),
+        "/cohorts/meetings/agenda/not-a-token/",
+    ):
+        assert link_refusal(open_link(tampered)) == NOT_FOUND_ANSWER, tampered
+
+
+def test_a_link_carries_no_readable_id(api_for, leader, meeting):
+    token = link_for(api_for, leader, meeting).rstrip("/").rsplit("/", 1)[1]
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+    assert ":" not in token
+    for readable in (b'"m"', b'"u"', f"[{meeting.pk},{leader.pk}]".encode()):
+        assert readable not in decoded
 
 
 def test_a_link_stops_working_when_its_holder_leaves_the_cohort(api_for, network, meeting):
@@ -115,7 +149,32 @@ def test_a_link_stops_working_when_its_holder_leaves_the_cohort(api_for, network
     url = link_for(api_for, blue.person, meeting)
     Membership.objects.filter(pk=blue.pk).update(ended_at=datetime.now(tz=UTC))
 
-    assert open_link(url).status_code == 404
+    assert link_refusal(open_link(url)) == NOT_FOUND_ANSWER
+
+
+def test_a_link_stops_working_when_its_holder_is_deactivated(api_for, leader, meeting):
+    url = link_for(api_for, leader, meeting)
+    leader.is_active = False
+    leader.save(update_fields=["is_active"])
+
+    assert link_refusal(open_link(url)) == NOT_FOUND_ANSWER
+
+
+def test_a_link_to_a_meeting_deleted_since_is_not_found(api_for, leader, meeting):
+    url = link_for(api_for, leader, meeting)
+    Meeting.objects.filter(pk=meeting.pk).delete()
+
+    assert link_refusal(open_link(url)) == NOT_FOUND_ANSWER
+
+
+def test_a_genuine_link_made_for_an_outsider_opens_nothing(network, meeting):
+    """Even if the server had made them one, the outsider would not get the agenda."""
+    outsider = TeacherFactory(school=network.school)
+    token = agenda_token(meeting=meeting, viewer=outsider)
+
+    response = open_link(f"/cohorts/meetings/agenda/{token}/")
+
+    assert link_refusal(response) == NOT_FOUND_ANSWER
 
 
 def test_outsiders_get_no_link(api_for, network, meeting):

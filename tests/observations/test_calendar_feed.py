@@ -14,6 +14,7 @@ from observations.calendar_feed import feed_meetings
 from observations.models import CalendarFeed, ReflectionSheet, VisitStatus
 from observations.services.calendar_feeds import calendar_feed_secret
 from tests.cohorts.factories import AgendaItemFactory, MeetingFactory
+from tests.conftest import NOT_FOUND_ANSWER, link_refusal
 from tests.factories import TeacherFactory
 from tests.observations.factories import MembershipFactory
 from tests.observations.factories import visit as visit_factory
@@ -64,7 +65,8 @@ def test_the_feed_is_an_icalendar_with_the_persons_visits(
     ):
         response = fetch(client, feed_url(api_for(person)))
         assert response["Content-Type"] == "text/calendar; charset=utf-8"
-        assert response["Cache-Control"].startswith("private")
+        assert response["Cache-Control"] == "private, max-age=900"
+        assert response["Referrer-Policy"] == "no-referrer"
         text = response.content.decode()
         assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text
         assert "X-PUBLISHED-TTL:PT1H" in text
@@ -289,7 +291,7 @@ def test_rotating_stops_the_old_url(api_for, client, host, visitor):
     assert rotated["errors"] == []
     new = rotated["calendarFeed"]["url"]
     assert new != old and rotated["calendarFeed"]["rotatedAt"] is not None
-    assert fetch(client, old).status_code == 404
+    assert link_refusal(fetch(client, old)) == NOT_FOUND_ANSWER  # revoked, like any unknown
     assert fetch(client, new).status_code == 200
     assert feed_url(api) == new
 
@@ -303,10 +305,12 @@ def test_a_wrong_or_malformed_secret_is_not_found(api_for, client, host):
         f"/observations/calendar/{wrong}.ics",
         f"/observations/calendar/{secret[:-1]}.ics",
         f"/observations/calendar/{secret}",
-        "/observations/calendar/",
         f"/observations/calendar/{'A' * 43}.ics",
+        f"/observations/calendar/{secret}.ics.ics",
+        f"/observations/calendar/{secret}%00.ics",
     ):
-        assert fetch(client, path).status_code == 404, path
+        assert link_refusal(fetch(client, path)) == NOT_FOUND_ANSWER, path
+    assert fetch(client, "/observations/calendar/").status_code == 404  # a folder, no listing
 
 
 def test_a_deactivated_persons_feed_is_gone(api_for, client, host):
@@ -314,7 +318,7 @@ def test_a_deactivated_persons_feed_is_gone(api_for, client, host):
     host.is_active = False
     host.save()
 
-    assert fetch(client, url).status_code == 404
+    assert link_refusal(fetch(client, url)) == NOT_FOUND_ANSWER
 
 
 def test_a_new_secret_key_gives_a_new_working_url(api_for, client, host, settings):
@@ -326,7 +330,7 @@ def test_a_new_secret_key_gives_a_new_working_url(api_for, client, host, setting
 
     assert new != old
     assert fetch(client, new).status_code == 200
-    assert fetch(client, old).status_code == 404
+    assert link_refusal(fetch(client, old)) == NOT_FOUND_ANSWER
 
 
 def test_signing_in_is_required(api):
@@ -353,9 +357,12 @@ def test_a_feed_fetched_too_often_is_throttled(api_for, client, host, monkeypatc
     monkeypatch.setattr(views, "FEED_FETCHES_PER_HOUR", 2)
     url = feed_url(api_for(host))
 
-    statuses = [fetch(client, url).status_code for _ in range(3)]
+    statuses = [fetch(client, url).status_code for _ in range(2)]
+    refused = fetch(client, url)
 
-    assert statuses == [200, 200, 429]
+    assert statuses == [200, 200]
+    assert link_refusal(refused) == (429, "RATE_LIMITED")
+    assert int(refused["Retry-After"]) >= 1
 
 
 def test_the_feed_costs_the_same_queries_for_few_and_many_events(

@@ -11,6 +11,7 @@ from graphene_django import DjangoObjectType
 from backend.accounts import scope
 from backend.accounts.graphql.types import PersonType
 from backend.graphql.types import CountableConnection
+from backend.signed_links import url_description
 
 from ... import selectors
 from ...models import AgendaItem, Cohort, Meeting
@@ -153,8 +154,11 @@ class MeetingType(DjangoObjectType):
         description="Notes of the meeting; null unless you are in the meeting's group."
     )
     printable_agenda_url = graphene.String(
-        description="A link to a printable agenda (HTML with print styles), signed for you "
-        "and valid for an hour. Evidence for the Building Skills in Others micro-credential."
+        description=url_description(
+            "A download link to a printable agenda (HTML with print styles), made for you and "
+            "valid for an hour while you may still see the meeting. Evidence for the Building "
+            "Skills in Others micro-credential."
+        )
     )
 
     class Meta:

@@ -4,6 +4,7 @@ import graphene
 from django.urls import NoReverseMatch, reverse
 
 from backend.graphql.errors import ApiErrorCode, PublicError
+from backend.signed_links import url_description
 
 from ...models import CalendarFeed
 
@@ -18,7 +19,13 @@ class CalendarFeedType(graphene.ObjectType):
         name = "CalendarFeed"
 
     url = graphene.String(
-        required=True, description="The feed's URL; a calendar app subscribes to it."
+        required=True,
+        description=url_description(
+            "The feed's URL (text/calendar); a calendar app subscribes to it. It does not "
+            "expire; it stops when you rotate it (`rotateCalendarFeed`).",
+            expires=False,
+            rate_limited=True,
+        ),
     )
     webcal_url = graphene.String(
         required=True,

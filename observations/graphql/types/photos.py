@@ -12,6 +12,7 @@ from graphene_django import DjangoObjectType
 
 from backend.accounts.graphql.types import PersonType
 from backend.graphql.errors import ApiErrorCode, PublicError
+from backend.signed_links import url_description
 
 from ... import photo_links, selectors
 from ...models import Photo
@@ -58,11 +59,16 @@ class PhotoType(DjangoObjectType):
     thumbnail_height = graphene.Int(required=True, description="Height of the thumbnail.")
     url = graphene.String(
         required=True,
-        description="The picture (image/jpeg) at a signed link made for you; it works until "
-        "`linksExpireAt` and while you may still see the photo.",
+        description=url_description(
+            "The picture (image/jpeg) at a download link made for you; it works until "
+            "`linksExpireAt` and while you may still see the photo."
+        ),
     )
     thumbnail_url = graphene.String(
-        required=True, description="The thumbnail (image/jpeg) for lists, at a link like `url`."
+        required=True,
+        description=url_description(
+            "The thumbnail (image/jpeg) for lists, at a download link like `url`."
+        ),
     )
     links_expire_at = graphene.DateTime(
         required=True,

@@ -1,5 +1,7 @@
-"""Whole maps as compact JSON behind signed, expiring links (`networkMapDownload`)."""
+"""Whole maps as compact JSON behind expiring download links (`networkMapDownload`); the shared
+behaviour of download links is tested in tests/backend/test_signed_links.py."""
 
+import base64
 import gzip
 import json
 from datetime import UTC, datetime, timedelta
@@ -14,8 +16,10 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.seeding.districts import synthetic_district
 from cohorts.models import Membership
-from networks.downloads import FORMAT, TICKET_LIFETIME
-from tests.conftest import top_level_codes
+from networks import downloads
+from networks.access import Scope, ScopeKind
+from networks.downloads import FORMAT, TICKET_LIFETIME, DownloadTicket
+from tests.conftest import EXPIRED_ANSWER, NOT_FOUND_ANSWER, link_refusal, top_level_codes
 from tests.factories import CoordinatorFactory, DistrictFactory, SchoolFactory
 
 from ..conftest import MAP_QUERY, at_day, cohort_scope, district_scope, school_scope
@@ -194,11 +198,14 @@ def test_a_link_is_refused_once_its_signer_loses_access(api_for, world):
     member = world.a.yellows[0][0]
     api = api_for(member)
     url = link(api, cohort_scope(world.a.cohort))["url"]
-    assert api.client.get(url).status_code == 200
+    ok = api.client.get(url)
+    assert ok.status_code == 200
+    assert ok["Referrer-Policy"] == "no-referrer"
+    assert ok["Cache-Control"].startswith("private, max-age=")
 
     Membership.objects.filter(person=member).update(ended_at=timezone.now())
 
-    assert api.client.get(url).status_code == 404
+    assert link_refusal(api.client.get(url)) == NOT_FOUND_ANSWER
 
 
 def test_a_link_is_refused_once_its_signer_is_deactivated(api_for, world):
@@ -206,7 +213,17 @@ def test_a_link_is_refused_once_its_signer_is_deactivated(api_for, world):
     url = link(api, district_scope(world.one))["url"]
     User.objects.filter(pk=world.coordinator.pk).update(is_active=False)
 
-    assert api.client.get(url).status_code == 404
+    assert link_refusal(api.client.get(url)) == NOT_FOUND_ANSWER
+
+
+def test_a_genuine_ticket_for_another_districts_coordinator_maps_nothing(world, client):
+    """Even if the server had made them one, another district's coordinator gets no map."""
+    ticket = DownloadTicket(
+        world.other_coordinator.pk, Scope(ScopeKind.DISTRICT, world.one.pk), None, False
+    )
+    token = downloads.sign_ticket(ticket, expires_at=timezone.now() + TICKET_LIFETIME)
+
+    assert link_refusal(client.get(f"/networks/map-data/{token}")) == NOT_FOUND_ANSWER
 
 
 def test_links_expire(api_for, world):
@@ -215,8 +232,10 @@ def test_links_expire(api_for, world):
 
     with time_machine.travel(timezone.now() + TICKET_LIFETIME + timedelta(seconds=5)):
         response = api.client.get(url)
+        altered = api.client.get(url[:-3] + ("abc" if not url.endswith("abc") else "xyz"))
 
-    assert response.status_code == 410
+    assert link_refusal(response) == EXPIRED_ANSWER
+    assert link_refusal(altered) == NOT_FOUND_ANSWER  # expired is said of genuine links only
 
 
 def test_tampered_links_are_not_found(api_for, world):
@@ -227,23 +246,38 @@ def test_tampered_links_are_not_found(api_for, world):
         {"c": cohort_scope(world.a.cohort)["cohortId"]},
     )["networkMapImage"]["url"]
 
-    assert api.client.get(url[:-3] + "abc").status_code == 404
-    assert api.client.get("/networks/map-data/nonsense").status_code == 404
-    # a picture's ticket is signed with another salt: it opens no map
-    assert (
-        api.client.get(url.rsplit("/", 1)[0] + "/" + image_url.rsplit("/", 1)[1]).status_code == 404
-    )
+    for tampered in (
+        url[:-3] + "abc",
+        url[:-1],
+        "/networks/map-data/nonsense",
+        # a picture's ticket is of another kind: it opens no map
+        url.rsplit("/", 1)[0] + "/" + image_url.rsplit("/", 1)[1],
+    ):
+        assert link_refusal(api.client.get(tampered)) == NOT_FOUND_ANSWER, tampered
     assert api.client.post(url).status_code == 405
 
 
-def test_downloads_are_rate_limited_per_signer(api_for, world, monkeypatch):
-    from networks import downloads
+def test_a_link_carries_no_readable_id(api_for, world):
+    url = link(api_for(world.coordinator), district_scope(world.one))["url"]
+    token = url.rsplit("/", 1)[1]
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
 
+    assert ":" not in token
+    for readable in (b"DISTRICT", b'"u"', f"{world.coordinator.pk},".encode()):
+        assert readable not in decoded
+
+
+def test_downloads_are_rate_limited_per_signer(api_for, world, monkeypatch):
     monkeypatch.setattr(downloads, "DOWNLOADS_PER_MINUTE", 2)
     api = api_for(world.coordinator)
     url = link(api, cohort_scope(world.a.cohort))["url"]
 
-    assert [api.client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    statuses = [api.client.get(url).status_code for _ in range(2)]
+    refused = api.client.get(url)
+
+    assert statuses == [200, 200]
+    assert link_refusal(refused) == (429, "RATE_LIMITED")
+    assert int(refused["Retry-After"]) >= 1
 
 
 @pytest.mark.urls("backend.urls")

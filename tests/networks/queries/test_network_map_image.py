@@ -1,6 +1,9 @@
-"""Pictures of a cohort's map behind signed, expiring links."""
+"""Pictures of a cohort's map behind expiring download links (the shared behaviour of download
+links is tested in tests/backend/test_signed_links.py)."""
 
+import base64
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -10,10 +13,11 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import User
-from cohorts.models import Membership
-from networks.images import TICKET_LIFETIME
+from cohorts.models import Cohort, Membership
+from networks import images
+from networks.images import TICKET_LIFETIME, ImageTicket
 from networks.render import ROLE_FILL
-from tests.conftest import top_level_codes
+from tests.conftest import EXPIRED_ANSWER, NOT_FOUND_ANSWER, link_refusal, top_level_codes
 from tests.factories import TeacherFactory
 
 from ..conftest import at_day, gid
@@ -51,7 +55,11 @@ def test_a_png_link_for_a_member(api_for, group):
     assert (image["format"], image["contentType"]) == ("PNG", "image/png")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response["Cache-Control"].startswith("private")
+    assert response["Cache-Control"].startswith("private, max-age=")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert re.fullmatch(  # no internal id in the name either
+        r'inline; filename="network-map-\d{4}-\d{2}-\d{2}\.png"', response["Content-Disposition"]
+    )
     picture = Image.open(io.BytesIO(response.content))
     assert (picture.format, picture.size) == ("PNG", (512, 512))
 
@@ -95,8 +103,10 @@ def test_links_expire(api_for, group):
 
     with time_machine.travel(timezone.now() + TICKET_LIFETIME + timedelta(seconds=5)):
         response = api.client.get(url)
+        altered = api.client.get(url[:-3] + ("abc" if not url.endswith("abc") else "xyz"))
 
-    assert response.status_code == 410
+    assert link_refusal(response) == EXPIRED_ANSWER
+    assert link_refusal(altered) == NOT_FOUND_ANSWER  # expired is said of genuine links only
 
 
 def test_a_link_stops_working_when_its_signer_loses_access(api_for, group):
@@ -105,7 +115,7 @@ def test_a_link_stops_working_when_its_signer_loses_access(api_for, group):
     url = link(api, group.cohort)["url"]
     Membership.objects.filter(person=member).update(ended_at=timezone.now())
 
-    assert api.client.get(url).status_code == 404
+    assert link_refusal(api.client.get(url)) == NOT_FOUND_ANSWER
 
 
 def test_a_link_stops_working_when_its_signer_is_deactivated(api_for, group):
@@ -113,16 +123,43 @@ def test_a_link_stops_working_when_its_signer_is_deactivated(api_for, group):
     url = link(api, group.cohort)["url"]
     User.objects.filter(pk=group.leader.pk).update(is_active=False)
 
-    assert api.client.get(url).status_code == 404
+    assert link_refusal(api.client.get(url)) == NOT_FOUND_ANSWER
+
+
+def test_a_link_to_a_cohort_deleted_since_is_not_found(api_for, group):
+    api = api_for(group.leader)
+    url = link(api, group.cohort)["url"]
+    Cohort.objects.filter(pk=group.cohort.pk).delete()
+
+    assert link_refusal(api.client.get(url)) == NOT_FOUND_ANSWER
+
+
+def test_a_genuine_ticket_for_someone_outside_the_cohort_draws_nothing(group, client):
+    """Even if the server had made them one, an outsider would not get the picture."""
+    outsider = TeacherFactory()
+    ticket = ImageTicket(outsider.pk, group.cohort.pk, "PNG", None, 512)
+    token = images.sign_ticket(ticket, expires_at=timezone.now() + TICKET_LIFETIME)
+
+    assert link_refusal(client.get(f"/networks/maps/{token}")) == NOT_FOUND_ANSWER
 
 
 def test_tampered_links_are_not_found(api_for, group):
     api = api_for(group.leader)
     url = link(api, group.cohort)["url"]
 
-    assert api.client.get(url[:-3] + "abc").status_code == 404
-    assert api.client.get("/networks/maps/nonsense").status_code == 404
+    for tampered in (url[:-3] + "abc", url[:-1], url + "A", "/networks/maps/nonsense"):
+        assert link_refusal(api.client.get(tampered)) == NOT_FOUND_ANSWER, tampered
     assert api.client.post(url).status_code == 405
+
+
+def test_a_link_carries_no_readable_id(api_for, group):
+    url = link(api_for(group.leader), group.cohort)["url"]
+    token = url.rsplit("/", 1)[1]
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+    assert ":" not in token
+    for readable in (b'"u"', b'"c"', b"PNG", f"{group.leader.pk},{group.cohort.pk},".encode()):
+        assert readable not in decoded
 
 
 def test_sizes_are_bounded(api_for, group):
@@ -148,6 +185,9 @@ def test_drawing_is_rate_limited_per_signer(api_for, group, monkeypatch):
     api = api_for(group.leader)
     url = link(api, group.cohort, format="SVG")["url"]
 
-    statuses = [api.client.get(url).status_code for _ in range(3)]
+    statuses = [api.client.get(url).status_code for _ in range(2)]
+    refused = api.client.get(url)
 
-    assert statuses == [200, 200, 429]
+    assert statuses == [200, 200]
+    assert link_refusal(refused) == (429, "RATE_LIMITED")
+    assert int(refused["Retry-After"]) >= 1
