@@ -34,7 +34,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from graphql import (
-    BREAK,
     REMOVE,
     DocumentNode,
     FieldNode,
@@ -223,28 +222,21 @@ def _canonical_or_none(query: str) -> str | None:
 
 
 def _only_introspection(query: str) -> bool:
+    """Every operation a query whose root fields are all `__schema`, `__type`, `__typename`
+    (what is under them is introspection too)."""
     try:
         document = parse(query, max_tokens=settings.GRAPHQL_LIMITS["max_tokens"])
     except GraphQLError:
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    found = {"other": False}
-
-    class _Roots(Visitor):
-        def enter_field(self, node, *_args):
-            if node.name.value not in _INTROSPECTION_ROOTS:
-                found["other"] = True
-                return BREAK
-            return False  # what is under __schema / __type is introspection too
-
-    for operation in operations:
-        if operation.operation.value != "query":
-            return False
-        for selection in operation.selection_set.selections:
-            if not isinstance(selection, FieldNode):
-                return False
-            visit(selection, _Roots())
-    return bool(operations) and not found["other"]
+    return bool(operations) and all(
+        operation.operation.value == "query"
+        and all(
+            isinstance(selection, FieldNode) and selection.name.value in _INTROSPECTION_ROOTS
+            for selection in operation.selection_set.selections
+        )
+        for operation in operations
+    )
 
 
 # --- the manifest ----------------------------------------------------------------------------
