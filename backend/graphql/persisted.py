@@ -28,6 +28,8 @@ import hashlib
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,7 +96,8 @@ def _requested_hash(extensions) -> str | None:
             "`extensions.persistedQuery` must be an object {version, sha256Hash}.",
             ApiErrorCode.BAD_REQUEST,
         )
-    if persisted.get("version") != 1:
+    version = persisted.get("version")
+    if type(version) is not int or version != 1:  # JSON `true` is not version 1
         raise PersistedQueryRefused(
             "Unsupported persisted query version: only version 1 (Apollo's) is spoken here.",
             ApiErrorCode.BAD_REQUEST,
@@ -152,12 +155,54 @@ def _lookup(wanted: str) -> str | None:
         shipped = load_manifest(settings.GRAPHQL_PERSISTED_QUERY_MANIFEST).by_id.get(wanted)
         if shipped is not None:
             return shipped
+    known = _recent.get(wanted)
+    if known is not None:
+        return known
     stored = cache.get(CACHE_PREFIX + wanted)
     # The key is the hash of what was stored, checked when it was stored; check again, so a
     # cache shared with something else (or corrupted) can never run a different document.
     if isinstance(stored, str) and sha256_hex(stored) == wanted:
+        _recent.put(wanted, stored)
         return stored
     return None
+
+
+class _RecentDocuments:
+    """This process's most recently used documents by hash, so a phone's hash alone costs no
+    cache round trip. Safe to keep: a hash names one text forever (verified before it gets
+    here). Bounded: 256 documents of at most GRAPHQL_MAX_DOCUMENT_CHARS each."""
+
+    size = 256
+
+    def __init__(self):
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: str) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_recent = _RecentDocuments()
+
+
+def forget_recent() -> None:
+    """Empty this process's list of recent documents (tests; the shared cache is the truth)."""
+    _recent.clear()
 
 
 def register(resolved: Resolved) -> None:
@@ -168,6 +213,7 @@ def register(resolved: Resolved) -> None:
     if len(resolved.query) > limit:  # admitted documents never are; belt and braces
         return
     cache.set(CACHE_PREFIX + resolved.register_hash, resolved.query, STORE_SECONDS)
+    _recent.put(resolved.register_hash, resolved.query)
 
 
 def check_allowed(query: str) -> None:

@@ -204,6 +204,7 @@ def test_a_cache_entry_under_the_wrong_hash_is_never_run(client, production, tok
     from backend.graphql import persisted
 
     cache.set(persisted.CACHE_PREFIX + sha256(ME), "query Me { me { sessions { id } } }")
+    persisted.forget_recent()
     # when the hash alone is sent
     response = hashed_get(client, ME, "Me", token)
     # then it is not found: the entry is checked against its key before it runs
@@ -282,3 +283,24 @@ def test_off_answers_not_supported_for_a_hash_alone(client, production):
     assert response.status_code == 200
     assert response.json()["errors"][0]["message"] == "PersistedQueryNotSupported"
     assert top_level_codes(response.json()) == ["PERSISTED_QUERY_NOT_SUPPORTED"]
+
+
+def test_a_process_that_has_not_seen_a_document_finds_it_in_the_shared_cache(
+    client, production, token
+):
+    # given a document registered by another process (here: this one, which then forgets its
+    # own list of recent documents, as a fresh process would)
+    from backend.graphql import persisted
+
+    post(client, retry_body(ME, "Me"), token)
+    persisted.forget_recent()
+    # when the hash alone comes
+    response = hashed_get(client, ME, "Me", token)
+    # then it runs from the shared cache
+    assert response.json()["data"]["me"]["person"]["__typename"] == "Person"
+
+
+def test_version_true_is_not_version_one(client, production):
+    body = {"extensions": {"persistedQuery": {"version": True, "sha256Hash": sha256(ME)}}}
+    response = post(client, body)
+    assert top_level_codes(response.json()) == ["BAD_REQUEST"]
