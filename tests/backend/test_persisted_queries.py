@@ -304,3 +304,21 @@ def test_version_true_is_not_version_one(client, production):
     body = {"extensions": {"persistedQuery": {"version": True, "sha256Hash": sha256(ME)}}}
     response = post(client, body)
     assert top_level_codes(response.json()) == ["BAD_REQUEST"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"extensions": []},
+        {"extensions": "persistedQuery"},
+        {"query": 5, "extensions": extensions_for(ME)},
+        {"query": "", "extensions": extensions_for("")},
+        {"query": None, "extensions": {"persistedQuery": None}},
+        {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "f" * 100_000}}},
+        {"extensions": {"persistedQuery": {"version": "1", "sha256Hash": "0" * 64}}},
+    ],
+)
+def test_hostile_persisted_query_bodies_are_bad_requests_never_failures(client, production, body):
+    response = post(client, body)
+    assert response.status_code == 400, response.content
+    assert top_level_codes(response.json()) == ["BAD_REQUEST"]
