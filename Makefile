@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format schema migrate demo worker bench clean
+.PHONY: run test lint format schema migrate demo worker bench clean client-check manifest
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,5 +40,15 @@ format: $(STAMP)
 schema: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py graphql_schema --schema backend.schema.schema --out mobile_api_schema.graphql
 
+## Check the phone's operations (client/operations) against mobile_api_schema.graphql with
+## graphql-js, installed from client/package-lock.json (needs Node.js 18+ and npm).
+client-check:
+	cd client && npm ci --no-audit --no-fund --loglevel=error
+	cd client && node validate.mjs
+
+## Regenerate client/persisted-query-manifest.json (the allow-list) from client/operations.
+manifest: $(STAMP)
+	$(BIN)/python manage.py persisted_query_manifest
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3 media client/node_modules

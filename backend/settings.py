@@ -229,6 +229,17 @@ GRAPHQL_EXECUTOR = os.environ.get("GRAPHQL_EXECUTOR", "").strip().lower() or "fa
 if GRAPHQL_EXECUTOR not in {"fast", "stock"}:
     raise ImproperlyConfigured("GRAPHQL_EXECUTOR must be fast or stock.")
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
+# Persisted queries (backend/graphql/persisted.py): `apq` keeps any valid document a client
+# registers by its hash (Apollo's automatic persisted queries, in the shared cache); `allowlist`
+# runs only the documents of the committed manifest (the app's shipped operations, made from
+# client/operations by `manage.py persisted_query_manifest`); `off` refuses hashes.
+GRAPHQL_PERSISTED_QUERIES = os.environ.get("GRAPHQL_PERSISTED_QUERIES", "").strip().lower() or "apq"
+if GRAPHQL_PERSISTED_QUERIES not in {"apq", "allowlist", "off"}:
+    raise ImproperlyConfigured("GRAPHQL_PERSISTED_QUERIES must be apq, allowlist or off.")
+GRAPHQL_PERSISTED_QUERY_MANIFEST = os.environ.get(
+    "GRAPHQL_PERSISTED_QUERY_MANIFEST",
+    str(BASE_DIR / "client" / "persisted-query-manifest.json"),
+)
 BENCH_BASELINE_VIEWS = env_bool("BENCH_BASELINE_VIEWS", False)
 WEBSOCKET_INIT_TIMEOUT_SECONDS = float(os.environ.get("WEBSOCKET_INIT_TIMEOUT_SECONDS", "10"))
 WEBSOCKET_LIMITS = {

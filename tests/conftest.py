@@ -54,10 +54,15 @@ class ApiClient:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rate limits live in the cache; each test starts with a clean slate.
+    # Rate limits and persisted queries live in the cache; each test starts with a clean slate
+    # (persisted queries also in each process's own short list of recent ones).
+    from backend.graphql import persisted
+
     cache.clear()
+    persisted.forget_recent()
     yield
     cache.clear()
+    persisted.forget_recent()
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,21 @@ class ApiErrorCode(ErrorCode):
         "PERSISTED_QUERY_NOT_SUPPORTED",
         "Persisted queries are not kept here: send the full query.",
     )
+    PERSISTED_QUERY_NOT_FOUND = (
+        "PERSISTED_QUERY_NOT_FOUND",
+        "The server does not know this hash (yet, or any more): send the query with its hash "
+        "(message `PersistedQueryNotFound`, HTTP 200; Apollo clients do so by themselves).",
+    )
+    PERSISTED_QUERY_HASH_MISMATCH = (
+        "PERSISTED_QUERY_HASH_MISMATCH",
+        "`extensions.persistedQuery.sha256Hash` is not the SHA-256 (lowercase hex) of the "
+        "`query` sent with it; nothing ran and nothing was stored.",
+    )
+    PERSISTED_QUERY_NOT_ALLOWED = (
+        "PERSISTED_QUERY_NOT_ALLOWED",
+        "This server runs only the operations the app shipped (allow-list mode) and this "
+        "document is not one of them.",
+    )
     UNAUTHENTICATED = "UNAUTHENTICATED", "Sign in to do this."
     FORBIDDEN = "FORBIDDEN", "You may not do this."
     NOT_FOUND = "NOT_FOUND", "No such object, or you may not see it."

@@ -2,12 +2,14 @@
 
 An operation goes through these steps, each written once, here:
 
-1. `admit`: parse and validate (the specification's rules, then ours: depth, aliases, NUL in
-   text, introspection), price it (page sizes, list sizes, `max_cost`) by
-   `execution.prepare`; then the transport's own rule about operation kinds (`allow`: HTTP
-   sends subscriptions to the WebSocket and mutations to POST); then charge the caller's
-   per-minute cost budget (`limits.charge_query_cost`, one budget per caller whatever the
-   path). A `Refusal` means nothing ran.
+1. `admit`: find the document (sent in full, or by the hash of a persisted query; in
+   allow-list mode only one the app shipped: `persisted.py`), parse and validate (the
+   specification's rules, then ours: depth, aliases, NUL in text, introspection), price it
+   (page sizes, list sizes, `max_cost`) by `execution.prepare`; then the transport's own rule
+   about operation kinds (`allow`: HTTP sends subscriptions to the WebSocket and mutations to
+   POST); then charge the caller's per-minute cost budget (`limits.charge_query_cost`, one
+   budget per caller whatever the path); a document sent with its hash is then stored under
+   it. A `Refusal` means nothing ran.
 2. `execute` (queries and mutations): the executor the settings choose
    (`execution.execute_prepared`: its wall clock and its count of what really ran), run
    synchronously; the WebSocket runs it on the database thread (`execute_async`).
@@ -35,7 +37,7 @@ from graphql import subscribe as graphql_subscribe
 from backend.client_address import context_client_address
 from backend.request_id import current_request_id
 
-from . import execution
+from . import execution, persisted
 from .errors import INTERNAL_MESSAGE, ApiErrorCode, format_error
 from .execution import PreparedOperation
 from .limits import CostBudgetExceeded, charge_query_cost
@@ -45,11 +47,13 @@ logger = logging.getLogger("backend.graphql")
 
 @dataclass(frozen=True)
 class OperationRequest:
-    """What a transport received: the document, the operation to run and its variables."""
+    """What a transport received: the document (None when only a persisted query's hash
+    came), the operation to run, its variables and the request's `extensions`."""
 
-    query: str
+    query: str | None
     operation_name: str | None = None
     variables: dict | None = None
+    extensions: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,32 @@ def admit(
     *,
     allow: Callable[[PreparedOperation], None] | None = None,
 ) -> PreparedOperation:
-    """Steps before execution: parse, validate, limits, the transport's `allow` (raises a
-    Refusal for a kind it does not carry), then the per-minute budget. Raises Refusal."""
-    prepared = _prepare(schema, operation, allow)
+    """Steps before execution: the document (persisted queries, the allow-list), parse,
+    validate, limits, the transport's `allow` (raises a Refusal for a kind it does not carry),
+    then the per-minute budget; then a document sent with its hash is stored. Raises Refusal."""
+    document = _document(operation, persisted.resolve)
+    prepared = _prepare(schema, document.query, operation, allow)
     charge(context, prepared.cost)
+    persisted.register(document)
     return prepared
 
 
-def _prepare(schema, operation: OperationRequest, allow) -> PreparedOperation:
-    prepared = execution.prepare(
-        schema, operation.query, operation.operation_name, operation.variables
-    )
+def _document(operation: OperationRequest, resolve) -> persisted.Resolved:
+    try:
+        document = resolve(operation.query, operation.extensions)
+        persisted.check_allowed(document.query)
+    except persisted.PersistedQueryRefused as refused:
+        raise _refusal_of(refused) from refused
+    return document
+
+
+def _refusal_of(refused: persisted.PersistedQueryRefused) -> Refusal:
+    error = {"message": str(refused), "extensions": {"code": refused.code}}
+    return Refusal([error], status=refused.status, status_as_json=refused.status_as_json)
+
+
+def _prepare(schema, query: str, operation: OperationRequest, allow) -> PreparedOperation:
+    prepared = execution.prepare(schema, query, operation.operation_name, operation.variables)
     if prepared.errors:
         errors = [format_error(error) for error in prepared.errors]
         raise Refusal(errors, status=400, status_as_json=200)
@@ -134,10 +153,17 @@ async def charge_async(context, cost: int) -> None:
 
 
 async def admit_async(schema, operation: OperationRequest, context, *, allow=None):
-    """`admit` from async code: parsing and pricing here (cached, CPU only), the budget off
-    the database thread."""
-    prepared = _prepare(schema, operation, allow)
+    """`admit` from async code: parsing and pricing here (cached, CPU only), the cache and the
+    budget off the database thread."""
+    resolve = sync_to_async(persisted.resolve, thread_sensitive=False)
+    try:
+        resolved = await resolve(operation.query, operation.extensions)
+    except persisted.PersistedQueryRefused as refused:
+        raise _refusal_of(refused) from refused
+    document = _document(operation, lambda *_: resolved)
+    prepared = _prepare(schema, document.query, operation, allow)
     await charge_async(context, prepared.cost)
+    await sync_to_async(persisted.register, thread_sensitive=False)(document)
     return prepared
 
 

@@ -118,12 +118,12 @@ class GraphQLView(View):
             raise HttpError(400, "The body must be a JSON object with a `query`.")
         query = params.get("query")
         extensions = params.get("extensions")
-        if query is None and isinstance(extensions, dict) and "persistedQuery" in extensions:
-            # Apollo's automatic persisted queries send a hash first; this answer (Apollo's own
-            # wording and code, status 200) makes Apollo Client, iOS and Kotlin turn them off
-            # and send the full query, instead of failing the operation.
-            raise HttpError(200, "PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED")
-        if not isinstance(query, str) or not query.strip():
+        if extensions is not None and not isinstance(extensions, dict):
+            raise HttpError(400, "`extensions` must be a JSON object.")
+        persisted_hash_only = query is None and bool(extensions) and "persistedQuery" in extensions
+        # A hash alone (Apollo's automatic persisted queries) is resolved by the pipeline
+        # (persisted.py), for HTTP and WebSocket alike.
+        if not persisted_hash_only and (not isinstance(query, str) or not query.strip()):
             raise HttpError(400, "`query` must be a non-empty string.")
         operation_name = params.get("operationName")
         if operation_name is not None and not isinstance(operation_name, str):
@@ -131,9 +131,12 @@ class GraphQLView(View):
         variables = params.get("variables")
         if variables is not None and not isinstance(variables, dict):
             raise HttpError(400, "`variables` must be a JSON object.")
-        if extensions is not None and not isinstance(extensions, dict):
-            raise HttpError(400, "`extensions` must be a JSON object.")
-        return {"query": query, "operationName": operation_name, "variables": variables}
+        return {
+            "query": query,
+            "operationName": operation_name,
+            "variables": variables,
+            "extensions": extensions,
+        }
 
     @staticmethod
     def _decode_json(raw, what: str):
@@ -144,7 +147,9 @@ class GraphQLView(View):
 
     # --- execution: the pipeline both transports share (pipeline.py) ----------------------
     def _run(self, request, params, media_type):
-        operation = OperationRequest(params["query"], params["operationName"], params["variables"])
+        operation = OperationRequest(
+            params["query"], params["operationName"], params["variables"], params["extensions"]
+        )
         context = GraphQLContext(
             user=request.user,
             access_token=getattr(request, "access_token", None),

@@ -93,6 +93,17 @@ def _limits() -> dict:
     return settings.WEBSOCKET_LIMITS
 
 
+def _names_a_document(payload: dict) -> bool:
+    """A subscribe message carries a `query`, or only a persisted query's hash in
+    `extensions` (the pipeline resolves it and applies the allow-list, as for HTTP)."""
+    extensions = payload.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        return False
+    if "query" not in payload or payload["query"] is None:
+        return bool(extensions) and "persistedQuery" in extensions
+    return isinstance(payload["query"], str)
+
+
 def _error(message: str, code: str, **extensions) -> dict:
     return {"message": message, "extensions": {"code": code, **extensions}}
 
@@ -260,7 +271,7 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
             not isinstance(operation_id, str)
             or not operation_id
             or not isinstance(payload, dict)
-            or not isinstance(payload.get("query"), str)
+            or not _names_a_document(payload)
             or not isinstance(payload.get("variables") or {}, dict)
         ):
             await self._close(4400, "Invalid subscribe message")
@@ -294,7 +305,10 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
     async def _run(self, operation_id: str, payload: dict):
         new_request_id()
         operation = OperationRequest(
-            payload["query"], payload.get("operationName"), payload.get("variables") or None
+            payload.get("query"),
+            payload.get("operationName"),
+            payload.get("variables") or None,
+            payload.get("extensions"),
         )
         _OPERATION.set(operation_id)
         context = self._context()

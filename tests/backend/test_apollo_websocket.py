@@ -6,6 +6,7 @@ is in test_validation_limits.py (test_apollo_typename_works_with_introspection_o
 """
 
 import asyncio
+import hashlib
 
 import pytest
 from channels.db import database_sync_to_async
@@ -15,6 +16,9 @@ from backend.accounts.services.tokens import access_token_issue, access_token_re
 from backend.asgi import application
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+_ME = "query Me { __typename me { __typename roles person { __typename fullName } } }"
+_ME_HASH = hashlib.sha256(_ME.encode()).hexdigest()
 
 
 @pytest.fixture
@@ -45,9 +49,10 @@ async def test_a_query_with_typename_everywhere_runs_over_the_socket(production,
             "type": "subscribe",
             "payload": {
                 "operationName": "Me",
-                "query": "query Me { __typename me { __typename roles person { __typename fullName } } }",  # noqa: E501
+                "query": _ME,
                 "variables": {},
-                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}},
+                # Apollo sends the document's real hash (a wrong one is refused).
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": _ME_HASH}},
             },
         }
     )

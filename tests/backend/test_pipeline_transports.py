@@ -7,6 +7,8 @@ path leaks them there; and a socket that runs queries on another executor than H
 on is a second API with its own bugs. Each test runs the same steps over both transports.
 """
 
+import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -59,8 +61,13 @@ class OverHttp:
     def __init__(self, raw_token: str):
         self.phone = ApiClient(Client(), raw_token)
 
-    async def run(self, query: str, variables: dict | None = None, *, streams=False) -> Reply:
-        response = await database_sync_to_async(self.phone.post)(query, variables)
+    async def run(
+        self, query: str | None, variables: dict | None = None, *, streams=False, extensions=None
+    ) -> Reply:
+        if extensions is None:
+            response = await database_sync_to_async(self.phone.post)(query, variables)
+        else:
+            response = await database_sync_to_async(self._post_with)(query, variables, extensions)
         body = response.json()
         return Reply(
             body.get("data"),
@@ -68,6 +75,20 @@ class OverHttp:
             response.status_code,
             response.get("X-Request-ID"),
             response.content.decode(),
+        )
+
+    def _post_with(self, query, variables, extensions):
+        body = {"variables": variables or {}, "extensions": extensions}
+        if query is not None:
+            body["query"] = query
+        return self.phone.client.post(
+            "/graphql/",
+            json.dumps(body),
+            content_type="application/json",
+            headers={
+                "Accept": "application/graphql-response+json",
+                "Authorization": f"Bearer {self.phone.token}",
+            },
         )
 
     async def close(self):
@@ -79,11 +100,17 @@ class OverWebSocket:
         self.socket = socket
         self.sent = 0
 
-    async def run(self, query: str, variables: dict | None = None, *, streams=False) -> Reply:
+    async def run(
+        self, query: str | None, variables: dict | None = None, *, streams=False, extensions=None
+    ) -> Reply:
         """`streams`: a subscription that, once admitted, waits for events (nothing comes)."""
         self.sent += 1
         operation_id = f"op{self.sent}"
         payload = {"query": query, **({"variables": variables} if variables else {})}
+        if extensions is not None:
+            payload["extensions"] = extensions
+        if query is None:
+            del payload["query"]
         await self.socket.send_json_to(
             {"id": operation_id, "type": "subscribe", "payload": payload}
         )
@@ -307,3 +334,58 @@ async def test_websocket_queries_and_mutations_run_on_the_configured_executor(
     else:
         assert over_http is not ExecutionContext and issubclass(over_http, ExecutionContext)
     await socket.close()
+
+
+# --- persisted queries (backend/graphql/persisted.py, a step of `admit`) ----------------------
+ME = "query Me { me { roles } }"
+
+
+def _hashed(query: str, sha: str | None = None) -> dict:
+    digest = sha or hashlib.sha256(query.encode()).hexdigest()
+    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_persisted_query_refusals_are_the_same_over_both(teacher, transport):
+    caller = await connect(transport, teacher)
+    unknown = await caller.run(None, extensions=_hashed(ME))
+    mismatched = await caller.run(ME, extensions=_hashed(ME, sha="0" * 64))
+    version = await caller.run(ME, extensions={"persistedQuery": {"version": 2}})
+    assert unknown.codes == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert unknown.errors[0]["message"] == "PersistedQueryNotFound"
+    assert mismatched.codes == ["PERSISTED_QUERY_HASH_MISMATCH"]
+    assert version.codes == ["BAD_REQUEST"]
+    await caller.close()
+
+
+@pytest.mark.parametrize(
+    ("registers_on", "runs_on"), [("websocket", "http"), ("http", "websocket")]
+)
+async def test_a_document_registered_on_one_transport_runs_by_hash_on_the_other(
+    teacher, registers_on, runs_on
+):
+    registrar = await connect(registers_on, teacher)
+    runner = await connect(runs_on, teacher)
+    registered = await registrar.run(ME, extensions=_hashed(ME))
+    assert registered.errors == [] and registered.data, registered.raw
+
+    by_hash = await runner.run(None, extensions=_hashed(ME))
+
+    assert by_hash.errors == [] and by_hash.data == registered.data, by_hash.raw
+    await registrar.close()
+    await runner.close()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_the_allow_list_refuses_an_unlisted_document_over_both(teacher, settings, transport):
+    caller = await connect(transport, teacher)
+    settings.GRAPHQL_PERSISTED_QUERIES = "allowlist"
+
+    in_full = await caller.run(SCHOOLS)
+    with_hash = await caller.run(SCHOOLS, extensions=_hashed(SCHOOLS))
+    subscription = await caller.run(REVOKED, streams=True)
+
+    for refused in (in_full, with_hash, subscription):
+        assert refused.data is None
+        assert refused.codes == ["PERSISTED_QUERY_NOT_ALLOWED"], refused.raw
+    await caller.close()

@@ -409,6 +409,8 @@ def production(settings):
 
 @pytest.mark.django_db
 def test_apollo_typename_works_with_introspection_off(client, production, teacher):
+    import hashlib
+
     from backend.accounts.services.tokens import access_token_issue
 
     _token, raw = access_token_issue(user=teacher, device_name="Apollo iOS")
@@ -423,7 +425,14 @@ def test_apollo_typename_works_with_introspection_off(client, production, teache
         query,
         {"first": 2},
         "Me",
-        {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}},
+        # the document's real hash, as Apollo computes it (a wrong one is refused:
+        # tests/backend/test_persisted_queries.py)
+        {
+            "persistedQuery": {
+                "version": 1,
+                "sha256Hash": hashlib.sha256(query.encode()).hexdigest(),
+            }
+        },
         token=raw,
     )
 
@@ -487,8 +496,11 @@ def test_no_non_null_input_has_a_null_default():
 def test_apollo_automatic_persisted_queries_fall_back_to_the_full_query(client, production):
     import json
 
-    # Apollo's first try: only the hash. It must be told APQ is unsupported (its own wording),
-    # so it resends with the query instead of failing the operation.
+    # With persisted queries off (GRAPHQL_PERSISTED_QUERIES=off), Apollo's first try, only the
+    # hash, must be told APQ is unsupported (its own wording), so it resends with the query
+    # instead of failing the operation; the hash beside a query is then ignored.
+    # tests/backend/test_persisted_queries.py tests the default mode, where it is kept.
+    production.GRAPHQL_PERSISTED_QUERIES = "off"
     hashed = {
         "operationName": "T",
         "variables": {},

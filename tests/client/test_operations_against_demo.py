@@ -1,0 +1,216 @@
+"""Every operation of client/operations runs against the demo district without an error, as the
+phone sends it in production: allow-list mode, by the manifest's id alone (GET for queries,
+POST for mutations), each screen signed in as the demo person who uses it, with ids taken from
+the screens before it (as the app does, never from the database)."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from backend.accounts.services.tokens import access_token_issue
+from backend.demo import DEMO_PASSWORD, load_demo
+from backend.management.commands.persisted_query_manifest import MANIFEST
+
+ACCEPT = "application/graphql-response+json,application/json;q=0.9"
+
+
+class Phone:
+    """One signed-in phone speaking Apollo's persisted-query protocol with the manifest's ids."""
+
+    def __init__(self, manifest: dict, ran: set, token: str | None = None):
+        self.client = Client()
+        self.manifest = manifest
+        self.ran = ran
+        self.token = token
+
+    def run(self, name: str, variables: dict | None = None) -> dict:
+        entry = self.manifest[name]
+        extensions = {"persistedQuery": {"version": 1, "sha256Hash": entry["id"]}}
+        headers = {"Accept": ACCEPT}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if entry["type"] == "query":
+            params = {
+                "operationName": name,
+                "variables": json.dumps(variables or {}),
+                "extensions": json.dumps(extensions),
+            }
+            response = self.client.get("/graphql/?" + urlencode(params), headers=headers)
+        else:
+            body = {"operationName": name, "variables": variables or {}, "extensions": extensions}
+            response = self.client.post(
+                "/graphql/", json.dumps(body), content_type="application/json", headers=headers
+            )
+        assert response.status_code == 200, (name, response.content)
+        payload = response.json()
+        assert "errors" not in payload, (name, payload["errors"])
+        if entry["type"] == "mutation":
+            for field, result in payload["data"].items():
+                assert result is not None, (name, field)
+                assert result.get("errors", []) == [], (name, result["errors"])
+        self.ran.add(name)
+        return payload["data"]
+
+
+def nodes(connection: dict) -> list[dict]:
+    return [edge["node"] for edge in connection["edges"]]
+
+
+@pytest.mark.django_db
+def test_every_client_operation_runs_against_the_demo(settings):
+    # given the demo district, and a server that runs only the app's shipped operations
+    load_demo()
+    settings.DEBUG = False
+    settings.GRAPHQL_INTROSPECTION = False
+    settings.GRAPHQL_FIELD_SUGGESTIONS = False
+    settings.GRAPHQL_PERSISTED_QUERIES = "allowlist"
+    manifest = {
+        entry["name"]: entry
+        for entry in json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
+    }
+    ran: set[str] = set()
+
+    def sign_in(email: str) -> Phone:
+        signed_out = Phone(manifest, ran)
+        result = signed_out.run(
+            "SignIn",
+            {"input": {"email": email, "password": DEMO_PASSWORD, "deviceName": "Pixel 8"}},
+        )["signIn"]
+        assert result["me"]["person"]["email"] == email
+        return Phone(manifest, ran, result["token"])
+
+    def phone_of(email: str) -> Phone:
+        from backend.accounts.models import User
+
+        _t, raw = access_token_issue(user=User.objects.get(email=email), device_name="iPhone")
+        return Phone(manifest, ran, raw)
+
+    now = datetime.now(UTC)
+
+    # sign-in: the leader and the coordinator sign in through the screen itself
+    leader = sign_in("leader@demo.school")
+    coordinator = sign_in("coordinator@demo.school")
+    assert "COORDINATOR" in coordinator.run("CurrentViewer")["me"]["roles"]
+
+    # my week, a visit: a yellow dot sees next week's proposal and accepts it
+    host = None
+    for number in range(5, 13):
+        candidate = phone_of(f"peer{number:02d}@demo.school")
+        week = candidate.run(
+            "MyWeek",
+            {
+                "startsAfter": now.isoformat(),
+                "startsBefore": (now + timedelta(days=21)).isoformat(),
+            },
+        )
+        proposals = [
+            visit
+            for visit in nodes(week["myVisits"])
+            if visit["status"] == "PROPOSED" and visit["myRole"] == "HOST"
+        ]
+        if proposals:
+            host, proposal = candidate, proposals[0]
+            break
+    assert host is not None, "the demo has a proposal waiting for a yellow dot"
+    assert host.run("VisitScreen", {"id": proposal["id"]})["node"]["status"] == "PROPOSED"
+    accepted = host.run("AcceptVisit", {"input": {"visitId": proposal["id"]}})
+    assert accepted["acceptVisit"]["visit"]["status"] == "ACCEPTED"
+
+    # data capture and reflection: a blue dot on the visit they made to a yellow dot
+    visitor, past = None, None
+    for number in range(1, 5):
+        candidate = phone_of(f"peer{number:02d}@demo.school")
+        week = candidate.run(
+            "MyWeek",
+            {
+                "startsAfter": (now - timedelta(days=70)).isoformat(),
+                "startsBefore": now.isoformat(),
+            },
+        )
+        made = [v for v in nodes(week["myVisits"]) if v["myRole"] == "VISITOR"]
+        if made:
+            visitor, past = candidate, made[0]
+            break
+    assert visitor is not None, "the demo has a blue dot's past visit"
+    capture = visitor.run("DataCapture", {"visitId": past["id"]})["node"]
+    assert capture["entries"], "the demo visit has data"
+    resent = capture["entries"][0]
+    submitted = visitor.run(
+        "SubmitObservationData",
+        {
+            "input": {
+                "visitId": past["id"],
+                # the phone resends what it collected offline; the server keeps it once
+                "entries": [
+                    {
+                        "clientId": resent["clientId"],
+                        "recordedAt": resent["recordedAt"],
+                        "payload": resent["payload"],
+                    }
+                ],
+            }
+        },
+    )
+    assert submitted["submitObservationData"]["createdCount"] == 0
+    reflection = visitor.run("Reflection", {"visitId": past["id"]})["node"]
+    assert reflection["slq"] is not None
+    written = visitor.run(
+        "WriteReflectionSheet",
+        {
+            "input": {
+                "visitId": past["id"],
+                "considerations": "Most questions went to the teacher, not to peers.",
+                "nextSteps": "Try question stems on the table cards next week.",
+                "keepsSlq": True,
+            }
+        },
+    )
+    assert written["writeReflectionSheet"]["reflectionSheet"]["nextSteps"].startswith("Try")
+
+    # cohort and map: the leader's cohort, then its map
+    cohort_id = nodes(leader.run("MyCohorts")["cohorts"])[0]["id"]
+    cohort = leader.run("CohortDetail", {"id": cohort_id})["cohort"]
+    assert cohort["members"]
+    drawn = leader.run("MapScreen", {"scope": {"cohortId": cohort_id}})["networkMap"]
+    assert drawn["nodes"]
+    district_id = coordinator.run("CurrentViewer")["me"]["district"]["id"]
+    download = coordinator.run("DistrictMapDownload", {"districtId": district_id})
+    assert download["networkMapDownload"]["url"]
+
+    # survey: a peer who has not answered the open survey answers every question
+    answered = False
+    for number in range(1, 13):
+        peer = phone_of(f"peer{number:02d}@demo.school")
+        waiting = [s for s in peer.run("MySurveys")["mySurveys"] if not s["viewerHasResponded"]]
+        if not waiting:
+            continue
+        survey = peer.run("SurveyQuestions", {"id": waiting[0]["id"]})["node"]
+        answers = [
+            {"itemId": item["id"], "value": item["scale"]["points"][-1]["value"]}
+            if item["format"] == "SCALE"
+            else {"itemId": item["id"], "text": "More time to plan together."}
+            for item in survey["instrument"]["items"]
+        ]
+        receipt = peer.run(
+            "SubmitSurveyResponse",
+            {"input": {"administrationId": survey["id"], "answers": answers}},
+        )["submitSurveyResponse"]["receipt"]
+        assert receipt["administration"]["viewerHasResponded"] is True
+        answered = True
+        break
+    assert answered, "the demo has an open survey someone has not answered"
+
+    # inbox: the leader reads one notification, then marks the rest read
+    inbox = leader.run("Inbox", {"first": 20})
+    unread = [n for n in nodes(inbox["myNotifications"]) if not n["isRead"]]
+    assert unread, "the demo inbox has unread notifications"
+    read = leader.run("MarkNotificationRead", {"input": {"notificationId": unread[0]["id"]}})
+    assert read["markNotificationRead"]["notification"]["isRead"] is True
+    leader.run("MarkAllNotificationsRead")
+    assert leader.run("Inbox", {"first": 20})["unreadNotificationCount"] == 0
+
+    # then every operation the app ships was run (a new file needs its step above)
+    assert ran == set(manifest)
