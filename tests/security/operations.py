@@ -122,6 +122,12 @@ MUTATIONS: dict[str, list[Variables]] = {
     "cancelSurveyAdministration": [
         _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "unanswered")})
     ],
+    "surveyAdministrationClose": [
+        _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "survey")})
+    ],
+    "surveyAdministrationExtend": [
+        _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "survey"), "days": 3})
+    ],
     "submitSurveyResponse": [
         _input(
             lambda w: {

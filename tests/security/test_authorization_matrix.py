@@ -148,6 +148,8 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.launchSurvey": LEADER_OR_STAFF,
     "Mutation.updateSurveyAdministration": LEADER_OR_STAFF,
     "Mutation.cancelSurveyAdministration": LEADER_OR_STAFF,
+    "Mutation.surveyAdministrationClose": LEADER_OR_STAFF,
+    "Mutation.surveyAdministrationExtend": LEADER_OR_STAFF,
     "Mutation.submitSurveyResponse": frozenset({COHORT_MEMBER}),  # invited, not yet answered
     "Mutation.addSurveyReportNote": LEADER_OR_STAFF,
     "Mutation.updateSurveyReportNote": frozenset({LEADER}),  # its author
