@@ -61,6 +61,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     # accounts
     "Query.me": SIGNED_IN,
     "Query.schools": SIGNED_IN,
+    "Query.people": SIGNED_IN,  # each finds only whom they see (the secrets check)
     "Query.myInvitations": SIGNED_IN,
     "Query.node": PARTICIPANTS,  # the completed visit, by its Visit id (more in test_node_*)
     "Mutation.signIn": EVERYONE,
