@@ -299,6 +299,17 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
+    "cohortMembersAdd": [
+        _input(
+            lambda w: {
+                "cohortId": w.gid("Cohort", "cohort"),
+                "people": [
+                    {"personId": w.gid("Person", "newcomer"), "role": "YELLOW"},
+                    {"email": "bulk-new-peer@example.org", "role": "YELLOW"},
+                ],
+            }
+        )
+    ],
     "yellowDotAssign": [
         _input(
             lambda w: {

@@ -92,6 +92,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.membershipReplace": LEADER_OR_STAFF,
     "Mutation.membershipEnd": frozenset({LEADER, COHORT_MEMBER, STAFF}),  # M leaves, or is removed
     "Mutation.cohortPeerInvite": LEADER_OR_STAFF,
+    "Mutation.cohortMembersAdd": LEADER_OR_STAFF,
     "Mutation.yellowDotAssign": LEADER_OR_STAFF,
     "Mutation.yellowDotUnassign": LEADER_OR_STAFF,
     "Mutation.meetingCreate": LEADER_OR_STAFF,
