@@ -226,3 +226,27 @@ def test_an_empty_list_is_refused(api_for, leader, empty):
     result = payload(api_for(leader), empty.cohort, [])
 
     assert result["errors"] == [{"field": "people", "code": "REQUIRED"}]
+
+
+def test_sock_puppets_outside_the_districts_domains_do_not_get_in_by_the_list(
+    api_for, leader, empty
+):
+    from backend.accounts.models import DistrictEmailDomain
+
+    DistrictEmailDomain.objects.create(district=leader.school.district, domain="district.org")
+    puppet = TeacherFactory(school=leader.school, email="puppet@leader-controlled.net")
+    people = [
+        {"personId": gid(puppet), "role": "YELLOW"},
+        {"email": puppet.email, "role": "YELLOW"},
+        {"email": "new-puppet@leader-controlled.net", "role": "YELLOW"},
+    ]
+
+    result = payload(api_for(leader), empty.cohort, people)
+
+    assert result["errors"] == [
+        {"field": "people.0.personId", "code": "NEEDS_APPROVAL"},
+        {"field": "people.1.email", "code": "NEEDS_APPROVAL"},
+    ]
+    assert result["results"][2]["outcome"] == "INVITED"
+    assert result["results"][2]["invitation"]["status"] == "AWAITING_APPROVAL"
+    assert not Membership.objects.filter(cohort=empty.cohort, person=puppet).exists()
