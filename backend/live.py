@@ -49,6 +49,7 @@ VISIT_CHANGED = "visit_changed"  # user_group of each participant (observations)
 NOTIFICATION_RECEIVED = "notification_received"  # user_group of the recipient (notifications)
 COHORT_CHANGED = "cohort_changed"  # cohort_group (cohorts)
 RESPONSE_COUNT = "response_count"  # survey_group (surveys)
+SURVEY_WINDOW_CHANGED = "survey_window_changed"  # survey_group: closed now or extended (surveys)
 
 
 def event_message(group: str, event: str, payload: dict | None = None) -> dict:

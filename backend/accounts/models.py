@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from backend.accounts.errors import AccountError
+from backend.accounts.search import SEARCH_NAME_LENGTH, search_name
 
 
 def validate_time_zone(value: str) -> None:
@@ -58,7 +59,16 @@ class School(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # `save()` is skipped by bulk inserts (the seeders'): keep the search form right here.
+        objs = list(objs)
+        for user in objs:
+            user.search_name = search_name(user.full_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # from_queryset makes a class the stubs cannot follow
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
@@ -81,6 +91,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
+    search_name = models.CharField(
+        max_length=SEARCH_NAME_LENGTH,
+        editable=False,
+        default="",
+        help_text="The name folded for search (backend.accounts.search); kept by save().",
+    )
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="teachers"
     )
@@ -117,6 +133,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_name(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def district_id_for_scope(self) -> int | None:

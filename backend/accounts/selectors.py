@@ -1,10 +1,14 @@
 """Who may see which organisations, people and invitations (the rule itself is in
 `backend.accounts.scope`)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from . import scope
 from .models import Approval, District, Invitation, School, User
+from .search import fold, search_words
+
+SEARCH_MIN_LENGTH = 2
+SEARCH_MAX_LENGTH = 100
 
 
 def districts_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -26,6 +30,41 @@ def people_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 def may_see_email(viewer, person: User) -> bool:
     """Addresses are for your own school, your district's coordinators and staff."""
     return scope.sees_person(viewer, person)
+
+
+def _emails_seen(user) -> Q:
+    """`may_see_email` as a filter: whose address `user` may match a search against."""
+    return Q() if user.is_staff else scope.people_seen(user)
+
+
+def people_search(user, text: str, *, school_id: int | None = None) -> QuerySet:
+    """Active people `user` sees (`people_visible_to`) whose name has a word starting with each
+    word of `text` (case and accents ignored: "zoe ma" finds "Zoë Martín-Ortiz"), or whose
+    e-mail address starts with `text` where `user` may see that address. Best first: the name
+    starts with the text, then a word of it does, then only the address matched; then by name.
+    `text` must hold `SEARCH_MIN_LENGTH` letters or digits (the caller refuses shorter)."""
+    words = search_words(text)
+    prefix = text.strip().lower()
+    name_match = Q() if words else scope.NOTHING
+    for word in words:
+        name_match &= Q(search_name__contains=f" {word}")
+    email_match = Q(email__startswith=prefix) & _emails_seen(user) if prefix else scope.NOTHING
+    people = people_visible_to(user, User.objects.filter(is_active=True))
+    if school_id is not None:
+        people = people.filter(school_id=school_id)
+    starts = f" {fold(text)}"
+    return (
+        people.filter(name_match | email_match)
+        .annotate(
+            search_rank=Case(
+                When(search_name__startswith=starts, then=Value(0)),
+                When(name_match, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("search_rank", "full_name", "id")
+    )
 
 
 def invitations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:

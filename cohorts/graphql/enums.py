@@ -71,6 +71,22 @@ AttendanceStatus = choices_enum(
 )
 
 
+class MeetingAttendeeReason(graphene.Enum):
+    """Why someone is expected at a meeting."""
+
+    MEMBER = "MEMBER"
+    INVITEE = "INVITEE"
+
+    description = described(
+        {
+            "MEMBER": "They are in the meeting's group: the cohort members in the roles its "
+            "kind is for (the group as it stood when the meeting started).",
+            "INVITEE": "They were invited beyond the group (for an OTHER meeting, the people "
+            "it is for).",
+        }
+    )
+
+
 class GuidanceCode(graphene.Enum):
     """What a guidance message is about. Guidance is advice from the programme's shape (4 blue,
     8 yellow, a group of 13), never a refusal."""

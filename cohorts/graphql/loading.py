@@ -50,14 +50,22 @@ def meeting_queryset(queryset: QuerySet, names: frozenset[str], *, nested: bool 
                     queryset=ProtocolStep.objects.order_by("position", "id"),
                 )
             )
-    if names & {"invitees", "notes", "canSeeNotes"}:
+    if names & {"invitees", "notes", "canSeeNotes", "expected"}:
         invitees = MeetingInvitee.objects.select_related(*_person("person")).order_by(
             "invited_at", "id"
         )
         queryset = queryset.prefetch_related(Prefetch("invitees", queryset=invitees))
-    if "attendance" in names:
+    if names & {"attendance", "expected"}:
         attendance = Attendance.objects.select_related(*_person("person")).order_by("id")
         queryset = queryset.prefetch_related(Prefetch("attendance", queryset=attendance))
+    if "expected" in names and not nested:
+        # Under their cohort, the cohort's memberships are prefetched already.
+        memberships = Membership.objects.select_related(*_person("person")).order_by(
+            "started_at", "id"
+        )
+        queryset = queryset.prefetch_related(
+            Prefetch("cohort__memberships", queryset=memberships, to_attr="all_memberships")
+        )
     return queryset
 
 

@@ -1,6 +1,7 @@
 """Root fields of the surveys app."""
 
 import asyncio
+from datetime import datetime
 
 import graphene
 from channels.db import database_sync_to_async
@@ -11,7 +12,7 @@ from graphql_relay import to_global_id
 from backend.graphql.errors import Forbidden
 from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import LeaderOrCoordinator, SignedIn, TeacherLeader, requires
-from backend.live import RESPONSE_COUNT, survey_group
+from backend.live import RESPONSE_COUNT, SURVEY_WINDOW_CHANGED, survey_group
 from cohorts.models import Cohort
 
 from .. import reports, selectors
@@ -27,6 +28,7 @@ from .types import (
     SurveyScaleType,
     with_questions,
 )
+from .window_mutations import SurveyWindowMutationFields
 
 
 def _administration(info, global_id: str) -> Administration | None:
@@ -153,7 +155,7 @@ class SurveyQueries(graphene.ObjectType):
         return receipt_is_counted(administration=administration, code=receipt_code)
 
 
-class SurveyMutations(SurveyMutationFields, graphene.ObjectType):
+class SurveyMutations(SurveyMutationFields, SurveyWindowMutationFields, graphene.ObjectType):
     pass
 
 
@@ -178,7 +180,8 @@ class SurveySubscriptions(graphene.ObjectType):
         required=True,
         administration_id=graphene.ID(required=True, description="A survey you run."),
         description="The response count of a survey you run: the current count at once, then "
-        "each time someone answers, until it closes. Numbers only: never who or what.",
+        "each time someone answers, until it closes (also when it is closed early or extended). "
+        "Numbers only: never who or what.",
     )
 
     @staticmethod
@@ -195,12 +198,17 @@ class SurveySubscriptions(graphene.ObjectType):
         async def stream():
             yield SurveyResponseCountType(administration_id=global_id, **counts)
             events = info.context.listen(survey_group(administration.pk))
+            closes_at = administration.closes_at
             try:
-                while (seconds_left := _seconds_until(administration.closes_at)) > 0:
+                while (seconds_left := _seconds_until(closes_at)) > 0:
                     try:
                         event = await asyncio.wait_for(anext(events), seconds_left)
                     except (TimeoutError, StopAsyncIteration):
                         break
+                    if event.get("event") == SURVEY_WINDOW_CHANGED:
+                        # Closed now or extended: the stream ends at the new close.
+                        closes_at = datetime.fromisoformat(event["closes_at"])
+                        continue
                     if event.get("event") != RESPONSE_COUNT:
                         continue
                     yield SurveyResponseCountType(

@@ -184,3 +184,45 @@ def test_the_meeting_list_costs_the_same_for_6_and_600_meetings(api_for):
     assert small_data["meetings"]["totalCount"] == 6
     assert large_data["meetings"]["totalCount"] == 600
     assert small == large, (small, large)
+
+
+EXPECTED_IN_LISTS = """
+{
+  meetings(first: 100, includeCancelled: true) {
+    totalCount
+    edges { node {
+      title
+      expected { person { fullName email school { name } } reason role attended status }
+    } }
+  }
+  cohorts(first: 100) {
+    edges { node {
+      name
+      meetings { expected { person { fullName email } reason role attended status } }
+    } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("viewer", ["coordinator", "leader"])
+def test_who_is_expected_at_meetings_costs_the_same_for_3_and_300_cohorts(api_for, viewer):
+    small, small_data = queries_for(api_for, 3, EXPECTED_IN_LISTS, viewer)
+    Cohort.objects.all().delete()
+    large, large_data = queries_for(api_for, 300, EXPECTED_IN_LISTS, viewer)
+
+    if viewer == "leader":
+        assert small_data["meetings"]["totalCount"] == 6
+        assert large_data["meetings"]["totalCount"] == 600
+    # The meeting to come expects the group now (its invitee is a member too, listed once);
+    # the one held three days ago, before anyone joined, its invitee and then the leader,
+    # whose attendance was recorded.
+    nodes = [edge["node"] for edge in large_data["cohorts"]["edges"]]
+    held, upcoming = nodes[0]["meetings"]
+    assert [row["reason"] for row in upcoming["expected"]] == ["MEMBER"] * 5
+    assert [(row["reason"], row["attended"]) for row in held["expected"]] == [
+        ("INVITEE", None),
+        ("MEMBER", True),
+    ]
+    print(f"expected at meetings as {viewer}: {small} queries for 3 cohorts, {large} for 300")
+    assert small == large, (small, large)

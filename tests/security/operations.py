@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from . import corpus
-from .world import DEVICE_TOKEN, World
+from .world import DEVICE_TOKEN, HOST_EMAIL, World
 
 Variables = Callable[[World], dict]
 
@@ -74,6 +74,8 @@ QUERIES: dict[str, list[Variables]] = {
     "meeting": [lambda w: {"id": w.gid("Meeting", "held")}],
     "protocols": [lambda w: {"schoolId": w.gid("School", "school_a1")}],
     "node": [lambda w: {"id": w.gid("Visit", "done")}],
+    # The host by name, then by the start of her address (a secret of school A1's).
+    "people": [lambda w: {"search": "hana"}, lambda w: {"search": HOST_EMAIL[:6]}],
 }
 
 
@@ -121,6 +123,12 @@ MUTATIONS: dict[str, list[Variables]] = {
     ],
     "cancelSurveyAdministration": [
         _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "unanswered")})
+    ],
+    "surveyAdministrationClose": [
+        _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "survey")})
+    ],
+    "surveyAdministrationExtend": [
+        _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "survey"), "days": 3})
     ],
     "submitSurveyResponse": [
         _input(
@@ -288,6 +296,17 @@ MUTATIONS: dict[str, list[Variables]] = {
                 "cohortId": w.gid("Cohort", "cohort"),
                 "email": "new-peer@example.org",
                 "role": "YELLOW",
+            }
+        )
+    ],
+    "cohortMembersAdd": [
+        _input(
+            lambda w: {
+                "cohortId": w.gid("Cohort", "cohort"),
+                "people": [
+                    {"personId": w.gid("Person", "newcomer"), "role": "YELLOW"},
+                    {"email": "bulk-new-peer@example.org", "role": "YELLOW"},
+                ],
             }
         )
     ],

@@ -61,6 +61,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     # accounts
     "Query.me": SIGNED_IN,
     "Query.schools": SIGNED_IN,
+    "Query.people": SIGNED_IN,  # each finds only whom they see (the secrets check)
     "Query.myInvitations": SIGNED_IN,
     "Query.node": PARTICIPANTS,  # the completed visit, by its Visit id (more in test_node_*)
     "Mutation.signIn": EVERYONE,
@@ -91,6 +92,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.membershipReplace": LEADER_OR_STAFF,
     "Mutation.membershipEnd": frozenset({LEADER, COHORT_MEMBER, STAFF}),  # M leaves, or is removed
     "Mutation.cohortPeerInvite": LEADER_OR_STAFF,
+    "Mutation.cohortMembersAdd": LEADER_OR_STAFF,
     "Mutation.yellowDotAssign": LEADER_OR_STAFF,
     "Mutation.yellowDotUnassign": LEADER_OR_STAFF,
     "Mutation.meetingCreate": LEADER_OR_STAFF,
@@ -148,6 +150,8 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.launchSurvey": LEADER_OR_STAFF,
     "Mutation.updateSurveyAdministration": LEADER_OR_STAFF,
     "Mutation.cancelSurveyAdministration": LEADER_OR_STAFF,
+    "Mutation.surveyAdministrationClose": LEADER_OR_STAFF,
+    "Mutation.surveyAdministrationExtend": LEADER_OR_STAFF,
     "Mutation.submitSurveyResponse": frozenset({COHORT_MEMBER}),  # invited, not yet answered
     "Mutation.addSurveyReportNote": LEADER_OR_STAFF,
     "Mutation.updateSurveyReportNote": frozenset({LEADER}),  # its author

@@ -117,3 +117,36 @@ async def test_another_leader_cannot_follow_the_count(leader, peers):
     message = await socket.receive_json_from(timeout=3)
     assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     await socket.disconnect()
+
+
+async def test_the_count_completes_when_the_leader_closes_the_survey_now(leader, peers):
+    from surveys.services.windows import administration_close
+
+    survey = await open_survey(leader, peers)  # closes in a week
+    socket = await follow_count(leader, survey)
+    await socket.receive_json_from(timeout=3)
+    await asyncio.sleep(0.05)  # let the subscription join its group
+
+    await database_sync_to_async(administration_close)(actor=leader, administration=survey)
+
+    assert await socket.receive_json_from(timeout=3) == {"id": "c", "type": "complete"}
+    await socket.disconnect()
+
+
+async def test_the_count_runs_on_past_the_old_close_when_the_survey_is_extended(leader, peers):
+    from surveys.services.windows import administration_extend
+
+    survey = await open_survey(leader, peers)
+    survey.closes_at = timezone.now() + timedelta(seconds=1)
+    await database_sync_to_async(survey.save)(update_fields=["closes_at"])
+    socket = await follow_count(leader, survey)
+    await socket.receive_json_from(timeout=3)
+    await asyncio.sleep(0.05)
+
+    await database_sync_to_async(administration_extend)(actor=leader, administration=survey, days=1)
+    await asyncio.sleep(1.5)  # past the old close: still following
+    await database_sync_to_async(answer)(survey, peers[0], {"q1": 4})
+
+    message = await socket.receive_json_from(timeout=3)
+    assert message["payload"]["data"]["surveyResponseCount"]["respondedCount"] == 1
+    await socket.disconnect()

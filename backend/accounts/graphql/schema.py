@@ -3,12 +3,15 @@
 import graphene
 from graphene_django import DjangoConnectionField
 
+from backend.graphql.errors import ApiErrorCode, PublicError
+from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.live import SESSION_REVOKED, token_group
 
 from .. import selectors
+from ..search import fold
 from .mutations import AccountMutations
-from .types import InvitationType, MeType, SchoolType, SessionRevokedEvent
+from .types import InvitationType, MeType, PersonType, SchoolType, SessionRevokedEvent
 
 
 class AccountQueries(graphene.ObjectType):
@@ -16,6 +19,28 @@ class AccountQueries(graphene.ObjectType):
     schools = DjangoConnectionField(SchoolType, description="Schools you can see: your district's.")
     my_invitations = DjangoConnectionField(
         InvitationType, description="Invitations you have sent, newest first."
+    )
+    people = DjangoConnectionField(
+        PersonType,
+        search=graphene.String(
+            required=True,
+            description=f"At least {selectors.SEARCH_MIN_LENGTH} letters or digits (at most "
+            f"{selectors.SEARCH_MAX_LENGTH} characters): the start of any word of a name "
+            "(each word given must start a word of it: 'zoe ma' finds 'Zoë Martín-Ortiz'; "
+            "case and accents do not matter), or the start of an e-mail address you may see.",
+        ),
+        school_id=graphene.ID(
+            description="Only people of this school (one you see into); none if you may not see it."
+        ),
+        description=(
+            "People you may add to a cohort or invite to a meeting, found by name or e-mail: "
+            "your school's for a teacher or teacher leader, your district's (its schools and "
+            "coordinators) for a coordinator, everyone for staff. Closed accounts are never "
+            "found. Best matches first (the name starts with the text, then a word of it "
+            "does, then only the address matched), then by name. Addresses show where "
+            "`Person.email` allows. A search shorter than the minimum or longer than the "
+            "maximum is refused with a top-level BAD_USER_INPUT."
+        ),
     )
     invitations_awaiting_approval = DjangoConnectionField(
         InvitationType,
@@ -45,6 +70,28 @@ class AccountQueries(graphene.ObjectType):
         )
         # Coordinators also see invitations waiting for them; those have their own list.
         return queryset if user.is_staff else queryset.filter(invited_by=user)
+
+    @staticmethod
+    @requires(SignedIn)
+    def resolve_people(root, info, search: str, school_id: str | None = None, **kwargs):
+        if len(search) > selectors.SEARCH_MAX_LENGTH:
+            raise PublicError(
+                f"Search with at most {selectors.SEARCH_MAX_LENGTH} characters.",
+                code=ApiErrorCode.BAD_USER_INPUT,
+            )
+        if len(fold(search).replace(" ", "")) < selectors.SEARCH_MIN_LENGTH:
+            raise PublicError(
+                f"Type at least {selectors.SEARCH_MIN_LENGTH} letters or digits to search.",
+                code=ApiErrorCode.BAD_USER_INPUT,
+            )
+        school_pk = None
+        if school_id is not None:
+            school_pk = decode_global_id(school_id, SchoolType._meta.name)
+            if school_pk is None or school_pk >= 10**18:
+                raise PublicError(
+                    "`schoolId` must be the id of a School.", code=ApiErrorCode.BAD_USER_INPUT
+                )
+        return selectors.people_search(info.context.user, search, school_id=school_pk)
 
     @staticmethod
     @requires(Coordinator)

@@ -12,6 +12,7 @@ from .meetings import (
     MeetingRecord,
     MeetingUpdate,
 )
+from .members_add import CohortMembersAdd
 from .memberships import (
     CohortPeerInvite,
     MembershipAdd,
@@ -33,6 +34,7 @@ MUTATIONS = (
     MembershipReplace,
     MembershipEnd,
     CohortPeerInvite,
+    CohortMembersAdd,
     YellowDotAssign,
     YellowDotUnassign,
     MeetingCreate,
@@ -55,5 +57,10 @@ def _field_name(mutation) -> str:
 CohortMutationFields = type(
     "CohortMutationFields",
     (graphene.ObjectType,),
-    {_field_name(m): m.Field(description=m.__doc__) for m in MUTATIONS},
+    {
+        _field_name(m): m.Field(
+            description=m.__doc__, deprecation_reason=getattr(m, "deprecation_reason", None)
+        )
+        for m in MUTATIONS
+    },
 )

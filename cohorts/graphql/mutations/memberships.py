@@ -168,7 +168,13 @@ class CohortPeerInviteInput(graphene.InputObjectType):
 class CohortPeerInvite(BaseMutation):
     """Invite a peer by e-mail (leader only). They receive the school's invitation code; once
     they accept, the invitation shows ACCEPTED with their account and you add them with
-    `membershipAdd`."""
+    `membershipAdd`. Refuses an address of an account you see (ALREADY_EXISTS):
+    `cohortMembersAdd` adds that person instead."""
+
+    deprecation_reason = (
+        "Use cohortMembersAdd: it invites by e-mail too, adds someone whose address already "
+        "has an account, and takes the whole list in one call."
+    )
 
     invitation = graphene.Field(CohortInvitationType, description="The invitation sent.")
     cohort = graphene.Field(CohortType, description="The cohort as it is now.")

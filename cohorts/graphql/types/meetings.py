@@ -14,10 +14,19 @@ from backend.graphql.types import CountableConnection
 from backend.signed_links import url_description
 
 from ... import selectors
-from ...models import AgendaItem, Cohort, Meeting
+from ...models import (
+    GROUP_ROLES,
+    AgendaItem,
+    AttendanceStatus,
+    Cohort,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Role,
+)
 from ...services.agendas import meeting_warnings
 from .. import enums
-from ..loading import viewer_roles
+from ..loading import cohort_memberships, viewer_roles
 from .cohorts import CohortType
 from .guidance import GuidanceMessageType
 from .protocols import ProtocolType
@@ -48,6 +57,86 @@ class AttendanceType(graphene.ObjectType):
     person = graphene.Field(PersonType, required=True, description="Who.")
     status = graphene.Field(enums.AttendanceStatus, required=True, description="Came or not.")
     recorded_at = graphene.DateTime(required=True, description="When it was recorded.")
+
+
+class MeetingAttendeeType(graphene.ObjectType):
+    """Someone expected at a meeting, and whether they came."""
+
+    class Meta:
+        name = "MeetingAttendee"
+
+    person = graphene.Field(PersonType, required=True, description="Who.")
+    reason = graphene.Field(
+        enums.MeetingAttendeeReason,
+        required=True,
+        description="In the meeting's group (MEMBER) or invited beyond it (INVITEE).",
+    )
+    role = graphene.Field(
+        enums.CohortRole, description="Their role in the cohort for a MEMBER; null for INVITEE."
+    )
+    attended = graphene.Boolean(
+        description="True if recorded present, false if absent or excused; null until the "
+        "leader records attendance for them (`meetingRecord`)."
+    )
+    status = graphene.Field(
+        enums.AttendanceStatus, description="The recorded attendance; null until recorded."
+    )
+
+
+def meeting_expected(meeting: Meeting) -> list[MeetingAttendeeType]:
+    """Everyone expected at the meeting, from what the list prefetched (no query per meeting):
+    the group as it stood when the meeting started (for one to come: as it stands now), then
+    the invitees, then anyone else whose attendance was recorded (they joined the group after
+    it started). Closed accounts appear only if their attendance was recorded."""
+    recorded = {row.person_id: row for row in meeting.attendance.all()}
+    roles = GROUP_ROLES[MeetingKind(meeting.kind)]
+    starts_at = meeting.starts_at
+    members: dict[int, Membership] = {}
+    current: dict[int, Membership] = {}
+    for membership in cohort_memberships(meeting.cohort):
+        if membership.ended_at is None:
+            current[membership.person_id] = membership
+        if (
+            membership.role in roles
+            and membership.started_at <= starts_at
+            and (membership.ended_at is None or membership.ended_at > starts_at)
+        ):
+            members.setdefault(membership.person_id, membership)
+    rank = {Role.LEADER: 0, Role.BLUE: 1, Role.YELLOW: 2}
+    rows = [
+        (rank.get(m.role, 3), m.person.full_name, m.person_id, m.person, "MEMBER", m.role)
+        for m in members.values()
+    ]
+    seen = set(members)
+    for invitee in meeting.invitees.all():
+        if invitee.person_id not in seen:
+            seen.add(invitee.person_id)
+            rows.append(
+                (4, invitee.person.full_name, invitee.person_id, invitee.person, "INVITEE", None)
+            )
+    for person_id, row in recorded.items():
+        if person_id not in seen:
+            seen.add(person_id)
+            membership = current.get(person_id)
+            reason, role = ("MEMBER", membership.role) if membership else ("INVITEE", None)
+            rows.append((5, row.person.full_name, person_id, row.person, reason, role))
+    rows.sort(key=lambda row: row[:3])
+    expected = []
+    for _rank, _name, person_id, person, reason, role in rows:
+        attendance = recorded.get(person_id)
+        if attendance is None and not person.is_active:
+            continue
+        status = str(attendance.status) if attendance else None
+        expected.append(
+            MeetingAttendeeType(
+                person=person,
+                reason=reason,
+                role=str(role) if role else None,
+                attended=None if status is None else status == AttendanceStatus.PRESENT,
+                status=status,
+            )
+        )
+    return expected
 
 
 class AgendaItemType(DjangoObjectType):
@@ -145,6 +234,14 @@ class MeetingType(DjangoObjectType):
     )
     attendance = graphene.List(
         graphene.NonNull(AttendanceType), required=True, description="Who came, once recorded."
+    )
+    expected = graphene.List(
+        graphene.NonNull(MeetingAttendeeType),
+        required=True,
+        description="Everyone expected, with their attendance: the group's members in the "
+        "roles the meeting's kind is for (as the group stood when it started; for a meeting "
+        "to come, as it stands now), leader first, then blue and yellow dots, then the "
+        "invitees, then anyone else whose attendance was recorded.",
     )
     can_see_notes = graphene.Boolean(
         required=True,
@@ -246,6 +343,10 @@ class MeetingType(DjangoObjectType):
             AttendanceType(person=row.person, status=str(row.status), recorded_at=row.recorded_at)
             for row in root.attendance.all()
         ]
+
+    @staticmethod
+    def resolve_expected(root: Meeting, info):
+        return meeting_expected(root)
 
     @staticmethod
     def resolve_can_see_notes(root: Meeting, info):

@@ -36,6 +36,13 @@ def inputs(network, meeting, item, protocol, newcomer) -> dict[str, dict]:
             "email": "x@example.org",
             "role": "BLUE",
         },
+        "cohortMembersAdd": {
+            "cohortId": gid(network.cohort),
+            "people": [
+                {"personId": gid(newcomer), "role": "BLUE"},
+                {"email": "x@example.org", "role": "BLUE"},
+            ],
+        },
         "yellowDotAssign": {
             "yellowMembershipId": gid(yellow),
             "blueMembershipId": gid(network.blues[3]),
