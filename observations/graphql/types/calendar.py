@@ -12,7 +12,7 @@ class CalendarFeedType(graphene.ObjectType):
     """Your private calendar feed (iCalendar) of your classroom visits and cohort meetings,
     for the phone's own calendar app to subscribe to. It names people, times and rooms, never
     what is observed. Anyone with the URL can read it: keep it to yourself, and rotate it
-    (`rotateCalendarFeed`) if it got out."""
+    (`calendarFeedRotate`) if it got out."""
 
     class Meta:
         name = "CalendarFeed"
