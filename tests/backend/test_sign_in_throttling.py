@@ -12,7 +12,7 @@ from django.db import connection
 from backend.accounts.models import User
 from backend.accounts.services.sign_in import sign_in as sign_in_service
 from backend.throttle import RateLimit
-from tests.backend.mutations.test_sign_in import PASSWORD, SIGN_IN
+from tests.backend.mutations.test_session_sign_in import PASSWORD, SIGN_IN
 from tests.conftest import ApiClient, error_codes
 from tests.factories import StaffFactory
 
