@@ -50,15 +50,15 @@ COHORTS = """query Cohorts { cohorts(first: 10) { totalCount edges { node {
   id name members { role person { fullName } } } } } }"""
 INBOX = """query Inbox { unreadNotificationCount myNotifications(first: 20) {
   edges { node { id title readAt } } } }"""
-PROPOSE = """mutation Propose($input: ProposeVisitInput!) {
-  proposeVisit(input: $input) { visit { id } errors { code } } }"""
-CANCEL = """mutation Cancel($input: VisitReasonInput!) {
-  cancelVisit(input: $input) { visit { status } errors { code } } }"""
-SUBMIT = """mutation Submit($input: SubmitObservationDataInput!) {
-  submitObservationData(input: $input) { createdCount errors { code } } }"""
-READ_ALL = "mutation ReadAll { markAllNotificationsRead { markedCount errors { code } } }"
-UPLOAD = """mutation Upload($input: UploadPhotoInput!) {
-  uploadPhoto(input: $input) { photo { id width height } errors { code } } }"""
+PROPOSE = """mutation Propose($input: VisitProposeInput!) {
+  visitPropose(input: $input) { visit { id } errors { code } } }"""
+CANCEL = """mutation Cancel($input: VisitCancelInput!) {
+  visitCancel(input: $input) { visit { status } errors { code } } }"""
+SUBMIT = """mutation Submit($input: ObservationDataSubmitInput!) {
+  observationDataSubmit(input: $input) { createdCount errors { code } } }"""
+READ_ALL = "mutation ReadAll { notificationMarkAllRead { markedCount errors { code } } }"
+UPLOAD = """mutation Upload($input: PhotoUploadInput!) {
+  photoUpload(input: $input) { photo { id width height } errors { code } } }"""
 SUBSCRIPTION = "subscription { visitChanged { visitId change revision } }"
 
 # (operation, weight): what a phone mostly does is read.
@@ -70,7 +70,7 @@ MIX = [
     ("propose+cancel", 12),
     ("observationData", 15),
     ("markAllRead", 6),
-    ("uploadPhoto", 4),
+    ("photoUpload", 4),
 ]
 
 
@@ -236,7 +236,7 @@ class Client:
         minutes = 8 * 60 + (self.index % 45) * 10
         when = {"date": day.isoformat(), "startTime": f"{minutes // 60:02d}:{minutes % 60:02d}"}
         body = await self.graphql(
-            "proposeVisit",
+            "visitPropose",
             PROPOSE,
             {
                 "input": {
@@ -246,10 +246,10 @@ class Client:
                 }
             },
         )
-        visit = ((body or {}).get("data") or {}).get("proposeVisit") or {}
+        visit = ((body or {}).get("data") or {}).get("visitPropose") or {}
         if visit.get("visit"):
             await self.graphql(
-                "cancelVisit",
+                "visitCancel",
                 CANCEL,
                 {"input": {"visitId": visit["visit"]["id"], "reason": "Soak test"}},
             )
@@ -286,9 +286,9 @@ class Client:
                 files={"0": ("work.jpg", self.jpeg, "image/jpeg")},
             )
         except httpx.HTTPError as error:
-            self.stats.transport_errors[f"uploadPhoto:{type(error).__name__}"] += 1
+            self.stats.transport_errors[f"photoUpload:{type(error).__name__}"] += 1
             return
-        self.stats.record("uploadPhoto", started, response)
+        self.stats.record("photoUpload", started, response)
 
 
 async def subscriber(port: int, token: str, deadline: float, result: dict):

@@ -93,13 +93,19 @@ class BaseMutationOptions(MutationOptions):
 
 
 class BaseMutation(graphene.Mutation):
-    """Subclasses set `Meta.permission`, `Meta.error_type` and implement `perform`."""
+    """Subclasses set `Meta.permission`, `Meta.error_type` and implement `perform`.
+
+    Name the subclass like its field, noun first (`VisitPropose` for `visitPropose`); its payload
+    type is then `VisitProposePayload` and its input should be `VisitProposeInput`
+    (tests/backend/test_naming.py checks the scheme)."""
 
     class Meta:
         abstract = True
 
     @classmethod
-    def __init_subclass_with_meta__(cls, permission=None, error_type=None, _meta=None, **options):
+    def __init_subclass_with_meta__(
+        cls, permission=None, error_type=None, name=None, _meta=None, **options
+    ):
         if permission is None:
             raise TypeError(f"{cls.__name__} must declare Meta.permission")
         if error_type is None:
@@ -112,7 +118,11 @@ class BaseMutation(graphene.Mutation):
             required=True,
             description="What the person can fix; empty when the mutation succeeded.",
         )
-        super().__init_subclass_with_meta__(_meta=_meta, **options)
+        # The class is named like the field (`VisitPropose` serves `visitPropose`); the GraphQL
+        # type it returns is `VisitProposePayload`, beside its `VisitProposeInput`.
+        super().__init_subclass_with_meta__(
+            name=name or f"{cls.__name__}Payload", _meta=_meta, **options
+        )
 
     @classmethod
     def mutate(cls, root, info, **arguments):

@@ -26,7 +26,7 @@ def _value(member):
     return getattr(member, "value", member)
 
 
-class RegisterDeviceInput(graphene.InputObjectType):
+class DeviceRegisterInput(graphene.InputObjectType):
     """This phone's push address, sent at every start of the app and when Firebase rotates
     it."""
 
@@ -42,14 +42,14 @@ class RegisterDeviceInput(graphene.InputObjectType):
     locale = graphene.String(description="The phone's locale, e.g. en-US.")
 
 
-class RegisterDevice(BaseMutation):
+class DeviceRegister(BaseMutation):
     """Register this phone for push notifications. Registering again is harmless; a token
     registered by another account (a shared phone) moves to yours; signing out removes it."""
 
     device = graphene.Field(DeviceType, description="The registered device.")
 
     class Arguments:
-        input = RegisterDeviceInput(required=True, description="The phone's push address.")
+        input = DeviceRegisterInput(required=True, description="The phone's push address.")
 
     class Meta:
         permission = SignedIn
@@ -69,20 +69,20 @@ class RegisterDevice(BaseMutation):
         return {"device": device}
 
 
-class UnregisterDeviceInput(graphene.InputObjectType):
+class DeviceUnregisterInput(graphene.InputObjectType):
     """Which phone stops receiving pushes."""
 
     token = graphene.String(required=True, description="The token the phone registered.")
 
 
-class UnregisterDevice(BaseMutation):
+class DeviceUnregister(BaseMutation):
     """Stop pushing to a phone of yours (notifications turned off on it). The inbox is
     unchanged."""
 
     removed = graphene.Boolean(description="False if no device of yours had this token.")
 
     class Arguments:
-        input = UnregisterDeviceInput(required=True, description="The phone's token.")
+        input = DeviceUnregisterInput(required=True, description="The phone's token.")
 
     class Meta:
         permission = SignedIn
@@ -93,20 +93,20 @@ class UnregisterDevice(BaseMutation):
         return {"removed": bool(device_unregister(user=info.context.user, token=input.token))}
 
 
-class MarkNotificationReadInput(graphene.InputObjectType):
+class NotificationMarkReadInput(graphene.InputObjectType):
     """Which notification you read."""
 
     notification_id = graphene.ID(required=True, description="Global id of the notification.")
 
 
-class MarkNotificationRead(BaseMutation):
+class NotificationMarkRead(BaseMutation):
     """Mark one notification read (again is harmless)."""
 
     notification = graphene.Field(NotificationType, description="The notification.")
     unread_count = graphene.Int(description="Your unread notifications now.")
 
     class Arguments:
-        input = MarkNotificationReadInput(required=True, description="Which notification.")
+        input = NotificationMarkReadInput(required=True, description="Which notification.")
 
     class Meta:
         permission = SignedIn
@@ -122,7 +122,7 @@ class MarkNotificationRead(BaseMutation):
         return {"notification": notification, "unread_count": unread_count(user)}
 
 
-class MarkAllNotificationsRead(BaseMutation):
+class NotificationMarkAllRead(BaseMutation):
     """Mark everything in your inbox read."""
 
     marked_count = graphene.Int(description="How many notifications were unread.")
@@ -146,7 +146,7 @@ class NotificationKindToggleInput(graphene.InputObjectType):
     enabled = graphene.Boolean(required=True, description="Pushed when true.")
 
 
-class UpdateNotificationPreferencesInput(graphene.InputObjectType):
+class NotificationPreferencesUpdateInput(graphene.InputObjectType):
     """What to change; what is left out stays as it is."""
 
     kinds = graphene.List(
@@ -162,13 +162,13 @@ class UpdateNotificationPreferencesInput(graphene.InputObjectType):
     )
 
 
-class UpdateNotificationPreferences(BaseMutation):
+class NotificationPreferencesUpdate(BaseMutation):
     """Change which kinds are pushed and your quiet hours."""
 
     preferences = graphene.Field(NotificationPreferencesType, description="Your settings now.")
 
     class Arguments:
-        input = UpdateNotificationPreferencesInput(required=True, description="The changes.")
+        input = NotificationPreferencesUpdateInput(required=True, description="The changes.")
 
     class Meta:
         permission = SignedIn
@@ -189,7 +189,7 @@ class UpdateNotificationPreferences(BaseMutation):
         return {"preferences": settings_for(user)}
 
 
-class SendTestNotification(BaseMutation):
+class NotificationSendTest(BaseMutation):
     """Push a test notification to all your phones now (quiet hours do not apply), to check
     that notifications reach them. A few per hour."""
 
@@ -210,13 +210,13 @@ class SendTestNotification(BaseMutation):
 
 
 class NotificationMutationFields(graphene.ObjectType):
-    register_device = RegisterDevice.Field(description=RegisterDevice.__doc__)
-    unregister_device = UnregisterDevice.Field(description=UnregisterDevice.__doc__)
-    mark_notification_read = MarkNotificationRead.Field(description=MarkNotificationRead.__doc__)
-    mark_all_notifications_read = MarkAllNotificationsRead.Field(
-        description=MarkAllNotificationsRead.__doc__
+    device_register = DeviceRegister.Field(description=DeviceRegister.__doc__)
+    device_unregister = DeviceUnregister.Field(description=DeviceUnregister.__doc__)
+    notification_mark_read = NotificationMarkRead.Field(description=NotificationMarkRead.__doc__)
+    notification_mark_all_read = NotificationMarkAllRead.Field(
+        description=NotificationMarkAllRead.__doc__
     )
-    update_notification_preferences = UpdateNotificationPreferences.Field(
-        description=UpdateNotificationPreferences.__doc__
+    notification_preferences_update = NotificationPreferencesUpdate.Field(
+        description=NotificationPreferencesUpdate.__doc__
     )
-    send_test_notification = SendTestNotification.Field(description=SendTestNotification.__doc__)
+    notification_send_test = NotificationSendTest.Field(description=NotificationSendTest.__doc__)

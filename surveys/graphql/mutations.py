@@ -106,7 +106,7 @@ class SurveyConstructInput(graphene.InputObjectType):
     )
 
 
-class CreateSurveyInstrumentInput(graphene.InputObjectType):
+class SurveyInstrumentCreateInput(graphene.InputObjectType):
     """A new instrument for your school."""
 
     title = graphene.String(required=True, description="The instrument's name.")
@@ -123,14 +123,14 @@ class CreateSurveyInstrumentInput(graphene.InputObjectType):
     )
 
 
-class CreateSurveyInstrument(BaseMutation):
+class SurveyInstrumentCreate(BaseMutation):
     """Build your own survey instrument, owned by your school. Instruments cannot be edited
     afterwards, so every administration of one asks exactly the same questions."""
 
     instrument = graphene.Field(SurveyInstrumentType, description="The new instrument.")
 
     class Arguments:
-        input = CreateSurveyInstrumentInput(required=True, description="Its questions.")
+        input = SurveyInstrumentCreateInput(required=True, description="Its questions.")
 
     class Meta:
         permission = TeacherLeader
@@ -166,7 +166,7 @@ class CreateSurveyInstrument(BaseMutation):
 # --- administrations ------------------------------------------------------------------------------
 
 
-class LaunchSurveyInput(graphene.InputObjectType):
+class SurveyAdministrationLaunchInput(graphene.InputObjectType):
     """What to send, to whom, and when."""
 
     instrument_id = graphene.ID(required=True, description="The instrument to send.")
@@ -204,14 +204,14 @@ class LaunchSurveyInput(graphene.InputObjectType):
     )
 
 
-class LaunchSurvey(BaseMutation):
+class SurveyAdministrationLaunch(BaseMutation):
     """Send an instrument to an audience for a window of time. The audience is a kind
     (`SurveyAudience`), never a list composed person by person, and never includes you: a
     whole group you lead as it stands now, or for peer feedback peers you visited, or for
     session feedback the peers present at a session. It must hold at least the minimum group
     size besides you. Invitees get a notification when it opens and a reminder two days before
     it closes. A BASELINE also schedules its six-month follow-up: same instrument and kind of
-    audience, six calendar months later, editable with `updateSurveyAdministration`; it asks the
+    audience, six calendar months later, editable with `surveyAdministrationUpdate`; it asks the
     whole group as it stands when it opens."""
 
     administration = graphene.Field(SurveyAdministrationType, description="The survey launched.")
@@ -220,7 +220,9 @@ class LaunchSurvey(BaseMutation):
     )
 
     class Arguments:
-        input = LaunchSurveyInput(required=True, description="What, to whom, and when.")
+        input = SurveyAdministrationLaunchInput(
+            required=True, description="What, to whom, and when."
+        )
 
     class Meta:
         permission = TeacherLeader
@@ -257,7 +259,7 @@ class LaunchSurvey(BaseMutation):
         }
 
 
-class UpdateSurveyAdministrationInput(graphene.InputObjectType):
+class SurveyAdministrationUpdateInput(graphene.InputObjectType):
     """What to change; leave out what stays."""
 
     administration_id = graphene.ID(required=True, description="The survey.")
@@ -271,14 +273,14 @@ class UpdateSurveyAdministrationInput(graphene.InputObjectType):
     )
 
 
-class UpdateSurveyAdministration(BaseMutation):
+class SurveyAdministrationUpdate(BaseMutation):
     """Change a survey's title, window or (before it opens) audience; reminders move along.
     A closed survey cannot change: reopening it would let two reports be subtracted."""
 
     administration = graphene.Field(SurveyAdministrationType, description="The changed survey.")
 
     class Arguments:
-        input = UpdateSurveyAdministrationInput(required=True, description="What to change.")
+        input = SurveyAdministrationUpdateInput(required=True, description="What to change.")
 
     class Meta:
         permission = TeacherLeader
@@ -301,20 +303,20 @@ class UpdateSurveyAdministration(BaseMutation):
         return {"administration": _reloaded(info, administration)}
 
 
-class CancelSurveyAdministrationInput(graphene.InputObjectType):
+class SurveyAdministrationCancelInput(graphene.InputObjectType):
     """Which survey to withdraw."""
 
     administration_id = graphene.ID(required=True, description="The survey.")
 
 
-class CancelSurveyAdministration(BaseMutation):
+class SurveyAdministrationCancel(BaseMutation):
     """Withdraw a survey nobody has answered yet, with its reminders (and, for a baseline, its
     unanswered follow-up)."""
 
     administration = graphene.Field(SurveyAdministrationType, description="The withdrawn survey.")
 
     class Arguments:
-        input = CancelSurveyAdministrationInput(required=True, description="Which survey.")
+        input = SurveyAdministrationCancelInput(required=True, description="Which survey.")
 
     class Meta:
         permission = TeacherLeader
@@ -343,7 +345,7 @@ class SurveyAnswerInput(graphene.InputObjectType):
     text = graphene.String(description="The answer in words (up to 4,000 characters).")
 
 
-class SubmitSurveyResponseInput(graphene.InputObjectType):
+class SurveyResponseSubmitInput(graphene.InputObjectType):
     """Your answers to a survey, sent once when you are done (drafts stay on the phone)."""
 
     administration_id = graphene.ID(required=True, description="The survey.")
@@ -352,7 +354,7 @@ class SubmitSurveyResponseInput(graphene.InputObjectType):
     )
 
 
-class SubmitSurveyResponse(BaseMutation):
+class SurveyResponseSubmit(BaseMutation):
     """Answer a survey you were invited to, once, while it is open. Your answers are kept
     sealed until the survey closes, then stored among the others in a random order, apart from
     the fact that you answered, with nothing that links the two. You get a receipt code to
@@ -361,7 +363,7 @@ class SubmitSurveyResponse(BaseMutation):
     receipt = graphene.Field(SurveyReceiptType, description="Your receipt; shown only once.")
 
     class Arguments:
-        input = SubmitSurveyResponseInput(required=True, description="The survey and answers.")
+        input = SurveyResponseSubmitInput(required=True, description="The survey and answers.")
 
     class Meta:
         permission = SignedIn
@@ -397,7 +399,7 @@ class SubmitSurveyResponse(BaseMutation):
 # --- notes ----------------------------------------------------------------------------------------
 
 
-class AddSurveyReportNoteInput(graphene.InputObjectType):
+class SurveyReportNoteCreateInput(graphene.InputObjectType):
     """A note on a survey's report."""
 
     administration_id = graphene.ID(
@@ -406,14 +408,14 @@ class AddSurveyReportNoteInput(graphene.InputObjectType):
     text = graphene.String(required=True, description="Trends and themes the team sees.")
 
 
-class AddSurveyReportNote(BaseMutation):
+class SurveyReportNoteCreate(BaseMutation):
     """Record the trends and themes the team sees in a report (the micro-credential for
     Considering Impact on Culture asks for them)."""
 
     note = graphene.Field(SurveyReportNoteType, description="The new note.")
 
     class Arguments:
-        input = AddSurveyReportNoteInput(required=True, description="The survey and the note.")
+        input = SurveyReportNoteCreateInput(required=True, description="The survey and the note.")
 
     class Meta:
         permission = TeacherLeader
@@ -430,20 +432,20 @@ class AddSurveyReportNote(BaseMutation):
         return {"note": note}
 
 
-class UpdateSurveyReportNoteInput(graphene.InputObjectType):
+class SurveyReportNoteUpdateInput(graphene.InputObjectType):
     """A new text for one of your notes."""
 
     note_id = graphene.ID(required=True, description="The note.")
     text = graphene.String(required=True, description="The new text.")
 
 
-class UpdateSurveyReportNote(BaseMutation):
+class SurveyReportNoteUpdate(BaseMutation):
     """Rewrite one of your notes on a report."""
 
     note = graphene.Field(SurveyReportNoteType, description="The changed note.")
 
     class Arguments:
-        input = UpdateSurveyReportNoteInput(required=True, description="Note and text.")
+        input = SurveyReportNoteUpdateInput(required=True, description="Note and text.")
 
     class Meta:
         permission = TeacherLeader
@@ -455,19 +457,19 @@ class UpdateSurveyReportNote(BaseMutation):
         return {"note": report_note_update(actor=info.context.user, note=note, text=input.text)}
 
 
-class DeleteSurveyReportNoteInput(graphene.InputObjectType):
+class SurveyReportNoteDeleteInput(graphene.InputObjectType):
     """Which note to delete."""
 
     note_id = graphene.ID(required=True, description="The note.")
 
 
-class DeleteSurveyReportNote(BaseMutation):
+class SurveyReportNoteDelete(BaseMutation):
     """Delete a note (yours, or any on a survey you run)."""
 
     deleted_note_id = graphene.ID(description="Global id of the deleted note.")
 
     class Arguments:
-        input = DeleteSurveyReportNoteInput(required=True, description="Which note.")
+        input = SurveyReportNoteDeleteInput(required=True, description="Which note.")
 
     class Meta:
         permission = TeacherLeader
@@ -481,21 +483,25 @@ class DeleteSurveyReportNote(BaseMutation):
 
 
 class SurveyMutationFields(graphene.ObjectType):
-    create_survey_instrument = CreateSurveyInstrument.Field(
-        description=CreateSurveyInstrument.__doc__
+    survey_instrument_create = SurveyInstrumentCreate.Field(
+        description=SurveyInstrumentCreate.__doc__
     )
-    launch_survey = LaunchSurvey.Field(description=LaunchSurvey.__doc__)
-    update_survey_administration = UpdateSurveyAdministration.Field(
-        description=UpdateSurveyAdministration.__doc__
+    survey_administration_launch = SurveyAdministrationLaunch.Field(
+        description=SurveyAdministrationLaunch.__doc__
     )
-    cancel_survey_administration = CancelSurveyAdministration.Field(
-        description=CancelSurveyAdministration.__doc__
+    survey_administration_update = SurveyAdministrationUpdate.Field(
+        description=SurveyAdministrationUpdate.__doc__
     )
-    submit_survey_response = SubmitSurveyResponse.Field(description=SubmitSurveyResponse.__doc__)
-    add_survey_report_note = AddSurveyReportNote.Field(description=AddSurveyReportNote.__doc__)
-    update_survey_report_note = UpdateSurveyReportNote.Field(
-        description=UpdateSurveyReportNote.__doc__
+    survey_administration_cancel = SurveyAdministrationCancel.Field(
+        description=SurveyAdministrationCancel.__doc__
     )
-    delete_survey_report_note = DeleteSurveyReportNote.Field(
-        description=DeleteSurveyReportNote.__doc__
+    survey_response_submit = SurveyResponseSubmit.Field(description=SurveyResponseSubmit.__doc__)
+    survey_report_note_create = SurveyReportNoteCreate.Field(
+        description=SurveyReportNoteCreate.__doc__
+    )
+    survey_report_note_update = SurveyReportNoteUpdate.Field(
+        description=SurveyReportNoteUpdate.__doc__
+    )
+    survey_report_note_delete = SurveyReportNoteDelete.Field(
+        description=SurveyReportNoteDelete.__doc__
     )

@@ -175,7 +175,7 @@ def _seconds_until(moment) -> float:
 
 
 class SurveySubscriptions(graphene.ObjectType):
-    survey_response_count = graphene.Field(
+    survey_response_count_changed = graphene.Field(
         SurveyResponseCountType,
         required=True,
         administration_id=graphene.ID(required=True, description="A survey you run."),
@@ -186,7 +186,7 @@ class SurveySubscriptions(graphene.ObjectType):
 
     @staticmethod
     @requires(TeacherLeader)
-    async def subscribe_survey_response_count(root, info, administration_id):
+    async def subscribe_survey_response_count_changed(root, info, administration_id):
         # A coroutine that returns the stream: refusals happen before any event is awaited, so
         # the client gets an error result at once.
         found = await database_sync_to_async(_managed_counts)(info.context.user, administration_id)

@@ -521,7 +521,7 @@ class SurveyResponseCountType(graphene.ObjectType):
     """The live response count of a survey: numbers only, never who or what."""
 
     class Meta:
-        name = "SurveyResponseCount"
+        name = "SurveyResponseCountChangedEvent"
 
     administration_id = graphene.ID(required=True, description="Global id of the survey.")
     invited_count = graphene.Int(required=True, description="How many people were invited.")

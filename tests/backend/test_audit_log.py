@@ -13,12 +13,12 @@ from backend.audit.models import Action, AuditEvent
 def test_invitations_and_their_acceptance_are_audited(api, api_for, leader):
     inviter = api_for(leader)
     inviter.data(
-        'mutation I($s: ID!) { invite(input: {email: "a@example.org", schoolId: $s}) { errors { code } } }',  # noqa: E501
+        'mutation I($s: ID!) { invitationCreate(input: {email: "a@example.org", schoolId: $s}) { errors { code } } }',  # noqa: E501
         {"s": to_global_id("School", leader.school_id)},
     )
     code = "".join(re.search(r"([A-Z2-9]{4})-([A-Z2-9]{4})", mail.outbox[-1].body).groups())
     api.data(
-        'mutation A($c: String!) { acceptInvitation(input: {email: "a@example.org", code: $c, password: "a-long-enough-passphrase", fullName: "A", deviceName: "p"}) { errors { code } } }',  # noqa: E501
+        'mutation A($c: String!) { invitationAccept(input: {email: "a@example.org", code: $c, password: "a-long-enough-passphrase", fullName: "A", deviceName: "p"}) { errors { code } } }',  # noqa: E501
         {"c": code},
     )
 
@@ -32,7 +32,7 @@ def test_invitations_and_their_acceptance_are_audited(api, api_for, leader):
 
 @pytest.mark.django_db
 def test_sign_out_is_audited(api_for, teacher):
-    api_for(teacher).data("mutation { signOut { errors { code } } }")
+    api_for(teacher).data("mutation { sessionSignOut { errors { code } } }")
 
     event = AuditEvent.objects.get()
     assert (event.action, event.actor) == (Action.SESSION_REVOKED, teacher)

@@ -139,7 +139,7 @@ def production(settings):
 
 
 class FreshToken:
-    """A new session for every example: a fuzzed `signOut` or `revokeSession` ends the one it
+    """A new session for every example: a fuzzed `sessionSignOut` or `sessionRevoke` ends the one it
     ran with, and everything after it would only test the 401."""
 
     def __init__(self):
@@ -231,7 +231,9 @@ def huge_strings(draw):
     text = char * (size // len(char))
     if where == "argument":
         return (
-            'mutation { signIn(input: {email: "' + text + '", password: "p", deviceName: "d"})'
+            'mutation { sessionSignIn(input: {email: "'
+            + text
+            + '", password: "p", deviceName: "d"})'
             " { token errors { code } } }"
         )
     if where == "operationName":

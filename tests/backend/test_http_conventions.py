@@ -28,7 +28,7 @@ def test_get_runs_queries(api_for, teacher):
 
 @pytest.mark.django_db
 def test_get_refuses_mutations(client):
-    response = client.get("/graphql/", {"query": "mutation { signOut { errors { code } } }"})
+    response = client.get("/graphql/", {"query": "mutation { sessionSignOut { errors { code } } }"})
 
     assert response.status_code == 405
     assert response["Allow"] == "POST"

@@ -258,7 +258,7 @@ def test_a_hashed_mutation_over_get_is_refused_like_any_mutation_over_get(
     client, production, token
 ):
     # given a mutation registered over POST
-    mutation = print_ast(parse("mutation Read { markAllNotificationsRead { markedCount } }"))
+    mutation = print_ast(parse("mutation Read { notificationMarkAllRead { markedCount } }"))
     registered = post(client, retry_body(mutation, "Read"), token)
     assert "errors" not in registered.json(), registered.json()
     # when its hash is sent over GET

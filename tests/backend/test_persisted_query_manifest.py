@@ -39,7 +39,7 @@ def test_a_body_is_the_operation_with_the_fragments_it_uses_and_apollos_typename
     fragment Unused on Me { roles }
     fragment P on Me { person { ...Q } }
     fragment Q on Person { id }
-    mutation B { signOut { errors { code } } }
+    mutation B { sessionSignOut { errors { code } } }
     """
     bodies = {name: (kind, body) for name, kind, body in operation_bodies(source)}
     assert bodies["A"] == (

@@ -316,7 +316,7 @@ async def test_websocket_queries_and_mutations_run_on_the_configured_executor(
     http = await connect("http", teacher)
     socket = await connect("websocket", teacher)
     mutation = (
-        "mutation { updateNotificationPreferences(input: {quietHoursEnabled: false}) "
+        "mutation { notificationPreferencesUpdate(input: {quietHoursEnabled: false}) "
         "{ errors { code } } }"
     )
 

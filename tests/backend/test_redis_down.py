@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.backend.mutations.test_sign_in import sign_in
+from tests.backend.mutations.test_session_sign_in import sign_in
 
 
 @pytest.fixture

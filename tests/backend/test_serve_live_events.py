@@ -28,9 +28,9 @@ from .live_server import (
 pytestmark = [pytest.mark.timeout(300)]
 
 RECEIVED = "subscription { notificationReceived { notification { id title } unreadCount } }"
-SEND_TEST = "mutation { sendTestNotification { notificationId errors { code } } }"
+SEND_TEST = "mutation { notificationSendTest { notificationId errors { code } } }"
 REVOKED = "subscription { sessionRevoked { sessionId } }"
-SIGN_OUT = "mutation { signOut { errors { code } } }"
+SIGN_OUT = "mutation { sessionSignOut { errors { code } } }"
 
 
 def _post(port: int, token: str, query: str) -> dict:
@@ -68,7 +68,7 @@ def test_serve_without_redis_delivers_notification_received_live(tmp_path):
     with running(command, server_env(database), port, tmp_path / "log"):
         sent, message, elapsed, revoked = asyncio.run(scenario())
 
-    notification_id = sent["data"]["sendTestNotification"]["notificationId"]
+    notification_id = sent["data"]["notificationSendTest"]["notificationId"]
     assert notification_id
     assert message["type"] == "next", message
     event = message["payload"]["data"]["notificationReceived"]

@@ -12,7 +12,7 @@ from django.db import connection
 from backend.accounts.models import User
 from backend.accounts.services.sign_in import sign_in as sign_in_service
 from backend.throttle import RateLimit
-from tests.backend.mutations.test_sign_in import PASSWORD, SIGN_IN
+from tests.backend.mutations.test_session_sign_in import PASSWORD, SIGN_IN
 from tests.conftest import ApiClient, error_codes
 from tests.factories import StaffFactory
 
@@ -26,7 +26,7 @@ def sign_in_from(client, address, email, password=PASSWORD, device_key=None):
         variables["input"]["deviceKey"] = device_key
     query = SIGN_IN.replace("token\n", "token\n    deviceKey\n")
     body = ApiClient(client).post(query, variables, REMOTE_ADDR=address).json()
-    return body["data"]["signIn"]
+    return body["data"]["sessionSignIn"]
 
 
 # --- a stranger cannot lock the owner out ---------------------------------------------------------
@@ -222,8 +222,8 @@ def test_a_phone_that_accepted_an_invitation_holds_a_device_key_that_gets_it_pas
         inviter=leader, email="new@example.org", school=leader.school
     )
     accepted = ApiClient(client).data(
-        """mutation A($input: AcceptInvitationInput!) {
-          acceptInvitation(input: $input) { deviceKey errors { code } } }""",
+        """mutation A($input: InvitationAcceptInput!) {
+          invitationAccept(input: $input) { deviceKey errors { code } } }""",
         {
             "input": {
                 "email": "new@example.org",
@@ -233,7 +233,7 @@ def test_a_phone_that_accepted_an_invitation_holds_a_device_key_that_gets_it_pas
                 "deviceName": "Phone",
             }
         },
-    )["acceptInvitation"]
+    )["invitationAccept"]
     assert accepted["errors"] == [] and mail.outbox
     for n in range(2):
         for _ in range(3):
@@ -259,6 +259,6 @@ def test_behind_one_proxy_only_the_address_it_appended_counts(client, settings):
             REMOTE_ADDR="127.0.0.1",  # the proxy
             headers={"X-Forwarded-For": f"10.0.0.{n}, {STRANGER}"},  # spoofed, then real
         )
-        codes += error_codes(body.json()["data"]["signIn"])
+        codes += error_codes(body.json()["data"]["sessionSignIn"])
 
     assert codes == ["INVALID_CREDENTIALS"] * limit + ["TOO_MANY_ATTEMPTS"] * 3

@@ -10,8 +10,8 @@ from backend.client_address import scope_client_address
 PROTOCOL = "graphql-transport-ws"
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
-SIGN_IN = """mutation S($input: SignInInput!) {
-  signIn(input: $input) { token errors { code } } }"""
+SIGN_IN = """mutation S($input: SessionSignInInput!) {
+  sessionSignIn(input: $input) { token errors { code } } }"""
 
 
 async def socket_from(address: str, headers=()):
@@ -34,7 +34,7 @@ async def sign_in_over(socket, n: int, email: str, password: str) -> dict:
     message = await socket.receive_json_from(timeout=10)
     assert message["type"] == "next", message
     assert await socket.receive_json_from(timeout=10) == {"id": str(n), "type": "complete"}
-    return message["payload"]["data"]["signIn"]
+    return message["payload"]["data"]["sessionSignIn"]
 
 
 async def test_failures_from_one_socket_do_not_block_sign_ins_from_other_addresses(teacher):

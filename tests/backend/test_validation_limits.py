@@ -106,11 +106,11 @@ def test_offset_with_before_is_a_clear_request_error(api):
 @pytest.mark.django_db
 def test_throttle_keys_survive_any_input(api):
     weird = "\x0f\u00eb" + "x" * 400 + "@example.org"
-    query = 'mutation S($e: String!) { signIn(input: {email: $e, password: "p", deviceName: "d"}) { errors { code } } }'  # noqa: E501
+    query = 'mutation S($e: String!) { sessionSignIn(input: {email: $e, password: "p", deviceName: "d"}) { errors { code } } }'  # noqa: E501
 
     body = api.post_graphql(query, {"e": weird})
 
-    assert body["data"]["signIn"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert body["data"]["sessionSignIn"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
 
 
 @pytest.mark.django_db
@@ -153,10 +153,10 @@ def test_a_runaway_statement_is_cut_off_with_a_clear_error(api_for, teacher, mon
 @pytest.mark.parametrize("where", ["literal", "variable"])
 def test_nul_characters_are_refused_before_they_reach_the_database(api, where):
     if where == "literal":
-        query = 'mutation { signIn(input: {email: "a\\u0000b", password: "p", deviceName: "d"}) { token } }'  # noqa: E501
+        query = 'mutation { sessionSignIn(input: {email: "a\\u0000b", password: "p", deviceName: "d"}) { token } }'  # noqa: E501
         body = api.post(query)
     else:
-        query = 'mutation S($e: String!) { signIn(input: {email: $e, password: "p", deviceName: "d"}) { token } }'  # noqa: E501
+        query = 'mutation S($e: String!) { sessionSignIn(input: {email: $e, password: "p", deviceName: "d"}) { token } }'  # noqa: E501
         body = api.post(query, {"e": "a\x00b"})
 
     assert body.status_code == 400
@@ -359,7 +359,7 @@ def test_fragment_cycles_and_undefined_spreads_are_validation_errors(api, query)
             "Did you mean the enum value 'HOST'",
         ),
         (
-            "mutation P($i: ProposeVisitInput!) { proposeVisit(input: $i) { errors { code } } }",
+            "mutation P($i: VisitProposeInput!) { visitPropose(input: $i) { errors { code } } }",
             {"i": {"hostid": "x", "when": {}, "cycleNumber": 1}},
             "Did you mean 'hostId'",
         ),
@@ -467,7 +467,7 @@ def test_schema_and_type_stay_refused_with_introspection_off(client, production,
 def test_a_missing_required_enum_input_field_is_a_validation_error(api_for, leader):
     # Found by the long fuzz: graphene gave `kind: ToolKind!` a null default, so validation let
     # it be left out and the resolver crashed (an INTERNAL_SERVER_ERROR).
-    query = 'mutation { createTool(input: {name: "x", definition: ""}) { tool { id } } }'
+    query = 'mutation { toolCreate(input: {name: "x", definition: ""}) { tool { id } } }'
 
     body = api_for(leader).post(query).json()
 

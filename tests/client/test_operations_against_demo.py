@@ -76,9 +76,9 @@ def test_every_client_operation_runs_against_the_demo(settings):
     def sign_in(email: str) -> Phone:
         signed_out = Phone(manifest, ran)
         result = signed_out.run(
-            "SignIn",
+            "SessionSignInPayload",
             {"input": {"email": email, "password": DEMO_PASSWORD, "deviceName": "Pixel 8"}},
-        )["signIn"]
+        )["sessionSignIn"]
         assert result["me"]["person"]["email"] == email
         return Phone(manifest, ran, result["token"])
 
@@ -116,8 +116,8 @@ def test_every_client_operation_runs_against_the_demo(settings):
             break
     assert host is not None, "the demo has a proposal waiting for a yellow dot"
     assert host.run("VisitScreen", {"id": proposal["id"]})["node"]["status"] == "PROPOSED"
-    accepted = host.run("AcceptVisit", {"input": {"visitId": proposal["id"]}})
-    assert accepted["acceptVisit"]["visit"]["status"] == "ACCEPTED"
+    accepted = host.run("VisitAcceptPayload", {"input": {"visitId": proposal["id"]}})
+    assert accepted["visitAccept"]["visit"]["status"] == "ACCEPTED"
 
     # data capture and reflection: a blue dot on the visit they made to a yellow dot
     visitor, past = None, None
@@ -139,7 +139,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
     assert capture["entries"], "the demo visit has data"
     resent = capture["entries"][0]
     submitted = visitor.run(
-        "SubmitObservationData",
+        "ObservationDataSubmitPayload",
         {
             "input": {
                 "visitId": past["id"],
@@ -154,11 +154,11 @@ def test_every_client_operation_runs_against_the_demo(settings):
             }
         },
     )
-    assert submitted["submitObservationData"]["createdCount"] == 0
+    assert submitted["observationDataSubmit"]["createdCount"] == 0
     reflection = visitor.run("Reflection", {"visitId": past["id"]})["node"]
     assert reflection["slq"] is not None
     written = visitor.run(
-        "WriteReflectionSheet",
+        "ReflectionSheetWritePayload",
         {
             "input": {
                 "visitId": past["id"],
@@ -168,7 +168,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
             }
         },
     )
-    assert written["writeReflectionSheet"]["reflectionSheet"]["nextSteps"].startswith("Try")
+    assert written["reflectionSheetWrite"]["reflectionSheet"]["nextSteps"].startswith("Try")
 
     # cohort and map: the leader's cohort, then its map
     cohort_id = nodes(leader.run("MyCohorts")["cohorts"])[0]["id"]
@@ -195,9 +195,9 @@ def test_every_client_operation_runs_against_the_demo(settings):
             for item in survey["instrument"]["items"]
         ]
         receipt = peer.run(
-            "SubmitSurveyResponse",
+            "SurveyResponseSubmitPayload",
             {"input": {"administrationId": survey["id"], "answers": answers}},
-        )["submitSurveyResponse"]["receipt"]
+        )["surveyResponseSubmit"]["receipt"]
         assert receipt["administration"]["viewerHasResponded"] is True
         answered = True
         break
@@ -207,9 +207,9 @@ def test_every_client_operation_runs_against_the_demo(settings):
     inbox = leader.run("Inbox", {"first": 20})
     unread = [n for n in nodes(inbox["myNotifications"]) if not n["isRead"]]
     assert unread, "the demo inbox has unread notifications"
-    read = leader.run("MarkNotificationRead", {"input": {"notificationId": unread[0]["id"]}})
-    assert read["markNotificationRead"]["notification"]["isRead"] is True
-    leader.run("MarkAllNotificationsRead")
+    read = leader.run("NotificationMarkReadPayload", {"input": {"notificationId": unread[0]["id"]}})
+    assert read["notificationMarkRead"]["notification"]["isRead"] is True
+    leader.run("NotificationMarkAllReadPayload")
     assert leader.run("Inbox", {"first": 20})["unreadNotificationCount"] == 0
 
     # then every operation the app ships was run (a new file needs its step above)

@@ -46,7 +46,7 @@ pytestmark = [
 ]
 
 SUBSCRIPTION = "subscription { notificationReceived { unreadCount notification { id kind } } }"
-SEND_TEST = "mutation { sendTestNotification { notificationId errors { code } } }"
+SEND_TEST = "mutation { notificationSendTest { notificationId errors { code } } }"
 INBOX = "{ myNotifications(first: 5) { edges { node { id kind } } } }"
 
 
@@ -173,7 +173,7 @@ def test_a_notification_caused_on_server_b_reaches_a_socket_on_server_a(servers,
             await asyncio.sleep(1)  # the subscription joins its group on server A
 
             sent = await graphql(client, server_b, token, SEND_TEST)
-            notification_id = sent["sendTestNotification"]["notificationId"]
+            notification_id = sent["notificationSendTest"]["notificationId"]
             worker_output = await run_worker(shared_env)
 
             message = json.loads(await asyncio.wait_for(ws.recv(), EVENT_SECONDS))

@@ -11,23 +11,23 @@ from tests.factories import SchoolFactory, TeacherFactory
 pytestmark = pytest.mark.django_db
 
 REGISTER = """
-mutation R($input: RegisterDeviceInput!) { registerDevice(input: $input) { errors { code } } }
+mutation R($input: DeviceRegisterInput!) { deviceRegister(input: $input) { errors { code } } }
 """
 PROPOSE = """
-mutation P($input: ProposeVisitInput!) {
-  proposeVisit(input: $input) { visit { id status } errors { field code message } }
+mutation P($input: VisitProposeInput!) {
+  visitPropose(input: $input) { visit { id status } errors { field code message } }
 }
 """
 ACT = """
-mutation A($id: ID!) { acceptVisit(input: {visitId: $id}) { visit { status } errors { code } } }
+mutation A($id: ID!) { visitAccept(input: {visitId: $id}) { visit { status } errors { code } } }
 """
 RESCHEDULE = """
-mutation R($input: RescheduleVisitInput!) {
-  rescheduleVisit(input: $input) { visit { status startsAt } errors { field code message } }
+mutation R($input: VisitRescheduleInput!) {
+  visitReschedule(input: $input) { visit { status startsAt } errors { field code message } }
 }
 """
 CANCEL = """
-mutation C($input: VisitReasonInput!) { cancelVisit(input: $input) { errors { code } } }
+mutation C($input: VisitCancelInput!) { visitCancel(input: $input) { errors { code } } }
 """
 # Monday 2 March 2026, 09:00 in Chicago (CST, UTC-6): a school day, outside quiet hours.
 MONDAY_9AM = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -42,7 +42,7 @@ def people(api_for):
     for person, token in ((host, "host-phone"), (visitor, "visitor-phone")):
         phone = api_for(person)
         body = phone.data(REGISTER, {"input": {"token": token, "platform": "IOS"}})
-        assert body["registerDevice"]["errors"] == []
+        assert body["deviceRegister"]["errors"] == []
         phones[person.pk] = phone
     return host, visitor, phones
 
@@ -58,7 +58,7 @@ def test_a_visits_reminders_follow_it_from_proposal_to_cancellation(people, cour
             PROPOSE,
             {"input": {"hostId": _gid("Person", host), "cycleNumber": 1,
                        "when": {"date": "2026-03-04", "startTime": "10:00:00", "minutes": 45}}},
-        )["proposeVisit"]  # fmt: skip
+        )["visitPropose"]  # fmt: skip
         assert proposed["errors"] == []
         visit_id = proposed["visit"]["id"]
 
@@ -80,7 +80,7 @@ def test_a_visits_reminders_follow_it_from_proposal_to_cancellation(people, cour
             RESCHEDULE,
             {"input": {"visitId": visit_id, "reason": "Assembly",
                        "when": {"date": "2026-03-05", "startTime": "10:00:00", "minutes": 45}}},
-        )["rescheduleVisit"]  # fmt: skip
+        )["visitReschedule"]  # fmt: skip
         assert moved["errors"] == []
         courier.drain()
         assert ("VISIT_RESCHEDULED", "Visit", visit_id) in pushed(push, "visitor-phone")
@@ -130,7 +130,7 @@ def _gid(type_name, obj):
 def test_the_inbox_has_every_reminder_even_when_push_is_off(people, courier, push):
     host, visitor, phones = people
     phones[host.pk].data(
-        "mutation { updateNotificationPreferences(input: "
+        "mutation { notificationPreferencesUpdate(input: "
         "{kinds: [{kind: VISIT_PROPOSED, enabled: false}]}) { errors { code } } }"
     )
     with time_machine.travel(MONDAY_9AM + timedelta(minutes=1), tick=False):

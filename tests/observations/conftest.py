@@ -108,6 +108,6 @@ def bells(api_for, leader):
                 ]
             }
         },
-    )["setBellSchedule"]
+    )["bellScheduleSet"]
     assert payload["errors"] == []
     return {p["name"]: p["id"] for p in payload["bellPeriods"]}

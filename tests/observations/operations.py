@@ -10,8 +10,8 @@ VISIT_FIELDS = """
 """
 
 PROPOSE = f"""
-mutation Propose($input: ProposeVisitInput!) {{
-  proposeVisit(input: $input) {{ visit {{ {VISIT_FIELDS} }} errors {{ field code message }} }}
+mutation Propose($input: VisitProposeInput!) {{
+  visitPropose(input: $input) {{ visit {{ {VISIT_FIELDS} }} errors {{ field code message }} }}
 }}
 """
 
@@ -24,16 +24,16 @@ mutation M($input: {input_type}!) {{
 """
 
 
-ACCEPT = visit_mutation("acceptVisit", "VisitIdInput")
-DECLINE = visit_mutation("declineVisit", "VisitReasonInput")
-CANCEL = visit_mutation("cancelVisit", "VisitReasonInput")
-RESCHEDULE = visit_mutation("rescheduleVisit", "RescheduleVisitInput")
-COMPLETE = visit_mutation("completeVisit", "VisitIdInput")
-UPDATE_PLAN = visit_mutation("updateVisitPlan", "UpdateVisitPlanInput")
+ACCEPT = visit_mutation("visitAccept", "VisitAcceptInput")
+DECLINE = visit_mutation("visitDecline", "VisitDeclineInput")
+CANCEL = visit_mutation("visitCancel", "VisitCancelInput")
+RESCHEDULE = visit_mutation("visitReschedule", "VisitRescheduleInput")
+COMPLETE = visit_mutation("visitComplete", "VisitCompleteInput")
+UPDATE_PLAN = visit_mutation("visitPlanUpdate", "VisitPlanUpdateInput")
 
 SUBMIT = """
-mutation Submit($input: SubmitObservationDataInput!) {
-  submitObservationData(input: $input) {
+mutation Submit($input: ObservationDataSubmitInput!) {
+  observationDataSubmit(input: $input) {
     createdCount
     entries { clientId recordedAt receivedAt payload submittedBy { fullName } }
     visit { status revision entryCount dataSummary }
@@ -43,8 +43,8 @@ mutation Submit($input: SubmitObservationDataInput!) {
 """
 
 WRITE_SHEET = """
-mutation Write($input: WriteReflectionSheetInput!) {
-  writeReflectionSheet(input: $input) {
+mutation Write($input: ReflectionSheetWriteInput!) {
+  reflectionSheetWrite(input: $input) {
     reflectionSheet {
       id cycleNumber slqQuestion dataSummary considerations nextSteps keepsSlq sharedWithCohort
       facilitator { fullName } host { fullName }
@@ -56,8 +56,8 @@ mutation Write($input: WriteReflectionSheetInput!) {
 """
 
 SHARE_SHEET = """
-mutation Share($input: ShareReflectionSheetInput!) {
-  shareReflectionSheet(input: $input) {
+mutation Share($input: ReflectionSheetShareInput!) {
+  reflectionSheetShare(input: $input) {
     reflectionSheet { id sharedWithCohort sharedAt }
     errors { field code message }
   }
@@ -78,13 +78,13 @@ query Node($id: ID!) {
 """
 
 SET_BELLS = """
-mutation B($input: SetBellScheduleInput!) {
-  setBellSchedule(input: $input) { bellPeriods { id name startTime endTime } errors { field code } }
+mutation B($input: BellScheduleSetInput!) {
+  bellScheduleSet(input: $input) { bellPeriods { id name startTime endTime } errors { field code } }
 }
 """
 SET_MINE = """
-mutation T($input: SetMyTimetableInput!) {
-  setMyTimetable(input: $input) {
+mutation T($input: TimetableSetInput!) {
+  timetableSet(input: $input) {
     periods { weekday startTime endTime kind label bellPeriod { name } }
     errors { field code }
   }
@@ -96,8 +96,8 @@ TOOL_FIELDS = """
   copiedFrom { name } slq { question }
 """
 UPDATE_TOOL = f"""
-mutation U($input: UpdateToolInput!) {{
-  updateTool(input: $input) {{ tool {{ {TOOL_FIELDS} }} errors {{ field code message }} }}
+mutation U($input: ToolUpdateInput!) {{
+  toolUpdate(input: $input) {{ tool {{ {TOOL_FIELDS} }} errors {{ field code message }} }}
 }}
 """
 
@@ -118,4 +118,4 @@ def propose(api, host, **extra):
             **extra,
         }
     }
-    return api.data(PROPOSE, variables)["proposeVisit"]
+    return api.data(PROPOSE, variables)["visitPropose"]

@@ -106,8 +106,8 @@ def assert_clean_jpeg(data: bytes) -> None:
 
 
 UPLOAD = """
-mutation Upload($input: UploadPhotoInput!) {
-  uploadPhoto(input: $input) {
+mutation Upload($input: PhotoUploadInput!) {
+  photoUpload(input: $input) {
     photo { id caption width height thumbnailWidth thumbnailHeight url thumbnailUrl
             linksExpireAt canDelete uploadedBy { fullName } }
     errors { field code message }
@@ -117,7 +117,7 @@ mutation Upload($input: UploadPhotoInput!) {
 
 
 def post_upload(api, data: bytes, *, name="IMG_0001.jpg", content_type="image/jpeg", **target):
-    """uploadPhoto through /graphql/ as the GraphQL multipart request spec says."""
+    """photoUpload through /graphql/ as the GraphQL multipart request spec says."""
     operations = {"query": UPLOAD, "variables": {"input": {"file": None, **target}}}
     headers = {"Accept": "application/graphql-response+json"}
     if api.token:
@@ -138,7 +138,7 @@ def upload(api, data: bytes, **target) -> dict:
     assert response.status_code == 200, response.content
     body = response.json()
     assert "errors" not in body, body["errors"]
-    return body["data"]["uploadPhoto"]
+    return body["data"]["photoUpload"]
 
 
 def fetch(client, url: str, method: str = "get"):

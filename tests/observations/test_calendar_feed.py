@@ -22,7 +22,7 @@ from tests.observations.factories import visit as visit_factory
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.observations.urls")]
 
 FEED = "{ myCalendarFeed { url webcalUrl createdAt rotatedAt } }"
-ROTATE = """mutation { rotateCalendarFeed {
+ROTATE = """mutation { calendarFeedRotate {
     calendarFeed { url rotatedAt } errors { code } } }"""
 
 # 09:00 in Chicago on a Friday in daylight time (UTC-5) and a Monday in standard time (UTC-6).
@@ -286,7 +286,7 @@ def test_rotating_stops_the_old_url(api_for, client, host, visitor):
     old = feed_url(api)
     assert fetch(client, old).status_code == 200
 
-    rotated = api.data(ROTATE)["rotateCalendarFeed"]
+    rotated = api.data(ROTATE)["calendarFeedRotate"]
 
     assert rotated["errors"] == []
     new = rotated["calendarFeed"]["url"]

@@ -84,13 +84,13 @@ def _when(days: int, hour: str = "10:00") -> dict:
 
 
 MUTATIONS: dict[str, list[Variables]] = {
-    "registerDevice": [_input(lambda w: {"token": "matrix-new-token", "platform": "ANDROID"})],
-    "unregisterDevice": [_input(lambda w: {"token": DEVICE_TOKEN})],
-    "markNotificationRead": [
+    "deviceRegister": [_input(lambda w: {"token": "matrix-new-token", "platform": "ANDROID"})],
+    "deviceUnregister": [_input(lambda w: {"token": DEVICE_TOKEN})],
+    "notificationMarkRead": [
         _input(lambda w: {"notificationId": w.gid("Notification", "notification")})
     ],
-    "updateNotificationPreferences": [_input(lambda w: {"quietHoursEnabled": False})],
-    "createSurveyInstrument": [
+    "notificationPreferencesUpdate": [_input(lambda w: {"quietHoursEnabled": False})],
+    "surveyInstrumentCreate": [
         _input(
             lambda w: {
                 "title": "Matrix survey",
@@ -103,7 +103,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "launchSurvey": [
+    "surveyAdministrationLaunch": [
         _input(
             lambda w: {
                 "instrumentId": w.gid("SurveyInstrument", "instrument"),
@@ -113,7 +113,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "updateSurveyAdministration": [
+    "surveyAdministrationUpdate": [
         _input(
             lambda w: {
                 "administrationId": w.gid("SurveyAdministration", "survey"),
@@ -121,7 +121,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "cancelSurveyAdministration": [
+    "surveyAdministrationCancel": [
         _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "unanswered")})
     ],
     "surveyAdministrationClose": [
@@ -130,7 +130,7 @@ MUTATIONS: dict[str, list[Variables]] = {
     "surveyAdministrationExtend": [
         _input(lambda w: {"administrationId": w.gid("SurveyAdministration", "survey"), "days": 3})
     ],
-    "submitSurveyResponse": [
+    "surveyResponseSubmit": [
         _input(
             lambda w: {
                 "administrationId": w.gid("SurveyAdministration", "survey"),
@@ -138,7 +138,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "addSurveyReportNote": [
+    "surveyReportNoteCreate": [
         _input(
             lambda w: {
                 "administrationId": w.gid("SurveyAdministration", "baseline"),
@@ -146,14 +146,14 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "updateSurveyReportNote": [
+    "surveyReportNoteUpdate": [
         _input(lambda w: {"noteId": w.gid("SurveyReportNote", "note"), "text": "Revised."})
     ],
-    "deleteSurveyReportNote": [_input(lambda w: {"noteId": w.gid("SurveyReportNote", "note")})],
-    "createStudentLearningQuestion": [
+    "surveyReportNoteDelete": [_input(lambda w: {"noteId": w.gid("SurveyReportNote", "note")})],
+    "studentLearningQuestionCreate": [
         _input(lambda w: {"areaOfFocus": "Talk", "question": "Who speaks in pairs?"})
     ],
-    "updateStudentLearningQuestion": [
+    "studentLearningQuestionUpdate": [
         _input(
             lambda w: {
                 "slqId": w.gid("StudentLearningQuestion", "slq"),
@@ -161,7 +161,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "createTool": [
+    "toolCreate": [
         _input(
             lambda w: {
                 "kind": "SCRIPTING",
@@ -170,9 +170,9 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "updateTool": [_input(lambda w: {"toolId": w.gid("Tool", "tool"), "name": "Renamed tool"})],
-    "copyTool": [_input(lambda w: {"toolId": w.gid("Tool", "tool")})],
-    "setMyTimetable": [
+    "toolUpdate": [_input(lambda w: {"toolId": w.gid("Tool", "tool"), "name": "Renamed tool"})],
+    "toolCopy": [_input(lambda w: {"toolId": w.gid("Tool", "tool")})],
+    "timetableSet": [
         _input(
             lambda w: {
                 "periods": [
@@ -186,7 +186,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "setBellSchedule": [
+    "bellScheduleSet": [
         _input(
             lambda w: {
                 "schoolId": w.gid("School", "school_a1"),
@@ -194,7 +194,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "proposeVisit": [
+    "visitPropose": [
         _input(
             lambda w: {
                 "hostId": w.gid("Person", "user_host"),
@@ -203,9 +203,9 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "acceptVisit": [_input(lambda w: {"visitId": w.gid("Visit", "proposed")})],
-    "declineVisit": [_input(lambda w: {"visitId": w.gid("Visit", "proposed"), "reason": "Exam"})],
-    "rescheduleVisit": [
+    "visitAccept": [_input(lambda w: {"visitId": w.gid("Visit", "proposed")})],
+    "visitDecline": [_input(lambda w: {"visitId": w.gid("Visit", "proposed"), "reason": "Exam"})],
+    "visitReschedule": [
         _input(
             lambda w: {
                 "visitId": w.gid("Visit", "proposed"),
@@ -214,12 +214,12 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "cancelVisit": [_input(lambda w: {"visitId": w.gid("Visit", "proposed"), "reason": "Ill"})],
-    "completeVisit": [_input(lambda w: {"visitId": w.gid("Visit", "accepted")})],
-    "updateVisitPlan": [
+    "visitCancel": [_input(lambda w: {"visitId": w.gid("Visit", "proposed"), "reason": "Ill"})],
+    "visitComplete": [_input(lambda w: {"visitId": w.gid("Visit", "accepted")})],
+    "visitPlanUpdate": [
         _input(lambda w: {"visitId": w.gid("Visit", "proposed"), "notes": "Back table."})
     ],
-    "submitObservationData": [
+    "observationDataSubmit": [
         _input(
             lambda w: {
                 "visitId": w.gid("Visit", "accepted"),
@@ -233,7 +233,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "writeReflectionSheet": [
+    "reflectionSheetWrite": [
         _input(
             lambda w: {
                 "visitId": w.gid("Visit", "done"),
@@ -243,13 +243,13 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "shareReflectionSheet": [
+    "reflectionSheetShare": [
         _input(lambda w: {"reflectionSheetId": w.gid("ReflectionSheet", "sheet"), "shared": True})
     ],
-    "uploadPhoto": [
+    "photoUpload": [
         _input(lambda w: {"file": None, "visitId": w.gid("Visit", "done"), "caption": "Work"})
     ],
-    "deletePhoto": [_input(lambda w: {"photoId": w.gid("Photo", "photo")})],
+    "photoDelete": [_input(lambda w: {"photoId": w.gid("Photo", "photo")})],
     "cohortCreate": [
         _input(
             lambda w: {
@@ -344,7 +344,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "meetingAgendaFromTemplate": [
+    "meetingAgendaApplyTemplate": [
         _input(
             lambda w: {
                 "meetingId": w.gid("Meeting", "upcoming"),
@@ -375,7 +375,7 @@ MUTATIONS: dict[str, list[Variables]] = {
     "protocolUpdate": [
         _input(lambda w: {"protocolId": w.gid("Protocol", "protocol"), "name": "Renamed"})
     ],
-    "signIn": [
+    "sessionSignIn": [
         _input(
             lambda w: {
                 "email": "signin-only@example.org",
@@ -384,25 +384,25 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
-    "revokeSession": [_input(lambda w: {"sessionId": w.gid("Session", "host_session")})],
-    "invite": [
+    "sessionRevoke": [_input(lambda w: {"sessionId": w.gid("Session", "host_session")})],
+    "invitationCreate": [
         _input(
             lambda w: {"email": "invited-new@example.org", "schoolId": w.gid("School", "school_a1")}
         )
     ],
-    "revokeInvitation": [
+    "invitationRevoke": [
         _input(lambda w: {"invitationId": w.gid("Invitation", "open_invitation")})
     ],
-    "setDistrictEmailDomains": [
+    "districtEmailDomainsSet": [
         _input(lambda w: {"districtId": w.gid("District", "district_a"), "domains": ["a.example"]})
     ],
-    "decideInvitation": [
+    "invitationDecide": [
         _input(
             lambda w: {"invitationId": w.gid("Invitation", "awaiting_invitation"), "approve": True}
         )
     ],
-    "approvePersonOutsideDomains": [_input(lambda w: {"personId": w.gid("Person", "user_host")})],
-    "acceptInvitation": [
+    "personOutsideDomainsApprove": [_input(lambda w: {"personId": w.gid("Person", "user_host")})],
+    "invitationAccept": [
         _input(
             lambda w: {
                 "email": "accept-me@example.org",
@@ -416,7 +416,7 @@ MUTATIONS: dict[str, list[Variables]] = {
 }
 
 SUBSCRIPTIONS: dict[str, list[Variables]] = {
-    "surveyResponseCount": [
+    "surveyResponseCountChanged": [
         lambda w: {"administrationId": w.gid("SurveyAdministration", "survey")}
     ],
     "visitChanged": [lambda w: {"visitId": w.gid("Visit", "done")}],
@@ -425,5 +425,5 @@ SUBSCRIPTIONS: dict[str, list[Variables]] = {
 
 # Variables sent as files (GraphQL multipart request): path -> (file name, bytes, type).
 FILES: dict[str, Callable[[], dict[str, tuple[str, bytes, str]]]] = {
-    "uploadPhoto": lambda: {"variables.input.file": ("work.png", corpus.png(), "image/png")},
+    "photoUpload": lambda: {"variables.input.file": ("work.png", corpus.png(), "image/png")},
 }

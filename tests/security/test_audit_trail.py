@@ -29,11 +29,11 @@ MEMBER_END = """mutation E($input: MembershipEndInput!) {
   membershipEnd(input: $input) { errors { code } } }"""
 PEER_INVITE = """mutation I($input: CohortPeerInviteInput!) {
   cohortPeerInvite(input: $input) { errors { code } } }"""
-REVOKE_SESSION = """mutation S($input: RevokeSessionInput!) {
-  revokeSession(input: $input) { errors { code } } }"""
+REVOKE_SESSION = """mutation S($input: SessionRevokeInput!) {
+  sessionRevoke(input: $input) { errors { code } } }"""
 REPORT_CSV = """query C($id: ID!) { surveyReport(administrationId: $id) { csv } }"""
-ANSWER = """mutation Answer($input: SubmitSurveyResponseInput!) {
-  submitSurveyResponse(input: $input) { errors { code } } }"""
+ANSWER = """mutation Answer($input: SurveyResponseSubmitInput!) {
+  surveyResponseSubmit(input: $input) { errors { code } } }"""
 
 
 @pytest.fixture

@@ -64,17 +64,17 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Query.people": SIGNED_IN,  # each finds only whom they see (the secrets check)
     "Query.myInvitations": SIGNED_IN,
     "Query.node": PARTICIPANTS,  # the completed visit, by its Visit id (more in test_node_*)
-    "Mutation.signIn": EVERYONE,
-    "Mutation.signOut": SIGNED_IN,
-    "Mutation.revokeSession": frozenset({HOST}),  # another session of the host's
-    "Mutation.invite": frozenset({LEADER, COORDINATOR, STAFF}),  # into school A1
-    "Mutation.revokeInvitation": LEADER_OR_STAFF,  # the leader's invitation
-    "Mutation.acceptInvitation": EVERYONE,  # the code is the permission
+    "Mutation.sessionSignIn": EVERYONE,
+    "Mutation.sessionSignOut": SIGNED_IN,
+    "Mutation.sessionRevoke": frozenset({HOST}),  # another session of the host's
+    "Mutation.invitationCreate": frozenset({LEADER, COORDINATOR, STAFF}),  # into school A1
+    "Mutation.invitationRevoke": LEADER_OR_STAFF,  # the leader's invitation
+    "Mutation.invitationAccept": EVERYONE,  # the code is the permission
     # district A's e-mail domains and the invitations / people outside them
     "Query.invitationsAwaitingApproval": frozenset({COORDINATOR, OTHER_COORDINATOR, STAFF}),
-    "Mutation.setDistrictEmailDomains": frozenset({COORDINATOR, STAFF}),
-    "Mutation.decideInvitation": frozenset({COORDINATOR, STAFF}),
-    "Mutation.approvePersonOutsideDomains": frozenset({COORDINATOR, STAFF}),
+    "Mutation.districtEmailDomainsSet": frozenset({COORDINATOR, STAFF}),
+    "Mutation.invitationDecide": frozenset({COORDINATOR, STAFF}),
+    "Mutation.personOutsideDomainsApprove": frozenset({COORDINATOR, STAFF}),
     "Subscription.sessionRevoked": SIGNED_IN,
     # cohorts
     "Query.cohorts": SIGNED_IN,
@@ -99,7 +99,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.meetingUpdate": LEADER_OR_STAFF,
     "Mutation.meetingCancel": LEADER_OR_STAFF,
     "Mutation.meetingAgendaSet": LEADER_OR_STAFF,
-    "Mutation.meetingAgendaFromTemplate": LEADER_OR_STAFF,
+    "Mutation.meetingAgendaApplyTemplate": LEADER_OR_STAFF,
     "Mutation.meetingAgendaCopy": LEADER_OR_STAFF,
     "Mutation.meetingRecord": LEADER_OR_STAFF,
     "Mutation.protocolCreate": LEADER_OR_STAFF,
@@ -116,26 +116,26 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Query.suggestedVisitSlots": DISTRICT_A,  # visits cross schools within a district
     "Query.reflectionSheets": COHORT_VIEWERS,  # filtered by the cohort
     "Query.myCalendarFeed": SIGNED_IN,
-    "Mutation.createStudentLearningQuestion": TEACHERS,
-    "Mutation.updateStudentLearningQuestion": frozenset({HOST}),
-    "Mutation.createTool": TEACHERS,
-    "Mutation.updateTool": frozenset({VISITOR}),  # its owner
-    "Mutation.copyTool": PARTICIPANTS,  # who can see the private tool (staff: not a teacher)
-    "Mutation.setMyTimetable": TEACHERS,
-    "Mutation.setBellSchedule": LEADER_OR_STAFF,
-    "Mutation.proposeVisit": TEACHERS - {HOST},  # any teacher of the district but the host
-    "Mutation.acceptVisit": frozenset({HOST}),
-    "Mutation.declineVisit": frozenset({HOST}),
-    "Mutation.rescheduleVisit": PARTICIPANTS,
-    "Mutation.cancelVisit": PARTICIPANTS,
-    "Mutation.completeVisit": PARTICIPANTS,
-    "Mutation.updateVisitPlan": PARTICIPANTS,
-    "Mutation.submitObservationData": frozenset({VISITOR}),
-    "Mutation.writeReflectionSheet": PARTICIPANTS,
-    "Mutation.shareReflectionSheet": frozenset({HOST}),
-    "Mutation.uploadPhoto": PARTICIPANTS,
-    "Mutation.deletePhoto": PARTICIPANTS,  # its uploader and the visit's host
-    "Mutation.rotateCalendarFeed": SIGNED_IN,
+    "Mutation.studentLearningQuestionCreate": TEACHERS,
+    "Mutation.studentLearningQuestionUpdate": frozenset({HOST}),
+    "Mutation.toolCreate": TEACHERS,
+    "Mutation.toolUpdate": frozenset({VISITOR}),  # its owner
+    "Mutation.toolCopy": PARTICIPANTS,  # who can see the private tool (staff: not a teacher)
+    "Mutation.timetableSet": TEACHERS,
+    "Mutation.bellScheduleSet": LEADER_OR_STAFF,
+    "Mutation.visitPropose": TEACHERS - {HOST},  # any teacher of the district but the host
+    "Mutation.visitAccept": frozenset({HOST}),
+    "Mutation.visitDecline": frozenset({HOST}),
+    "Mutation.visitReschedule": PARTICIPANTS,
+    "Mutation.visitCancel": PARTICIPANTS,
+    "Mutation.visitComplete": PARTICIPANTS,
+    "Mutation.visitPlanUpdate": PARTICIPANTS,
+    "Mutation.observationDataSubmit": frozenset({VISITOR}),
+    "Mutation.reflectionSheetWrite": PARTICIPANTS,
+    "Mutation.reflectionSheetShare": frozenset({HOST}),
+    "Mutation.photoUpload": PARTICIPANTS,
+    "Mutation.photoDelete": PARTICIPANTS,  # its uploader and the visit's host
+    "Mutation.calendarFeedRotate": SIGNED_IN,
     "Subscription.visitChanged": SIGNED_IN,  # events only reach the visit's people
     # surveys
     "Query.surveyScales": SIGNED_IN,
@@ -146,28 +146,28 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Query.surveyComparison": frozenset({LEADER, COORDINATOR, STAFF}),
     # True only for who can see the survey (the receipt code itself is the host's).
     "Query.surveyReceiptCounted": COHORT_VIEWERS,
-    "Mutation.createSurveyInstrument": frozenset({LEADER}),
-    "Mutation.launchSurvey": LEADER_OR_STAFF,
-    "Mutation.updateSurveyAdministration": LEADER_OR_STAFF,
-    "Mutation.cancelSurveyAdministration": LEADER_OR_STAFF,
+    "Mutation.surveyInstrumentCreate": frozenset({LEADER}),
+    "Mutation.surveyAdministrationLaunch": LEADER_OR_STAFF,
+    "Mutation.surveyAdministrationUpdate": LEADER_OR_STAFF,
+    "Mutation.surveyAdministrationCancel": LEADER_OR_STAFF,
     "Mutation.surveyAdministrationClose": LEADER_OR_STAFF,
     "Mutation.surveyAdministrationExtend": LEADER_OR_STAFF,
-    "Mutation.submitSurveyResponse": frozenset({COHORT_MEMBER}),  # invited, not yet answered
-    "Mutation.addSurveyReportNote": LEADER_OR_STAFF,
-    "Mutation.updateSurveyReportNote": frozenset({LEADER}),  # its author
-    "Mutation.deleteSurveyReportNote": LEADER_OR_STAFF,
-    "Subscription.surveyResponseCount": LEADER_OR_STAFF,
+    "Mutation.surveyResponseSubmit": frozenset({COHORT_MEMBER}),  # invited, not yet answered
+    "Mutation.surveyReportNoteCreate": LEADER_OR_STAFF,
+    "Mutation.surveyReportNoteUpdate": frozenset({LEADER}),  # its author
+    "Mutation.surveyReportNoteDelete": LEADER_OR_STAFF,
+    "Subscription.surveyResponseCountChanged": LEADER_OR_STAFF,
     # notifications
     "Query.myNotifications": SIGNED_IN,
     "Query.unreadNotificationCount": SIGNED_IN,
     "Query.notificationPreferences": SIGNED_IN,
     "Query.myDevices": SIGNED_IN,
-    "Mutation.registerDevice": SIGNED_IN,
-    "Mutation.unregisterDevice": SIGNED_IN,  # only ever one's own (see EXPECTED_VALUES)
-    "Mutation.markNotificationRead": frozenset({HOST}),
-    "Mutation.markAllNotificationsRead": SIGNED_IN,
-    "Mutation.updateNotificationPreferences": SIGNED_IN,
-    "Mutation.sendTestNotification": SIGNED_IN,
+    "Mutation.deviceRegister": SIGNED_IN,
+    "Mutation.deviceUnregister": SIGNED_IN,  # only ever one's own (see EXPECTED_VALUES)
+    "Mutation.notificationMarkRead": frozenset({HOST}),
+    "Mutation.notificationMarkAllRead": SIGNED_IN,
+    "Mutation.notificationPreferencesUpdate": SIGNED_IN,
+    "Mutation.notificationSendTest": SIGNED_IN,
     "Subscription.notificationReceived": SIGNED_IN,
     # networks
     "Query.networkMap": COHORT_VIEWERS,
@@ -179,7 +179,7 @@ DECLARATION: dict[str, frozenset[str]] = {
 # Checks of what an allowed call did, beyond succeeding: (field, caller, value) -> ok.
 EXPECTED_VALUES = {
     # The host's phone token, sent by someone else, unregisters nothing.
-    "Mutation.unregisterDevice": lambda caller, value: value["removed"] == (caller == HOST),
+    "Mutation.deviceUnregister": lambda caller, value: value["removed"] == (caller == HOST),
 }
 
 # Node types and the world objects looked up by id: who gets the object back.

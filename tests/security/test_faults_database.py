@@ -13,7 +13,7 @@ from backend.graphql.errors import format_error
 
 
 def _formatted(exception: Exception) -> dict:
-    return format_error(GraphQLError("boom", path=["proposeVisit"], original_error=exception))
+    return format_error(GraphQLError("boom", path=["visitPropose"], original_error=exception))
 
 
 def test_a_statement_timeout_is_a_retryable_error():

@@ -32,8 +32,8 @@ pytestmark = [
 ]
 
 SUBMIT = """
-mutation Submit($input: SubmitObservationDataInput!) {
-  submitObservationData(input: $input) { createdCount errors { code } }
+mutation Submit($input: ObservationDataSubmitInput!) {
+  observationDataSubmit(input: $input) { createdCount errors { code } }
 }
 """
 READ = "{ me { person { fullName } } myVisits(first: 5) { totalCount } }"
@@ -70,7 +70,7 @@ def _write(port, seeded, client_id: str) -> tuple[bool, int]:
         except OSError:
             failures += 1
             continue
-        if _ok(response) and response.json()["data"]["submitObservationData"]["errors"] == []:
+        if _ok(response) and response.json()["data"]["observationDataSubmit"]["errors"] == []:
             return True, failures
         failures += 1
     return False, failures

@@ -29,8 +29,8 @@ from .world import HOST, VISITOR
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 UPDATE_PLAN = """
-mutation Plan($input: UpdateVisitPlanInput!) {
-  updateVisitPlan(input: $input) { visit { revision } errors { code } }
+mutation Plan($input: VisitPlanUpdateInput!) {
+  visitPlanUpdate(input: $input) { visit { revision } errors { code } }
 }
 """
 VISIT_CHANGED = "subscription($id: ID) { visitChanged(visitId: $id) { visitId change revision } }"
@@ -61,7 +61,7 @@ def test_a_write_that_broadcasts_still_succeeds_with_the_channel_layer_down(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         payload = api.data(
             UPDATE_PLAN, {"input": {"visitId": world.gid("Visit", "proposed"), "notes": "x"}}
-        )["updateVisitPlan"]
+        )["visitPlanUpdate"]
 
     assert payload["errors"] == []
     assert callbacks, "the write broadcast its event on commit (and the failure was swallowed)"
@@ -132,7 +132,7 @@ def test_with_redis_unreachable_http_works_and_sockets_close_with_a_retryable_co
 
     assert me.status_code == 200 and "errors" not in me.json(), me.text
     assert write.status_code == 200, write.text
-    assert write.json()["data"]["updateVisitPlan"]["errors"] == []
+    assert write.json()["data"]["visitPlanUpdate"]["errors"] == []
     assert codes, "the socket was neither acknowledged nor closed"
     assert all(live.graphql_ws_reconnects_on(code) for code in codes), codes
 
@@ -198,7 +198,7 @@ async def _change(port, seeded, note: str) -> bool:
     return (
         response.status_code == 200
         and not top_level_codes(body)
-        and (body["data"]["updateVisitPlan"]["errors"] == [])
+        and (body["data"]["visitPlanUpdate"]["errors"] == [])
     )
 
 

@@ -21,7 +21,9 @@ from backend.client_address import UVICORN_FLAGS
 from . import live
 
 PER_ADDRESS = 20
-SIGN_IN = """mutation S($input: SignInInput!) { signIn(input: $input) { errors { code } } }"""
+SIGN_IN = """mutation S($input: SessionSignInInput!) {
+  sessionSignIn(input: $input) { errors { code } }
+}"""
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -83,7 +85,7 @@ def _spoofed_failures(port: int, attempts: int) -> list[str]:
             headers={"Accept": "application/json", "X-Forwarded-For": f"10.0.{n}.{n + 1}"},
             timeout=30,
         )
-        codes.append(response.json()["data"]["signIn"]["errors"][0]["code"])
+        codes.append(response.json()["data"]["sessionSignIn"]["errors"][0]["code"])
     return codes
 
 

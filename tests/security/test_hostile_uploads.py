@@ -24,8 +24,8 @@ from .world import HOST, VISITOR, build_world
 pytestmark = pytest.mark.django_db
 
 UPLOAD = """
-mutation Upload($input: UploadPhotoInput!) {
-  uploadPhoto(input: $input) {
+mutation Upload($input: PhotoUploadInput!) {
+  photoUpload(input: $input) {
     photo { id caption width height url thumbnailUrl }
     errors { field code message }
   }
@@ -142,7 +142,7 @@ def test_each_hostile_file_is_refused_clearly_or_stored_clean(
     assert "etc/passwd" not in text
     body = response.json()
     assert "errors" not in body, body["errors"]
-    result = body["data"]["uploadPhoto"]
+    result = body["data"]["photoUpload"]
     if expected != "STORED":
         assert [(e["field"], e["code"]) for e in result["errors"]] == [("file", expected)]
         assert result["errors"][0]["message"]
@@ -167,7 +167,7 @@ def test_the_photo_link_is_for_its_viewer_only(world, as_visitor, api_for, clien
     """The stored photo's link opens for the visitor; the leader, coordinator and staff get
     no link to it (they cannot see the visit), and the host gets their own."""
     response = post_upload(as_visitor, world, corpus.jpeg_with_gps_exif(), "IMG_0009.jpg")
-    photo = response.json()["data"]["uploadPhoto"]["photo"]
+    photo = response.json()["data"]["photoUpload"]["photo"]
     query = """query($id: ID!) { node(id: $id) { ... on Photo { url } } }"""
 
     for kind, sees in ((HOST, True), ("leader", False), ("coordinator", False), ("staff", False)):
@@ -262,7 +262,7 @@ def test_malformed_multipart_requests_get_a_clear_error(
 
     assert response.status_code in (status if isinstance(status, tuple) else (status,))
     body = response.json()
-    errors = body.get("errors") or (body.get("data") or {}).get("uploadPhoto", {}).get("errors")
+    errors = body.get("errors") or (body.get("data") or {}).get("photoUpload", {}).get("errors")
     assert errors, body
     codes = [(e.get("extensions") or {}).get("code") or e.get("code") for e in errors]
     assert "INTERNAL_SERVER_ERROR" not in codes and all(codes), body

@@ -12,8 +12,8 @@ ADMINISTRATION_FIELDS = """
 """
 
 LAUNCH = f"""
-mutation($input: LaunchSurveyInput!) {{
-  launchSurvey(input: $input) {{
+mutation($input: SurveyAdministrationLaunchInput!) {{
+  surveyAdministrationLaunch(input: $input) {{
     administration {{ {ADMINISTRATION_FIELDS} }}
     followUp {{ id kind opensAt closesAt follows {{ id }} }}
     errors {{ field message code }}
@@ -22,8 +22,8 @@ mutation($input: LaunchSurveyInput!) {{
 """
 
 SUBMIT = """
-mutation($input: SubmitSurveyResponseInput!) {
-  submitSurveyResponse(input: $input) {
+mutation($input: SurveyResponseSubmitInput!) {
+  surveyResponseSubmit(input: $input) {
     receipt { code administration { id viewerHasResponded } }
     errors { field message code }
   }

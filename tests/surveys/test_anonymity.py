@@ -202,8 +202,8 @@ def test_answering_logs_nothing_about_the_answers(api_for, leader, peers, caplog
     caplog.set_level(logging.DEBUG)
 
     body = api_for(peers[0]).data(
-        """mutation($input: SubmitSurveyResponseInput!) {
-             submitSurveyResponse(input: $input) { errors { code } } }""",
+        """mutation($input: SurveyResponseSubmitInput!) {
+             surveyResponseSubmit(input: $input) { errors { code } } }""",
         {
             "input": {
                 "administrationId": to_global_id("SurveyAdministration", survey.pk),
@@ -212,7 +212,7 @@ def test_answering_logs_nothing_about_the_answers(api_for, leader, peers, caplog
         },
     )
 
-    assert body["submitSurveyResponse"]["errors"] == []
+    assert body["surveyResponseSubmit"]["errors"] == []
     assert "SECRET-42" not in caplog.text
 
 

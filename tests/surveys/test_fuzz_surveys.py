@@ -17,9 +17,10 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 SDL = str(schema)
 SURVEY_FIELDS = [
     "surveyScales", "surveyInstruments", "surveyAdministrations", "mySurveys", "surveyReport",
-    "surveyComparison", "surveyReceiptCounted", "createSurveyInstrument", "launchSurvey",
-    "updateSurveyAdministration", "cancelSurveyAdministration", "submitSurveyResponse",
-    "addSurveyReportNote", "updateSurveyReportNote", "deleteSurveyReportNote",
+    "surveyComparison", "surveyReceiptCounted", "surveyInstrumentCreate",
+    "surveyAdministrationLaunch", "surveyAdministrationUpdate", "surveyAdministrationCancel",
+    "surveyResponseSubmit",
+    "surveyReportNoteCreate", "surveyReportNoteUpdate", "surveyReportNoteDelete",
 ]  # fmt: skip
 SCALARS = {
     "DateTime": st.one_of(

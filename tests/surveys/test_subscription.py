@@ -1,4 +1,4 @@
-"""surveyResponseCount over the WebSocket: numbers only, for the survey's leader only."""
+"""surveyResponseCountChanged over the WebSocket: numbers only, for the survey's leader only."""
 
 import asyncio
 from datetime import timedelta
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 COUNT = """
 subscription($id: ID!) {
-  surveyResponseCount(administrationId: $id) { administrationId invitedCount respondedCount }
+  surveyResponseCountChanged(administrationId: $id) { administrationId invitedCount respondedCount }
 }
 """
 
@@ -60,7 +60,10 @@ async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
     expected = {"administrationId": administration_id(survey), "invitedCount": 6}
 
     first = await socket.receive_json_from(timeout=3)
-    assert first["payload"]["data"]["surveyResponseCount"] == {**expected, "respondedCount": 0}
+    assert first["payload"]["data"]["surveyResponseCountChanged"] == {
+        **expected,
+        "respondedCount": 0,
+    }
     await asyncio.sleep(0.05)  # let the subscription join its group
 
     await database_sync_to_async(answer)(survey, peers[0], {"q1": 4, "q3": "secret words"})
@@ -68,7 +71,7 @@ async def test_the_leader_sees_the_count_rise_as_people_answer(leader, peers):
     message = await socket.receive_json_from(timeout=3)
     assert message["type"] == "next"
     assert message["payload"] == {
-        "data": {"surveyResponseCount": {**expected, "respondedCount": 1}}
+        "data": {"surveyResponseCountChanged": {**expected, "respondedCount": 1}}
     }
     await socket.disconnect()
 
@@ -80,7 +83,7 @@ async def test_the_count_completes_when_the_survey_closes(leader, peers):
     socket = await follow_count(leader, survey)
 
     first = await socket.receive_json_from(timeout=3)
-    assert first["payload"]["data"]["surveyResponseCount"]["respondedCount"] == 0
+    assert first["payload"]["data"]["surveyResponseCountChanged"]["respondedCount"] == 0
     assert await socket.receive_json_from(timeout=3) == {"id": "c", "type": "complete"}
     await socket.disconnect()
 
@@ -93,7 +96,7 @@ async def test_a_closed_survey_gives_its_final_count_and_completes(leader, peers
     socket = await follow_count(leader, survey)
 
     first = await socket.receive_json_from(timeout=3)
-    assert first["payload"]["data"]["surveyResponseCount"]["respondedCount"] == 1
+    assert first["payload"]["data"]["surveyResponseCountChanged"]["respondedCount"] == 1
     assert await socket.receive_json_from(timeout=1) == {"id": "c", "type": "complete"}
     await socket.disconnect()
 
@@ -148,5 +151,5 @@ async def test_the_count_runs_on_past_the_old_close_when_the_survey_is_extended(
     await database_sync_to_async(answer)(survey, peers[0], {"q1": 4})
 
     message = await socket.receive_json_from(timeout=3)
-    assert message["payload"]["data"]["surveyResponseCount"]["respondedCount"] == 1
+    assert message["payload"]["data"]["surveyResponseCountChanged"]["respondedCount"] == 1
     await socket.disconnect()

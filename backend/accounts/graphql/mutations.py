@@ -20,7 +20,7 @@ from .errors import AccountError
 from .types import DistrictType, InvitationType, MeType, PersonType, SchoolType, SessionType
 
 
-class SignInInput(graphene.InputObjectType):
+class SessionSignInInput(graphene.InputObjectType):
     """Credentials for signing in from a phone."""
 
     email = graphene.String(required=True, description="The e-mail the account was created with.")
@@ -36,7 +36,7 @@ class SignInInput(graphene.InputObjectType):
     )
 
 
-class SignIn(BaseMutation):
+class SessionSignIn(BaseMutation):
     """Sign in from a phone. Send the returned token as `Authorization: Bearer <token>`.
     Failures are throttled per account and network address, per address, and per account
     across addresses; a phone sending its `deviceKey` is throttled on its own."""
@@ -52,7 +52,7 @@ class SignIn(BaseMutation):
     session = graphene.Field(SessionType, description="The new session.")
 
     class Arguments:
-        input = SignInInput(required=True, description="Credentials and device name.")
+        input = SessionSignInInput(required=True, description="Credentials and device name.")
 
     class Meta:
         permission = AllowAny
@@ -71,7 +71,7 @@ class SignIn(BaseMutation):
         return {"token": raw, "me": user, "session": token, "device_key": device_key}
 
 
-class SignOut(BaseMutation):
+class SessionSignOut(BaseMutation):
     """Sign out this phone: revoke the token that made the request."""
 
     session = graphene.Field(SessionType, description="The session that was ended.")
@@ -89,19 +89,19 @@ class SignOut(BaseMutation):
         return {"session": token}
 
 
-class RevokeSessionInput(graphene.InputObjectType):
+class SessionRevokeInput(graphene.InputObjectType):
     """Which session to end."""
 
     session_id = graphene.ID(required=True, description="Global id of one of your sessions.")
 
 
-class RevokeSession(BaseMutation):
+class SessionRevoke(BaseMutation):
     """Sign out another of your devices, e.g. a lost phone."""
 
     session = graphene.Field(SessionType, description="The session that was ended.")
 
     class Arguments:
-        input = RevokeSessionInput(required=True, description="Which session to end.")
+        input = SessionRevokeInput(required=True, description="Which session to end.")
 
     class Meta:
         permission = SignedIn
@@ -114,7 +114,7 @@ class RevokeSession(BaseMutation):
         return {"session": token}
 
 
-class InviteInput(graphene.InputObjectType):
+class InvitationCreateInput(graphene.InputObjectType):
     """Who to invite and where to."""
 
     email = graphene.String(required=True, description="Where the one-time code is sent.")
@@ -128,14 +128,14 @@ class InviteInput(graphene.InputObjectType):
     )
 
 
-class Invite(BaseMutation):
+class InvitationCreate(BaseMutation):
     """Invite a teacher (teacher leaders: to their school; coordinators: to their district).
-    The invitee receives a one-time code by e-mail and accepts with `acceptInvitation`."""
+    The invitee receives a one-time code by e-mail and accepts with `invitationAccept`."""
 
     invitation = graphene.Field(InvitationType, description="The invitation sent.")
 
     class Arguments:
-        input = InviteInput(required=True, description="Who to invite and where.")
+        input = InvitationCreateInput(required=True, description="Who to invite and where.")
 
     class Meta:
         permission = LeaderOrCoordinator
@@ -166,19 +166,19 @@ class Invite(BaseMutation):
         return {"invitation": invitation}
 
 
-class RevokeInvitationInput(graphene.InputObjectType):
+class InvitationRevokeInput(graphene.InputObjectType):
     """Which invitation to withdraw."""
 
     invitation_id = graphene.ID(required=True, description="An invitation you sent.")
 
 
-class RevokeInvitation(BaseMutation):
+class InvitationRevoke(BaseMutation):
     """Withdraw an invitation that has not been accepted."""
 
     invitation = graphene.Field(InvitationType, description="The withdrawn invitation.")
 
     class Arguments:
-        input = RevokeInvitationInput(required=True, description="Which invitation.")
+        input = InvitationRevokeInput(required=True, description="Which invitation.")
 
     class Meta:
         permission = LeaderOrCoordinator
@@ -190,7 +190,7 @@ class RevokeInvitation(BaseMutation):
         return {"invitation": invitation_revoke(actor=info.context.user, invitation=invitation)}
 
 
-class AcceptInvitationInput(graphene.InputObjectType):
+class InvitationAcceptInput(graphene.InputObjectType):
     """The emailed code and the new account's password."""
 
     email = graphene.String(required=True, description="The address the invitation went to.")
@@ -202,17 +202,17 @@ class AcceptInvitationInput(graphene.InputObjectType):
     device_name = graphene.String(required=True, description="A name for this phone.")
 
 
-class AcceptInvitation(BaseMutation):
+class InvitationAccept(BaseMutation):
     """Accept an invitation: creates the account and signs this phone in."""
 
     token = graphene.String(description="The bearer token. Shown once: keep it on the phone.")
     device_key = graphene.String(
-        description="As `signIn`'s: keep it on the phone and send it with later sign-ins."
+        description="As `sessionSignIn`'s: keep it on the phone and send it with later sign-ins."
     )
     me = graphene.Field(MeType, description="The new account.")
 
     class Arguments:
-        input = AcceptInvitationInput(required=True, description="Code, password and device.")
+        input = InvitationAcceptInput(required=True, description="Code, password and device.")
 
     class Meta:
         permission = AllowAny
@@ -232,7 +232,7 @@ class AcceptInvitation(BaseMutation):
         return {"token": raw, "me": user, "device_key": device_key_issue(user=user)}
 
 
-class SetDistrictEmailDomainsInput(graphene.InputObjectType):
+class DistrictEmailDomainsSetInput(graphene.InputObjectType):
     """The district's own e-mail domains, replacing the current list."""
 
     district_id = graphene.ID(required=True, description="The district you coordinate.")
@@ -244,10 +244,10 @@ class SetDistrictEmailDomainsInput(graphene.InputObjectType):
     )
 
 
-class SetDistrictEmailDomains(BaseMutation):
+class DistrictEmailDomainsSet(BaseMutation):
     """Coordinators: restrict the district's accounts to its own e-mail domains. Afterwards an
-    invitation to another address waits for a coordinator's approval (`decideInvitation`), and
-    someone at another address joins a cohort only once approved (`approvePersonOutsideDomains`)."""
+    invitation to another address waits for a coordinator's approval (`invitationDecide`), and
+    someone at another address joins a cohort only once approved (`personOutsideDomainsApprove`)."""
 
     district = graphene.Field(DistrictType, description="The district.")
     email_domains = graphene.List(
@@ -255,7 +255,7 @@ class SetDistrictEmailDomains(BaseMutation):
     )
 
     class Arguments:
-        input = SetDistrictEmailDomainsInput(required=True, description="District and domains.")
+        input = DistrictEmailDomainsSetInput(required=True, description="District and domains.")
 
     class Meta:
         permission = Coordinator
@@ -270,7 +270,7 @@ class SetDistrictEmailDomains(BaseMutation):
         return {"district": district, "email_domains": domains}
 
 
-class DecideInvitationInput(graphene.InputObjectType):
+class InvitationDecideInput(graphene.InputObjectType):
     """An invitation waiting for approval, and the decision."""
 
     invitation_id = graphene.ID(required=True, description="From `invitationsAwaitingApproval`.")
@@ -279,14 +279,14 @@ class DecideInvitationInput(graphene.InputObjectType):
     )
 
 
-class DecideInvitation(BaseMutation):
+class InvitationDecide(BaseMutation):
     """Coordinators: approve or refuse an invitation to an address outside the district's
     e-mail domains. Approving e-mails the invitee a fresh code and lets them join cohorts."""
 
     invitation = graphene.Field(InvitationType, description="The decided invitation.")
 
     class Arguments:
-        input = DecideInvitationInput(required=True, description="Which and what.")
+        input = InvitationDecideInput(required=True, description="Which and what.")
 
     class Meta:
         permission = Coordinator
@@ -301,20 +301,20 @@ class DecideInvitation(BaseMutation):
         return {"invitation": decided}
 
 
-class ApprovePersonOutsideDomainsInput(graphene.InputObjectType):
+class PersonOutsideDomainsApproveInput(graphene.InputObjectType):
     """The teacher to vouch for."""
 
     person_id = graphene.ID(required=True, description="A teacher of your district.")
 
 
-class ApprovePersonOutsideDomains(BaseMutation):
+class PersonOutsideDomainsApprove(BaseMutation):
     """Coordinators: let a teacher of the district whose address is outside its e-mail domains
     (an account made before the domains were set) join its cohorts."""
 
     person = graphene.Field(PersonType, description="The approved teacher.")
 
     class Arguments:
-        input = ApprovePersonOutsideDomainsInput(required=True, description="Who.")
+        input = PersonOutsideDomainsApproveInput(required=True, description="Who.")
 
     class Meta:
         permission = Coordinator
@@ -328,16 +328,16 @@ class ApprovePersonOutsideDomains(BaseMutation):
 
 
 class AccountMutations(graphene.ObjectType):
-    sign_in = SignIn.Field(description=SignIn.__doc__)
-    sign_out = SignOut.Field(description=SignOut.__doc__)
-    revoke_session = RevokeSession.Field(description=RevokeSession.__doc__)
-    invite = Invite.Field(description=Invite.__doc__)
-    revoke_invitation = RevokeInvitation.Field(description=RevokeInvitation.__doc__)
-    accept_invitation = AcceptInvitation.Field(description=AcceptInvitation.__doc__)
-    set_district_email_domains = SetDistrictEmailDomains.Field(
-        description=SetDistrictEmailDomains.__doc__
+    session_sign_in = SessionSignIn.Field(description=SessionSignIn.__doc__)
+    session_sign_out = SessionSignOut.Field(description=SessionSignOut.__doc__)
+    session_revoke = SessionRevoke.Field(description=SessionRevoke.__doc__)
+    invitation_create = InvitationCreate.Field(description=InvitationCreate.__doc__)
+    invitation_revoke = InvitationRevoke.Field(description=InvitationRevoke.__doc__)
+    invitation_accept = InvitationAccept.Field(description=InvitationAccept.__doc__)
+    district_email_domains_set = DistrictEmailDomainsSet.Field(
+        description=DistrictEmailDomainsSet.__doc__
     )
-    decide_invitation = DecideInvitation.Field(description=DecideInvitation.__doc__)
-    approve_person_outside_domains = ApprovePersonOutsideDomains.Field(
-        description=ApprovePersonOutsideDomains.__doc__
+    invitation_decide = InvitationDecide.Field(description=InvitationDecide.__doc__)
+    person_outside_domains_approve = PersonOutsideDomainsApprove.Field(
+        description=PersonOutsideDomainsApprove.__doc__
     )

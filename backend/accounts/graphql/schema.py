@@ -46,7 +46,7 @@ class AccountQueries(graphene.ObjectType):
         InvitationType,
         description=(
             "Coordinators: invitations to addresses outside your district's e-mail domains "
-            "that wait for your decision (`decideInvitation`), newest first."
+            "that wait for your decision (`invitationDecide`), newest first."
         ),
     )
 

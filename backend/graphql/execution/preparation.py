@@ -101,7 +101,7 @@ def require_non_null_inputs(graphql_schema) -> None:
 
     graphene gives an input field declared as `graphene.Field(SomeEnum, required=True)` a
     default of None (not "no default"), so graphql-core's validation let a document leave it
-    out and the resolver crashed on the None (the long fuzz found `createTool` without `kind`:
+    out and the resolver crashed on the None (the long fuzz found `toolCreate` without `kind`:
     a 500). A null default on a non-null type is never meant: drop it. Once per schema."""
     if getattr(graphql_schema, "_non_null_inputs_required", False):
         return

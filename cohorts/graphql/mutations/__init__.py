@@ -4,8 +4,8 @@ import graphene
 
 from .cohorts import CohortArchive, CohortCreate, CohortLeaderSet, CohortUpdate
 from .meetings import (
+    MeetingAgendaApplyTemplate,
     MeetingAgendaCopy,
-    MeetingAgendaFromTemplate,
     MeetingAgendaSet,
     MeetingCancel,
     MeetingCreate,
@@ -41,7 +41,7 @@ MUTATIONS = (
     MeetingUpdate,
     MeetingCancel,
     MeetingAgendaSet,
-    MeetingAgendaFromTemplate,
+    MeetingAgendaApplyTemplate,
     MeetingAgendaCopy,
     MeetingRecord,
     ProtocolCreate,

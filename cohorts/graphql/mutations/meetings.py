@@ -263,14 +263,14 @@ class MeetingAgendaSet(BaseMutation):
         return _payload(info, meeting.pk)
 
 
-class MeetingAgendaFromTemplateInput(graphene.InputObjectType):
+class MeetingAgendaApplyTemplateInput(graphene.InputObjectType):
     """Which template to start the agenda from."""
 
     meeting_id = graphene.ID(required=True, description="The meeting.")
     template_key = graphene.String(required=True, description="An `agendaTemplates` key.")
 
 
-class MeetingAgendaFromTemplate(BaseMutation):
+class MeetingAgendaApplyTemplate(BaseMutation):
     """Replace a meeting's agenda with a template's items (leader only)."""
 
     meeting = graphene.Field(MeetingType, description="The meeting with its agenda.")
@@ -279,7 +279,7 @@ class MeetingAgendaFromTemplate(BaseMutation):
     )
 
     class Arguments:
-        input = MeetingAgendaFromTemplateInput(required=True, description="Meeting and template.")
+        input = MeetingAgendaApplyTemplateInput(required=True, description="Meeting and template.")
 
     class Meta:
         permission = TeacherLeader

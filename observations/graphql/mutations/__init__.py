@@ -2,44 +2,44 @@
 
 import graphene
 
-from .calendar import RotateCalendarFeed
-from .data import SubmitObservationData
-from .photos import DeletePhoto, UploadPhoto
-from .reflections import ShareReflectionSheet, WriteReflectionSheet
-from .slqs import CreateStudentLearningQuestion, UpdateStudentLearningQuestion
-from .timetable import SetBellSchedule, SetMyTimetable
-from .tools import CopyTool, CreateTool, UpdateTool
+from .calendar import CalendarFeedRotate
+from .data import ObservationDataSubmit
+from .photos import PhotoDelete, PhotoUpload
+from .reflections import ReflectionSheetShare, ReflectionSheetWrite
+from .slqs import StudentLearningQuestionCreate, StudentLearningQuestionUpdate
+from .timetable import BellScheduleSet, TimetableSet
+from .tools import ToolCopy, ToolCreate, ToolUpdate
 from .visits import (
-    AcceptVisit,
-    CancelVisit,
-    CompleteVisit,
-    DeclineVisit,
-    ProposeVisit,
-    RescheduleVisit,
-    UpdateVisitPlan,
+    VisitAccept,
+    VisitCancel,
+    VisitComplete,
+    VisitDecline,
+    VisitPlanUpdate,
+    VisitPropose,
+    VisitReschedule,
 )
 
 _ALL = (
-    CreateStudentLearningQuestion,
-    UpdateStudentLearningQuestion,
-    CreateTool,
-    UpdateTool,
-    CopyTool,
-    SetMyTimetable,
-    SetBellSchedule,
-    ProposeVisit,
-    AcceptVisit,
-    DeclineVisit,
-    RescheduleVisit,
-    CancelVisit,
-    CompleteVisit,
-    UpdateVisitPlan,
-    SubmitObservationData,
-    WriteReflectionSheet,
-    ShareReflectionSheet,
-    UploadPhoto,
-    DeletePhoto,
-    RotateCalendarFeed,
+    StudentLearningQuestionCreate,
+    StudentLearningQuestionUpdate,
+    ToolCreate,
+    ToolUpdate,
+    ToolCopy,
+    TimetableSet,
+    BellScheduleSet,
+    VisitPropose,
+    VisitAccept,
+    VisitDecline,
+    VisitReschedule,
+    VisitCancel,
+    VisitComplete,
+    VisitPlanUpdate,
+    ObservationDataSubmit,
+    ReflectionSheetWrite,
+    ReflectionSheetShare,
+    PhotoUpload,
+    PhotoDelete,
+    CalendarFeedRotate,
 )
 
 

@@ -8,7 +8,7 @@ from ..errors import ObservationError
 from ..types.calendar import CalendarFeedType
 
 
-class RotateCalendarFeed(BaseMutation):
+class CalendarFeedRotate(BaseMutation):
     """Replace your calendar feed's URL: the old one stops working at once (resubscribe the
     phone's calendar with the new one). For when the URL got out."""
 

@@ -26,7 +26,7 @@ class ObservationEntryInput(graphene.InputObjectType):
     )
 
 
-class SubmitObservationDataInput(graphene.InputObjectType):
+class ObservationDataSubmitInput(graphene.InputObjectType):
     """Entries for one visit, in any order, possibly sent before."""
 
     visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
@@ -37,7 +37,7 @@ class SubmitObservationDataInput(graphene.InputObjectType):
     )
 
 
-class SubmitObservationData(BaseMutation):
+class ObservationDataSubmit(BaseMutation):
     """Send data collected during a visit (visitors). Safe to retry: an entry already stored
     under its clientId is returned as it is; a different entry under a used clientId is
     refused (CLIENT_ID_CONFLICT). All or nothing per request: when any entry is refused,
@@ -52,7 +52,7 @@ class SubmitObservationData(BaseMutation):
     created_count = graphene.Int(description="How many entries were new.")
 
     class Arguments:
-        input = SubmitObservationDataInput(required=True, description="The entries.")
+        input = ObservationDataSubmitInput(required=True, description="The entries.")
 
     class Meta:
         permission = SignedIn

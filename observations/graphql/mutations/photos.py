@@ -12,7 +12,7 @@ from ..loaders import load_reflection_sheet, load_slq, load_tool, load_visit, op
 from ..types.photos import PhotoType
 
 
-class UploadPhotoInput(graphene.InputObjectType):
+class PhotoUploadInput(graphene.InputObjectType):
     """A photo and where it goes: exactly one of visitId, slqId, reflectionSheetId, toolId."""
 
     file = Upload(
@@ -29,7 +29,7 @@ class UploadPhotoInput(graphene.InputObjectType):
     caption = graphene.String(description="What it shows, at most 300 characters.")
 
 
-class UploadPhoto(BaseMutation):
+class PhotoUpload(BaseMutation):
     """Add a photo of student work or an artifact to a visit, question or reflection sheet,
     or the room photo of a seating-chart tool. Send it as a multipart request (operations,
     map, file). Whatever the phone put in the file (EXIF, GPS position, XMP, comments) is
@@ -39,7 +39,7 @@ class UploadPhoto(BaseMutation):
     photo = graphene.Field(PhotoType, description="The photo as stored.")
 
     class Arguments:
-        input = UploadPhotoInput(required=True, description="The photo and where it goes.")
+        input = PhotoUploadInput(required=True, description="The photo and where it goes.")
 
     class Meta:
         permission = SignedIn
@@ -65,20 +65,20 @@ class UploadPhoto(BaseMutation):
         return {"photo": photo}
 
 
-class DeletePhotoInput(graphene.InputObjectType):
+class PhotoDeleteInput(graphene.InputObjectType):
     """Which photo."""
 
     photo_id = graphene.ID(required=True, description="The Photo.")
 
 
-class DeletePhoto(BaseMutation):
+class PhotoDelete(BaseMutation):
     """Delete a photo you added, or one attached to your class, question or tool. Its files
     are deleted too; links to it stop working."""
 
     deleted_photo_id = graphene.ID(description="The id of the deleted Photo.")
 
     class Arguments:
-        input = DeletePhotoInput(required=True, description="Which photo.")
+        input = PhotoDeleteInput(required=True, description="Which photo.")
 
     class Meta:
         permission = SignedIn

@@ -9,7 +9,7 @@ from ..loaders import load_reflection_sheet, load_visit
 from ..types.visits import ReflectionSheetType, VisitType
 
 
-class WriteReflectionSheetInput(graphene.InputObjectType):
+class ReflectionSheetWriteInput(graphene.InputObjectType):
     """What the reflection protocol concluded."""
 
     visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
@@ -24,7 +24,7 @@ class WriteReflectionSheetInput(graphene.InputObjectType):
     )
 
 
-class WriteReflectionSheet(BaseMutation):
+class ReflectionSheetWrite(BaseMutation):
     """Write or revise a visit's reflection sheet (host or visitor, after the visit started).
     It copies the SLQ and the data summary, completes the visit and withdraws the reminder."""
 
@@ -32,7 +32,7 @@ class WriteReflectionSheet(BaseMutation):
     visit = graphene.Field(VisitType, description="The visit after the change.")
 
     class Arguments:
-        input = WriteReflectionSheetInput(required=True, description="The sheet.")
+        input = ReflectionSheetWriteInput(required=True, description="The sheet.")
 
     class Meta:
         permission = SignedIn
@@ -51,21 +51,21 @@ class WriteReflectionSheet(BaseMutation):
         return {"reflection_sheet": sheet, "visit": sheet.visit}
 
 
-class ShareReflectionSheetInput(graphene.InputObjectType):
+class ReflectionSheetShareInput(graphene.InputObjectType):
     """Whether the visit's cohort may read the sheet."""
 
     reflection_sheet_id = graphene.ID(required=True, description="The sheet.")
     shared = graphene.Boolean(required=True, description="True to share, false to stop.")
 
 
-class ShareReflectionSheet(BaseMutation):
+class ReflectionSheetShare(BaseMutation):
     """Share your reflection sheet with the visit's cohort (leader, blue and yellow dots), or
     stop sharing it (host only). Coordinators never see it."""
 
     reflection_sheet = graphene.Field(ReflectionSheetType, description="The sheet.")
 
     class Arguments:
-        input = ShareReflectionSheetInput(required=True, description="The choice.")
+        input = ReflectionSheetShareInput(required=True, description="The choice.")
 
     class Meta:
         permission = SignedIn

@@ -9,7 +9,7 @@ from ..loaders import load_slq, load_teacher, optional
 from ..types.slqs import StudentLearningQuestionType
 
 
-class CreateStudentLearningQuestionInput(graphene.InputObjectType):
+class StudentLearningQuestionCreateInput(graphene.InputObjectType):
     """A new Student Learning Question for your class."""
 
     area_of_focus = graphene.String(required=True, description="The area of interest.")
@@ -18,7 +18,7 @@ class CreateStudentLearningQuestionInput(graphene.InputObjectType):
     replaces_id = graphene.ID(description="Your earlier question this one replaces; it is retired.")
 
 
-class CreateStudentLearningQuestion(BaseMutation):
+class StudentLearningQuestionCreate(BaseMutation):
     """Write a Student Learning Question (host teachers), optionally replacing an earlier one."""
 
     student_learning_question = graphene.Field(
@@ -26,7 +26,7 @@ class CreateStudentLearningQuestion(BaseMutation):
     )
 
     class Arguments:
-        input = CreateStudentLearningQuestionInput(required=True, description="The question.")
+        input = StudentLearningQuestionCreateInput(required=True, description="The question.")
 
     class Meta:
         permission = SignedIn
@@ -44,7 +44,7 @@ class CreateStudentLearningQuestion(BaseMutation):
         return {"student_learning_question": slq}
 
 
-class UpdateStudentLearningQuestionInput(graphene.InputObjectType):
+class StudentLearningQuestionUpdateInput(graphene.InputObjectType):
     """New wording for your question; omitted fields stay."""
 
     slq_id = graphene.ID(required=True, description="The question to change.")
@@ -53,7 +53,7 @@ class UpdateStudentLearningQuestionInput(graphene.InputObjectType):
     crafted_with_id = graphene.ID(description="The peer (Person) who helped craft it.")
 
 
-class UpdateStudentLearningQuestion(BaseMutation):
+class StudentLearningQuestionUpdate(BaseMutation):
     """Edit your Student Learning Question. Reflection sheets keep the wording they had."""
 
     student_learning_question = graphene.Field(
@@ -61,7 +61,7 @@ class UpdateStudentLearningQuestion(BaseMutation):
     )
 
     class Arguments:
-        input = UpdateStudentLearningQuestionInput(required=True, description="The changes.")
+        input = StudentLearningQuestionUpdateInput(required=True, description="The changes.")
 
     class Meta:
         permission = SignedIn

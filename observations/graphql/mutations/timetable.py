@@ -27,7 +27,7 @@ class TimetablePeriodInput(graphene.InputObjectType):
     room = graphene.String(description="The room.")
 
 
-class SetMyTimetableInput(graphene.InputObjectType):
+class TimetableSetInput(graphene.InputObjectType):
     """Your whole weekly timetable."""
 
     periods = graphene.List(
@@ -37,7 +37,7 @@ class SetMyTimetableInput(graphene.InputObjectType):
     )
 
 
-class SetMyTimetable(BaseMutation):
+class TimetableSet(BaseMutation):
     """Record when you teach and when you are free each week. Visits to your class must then
     fall while you teach (HOST_NOT_TEACHING), and visit times are suggested from it."""
 
@@ -46,7 +46,7 @@ class SetMyTimetable(BaseMutation):
     )
 
     class Arguments:
-        input = SetMyTimetableInput(required=True, description="The timetable.")
+        input = TimetableSetInput(required=True, description="The timetable.")
 
     class Meta:
         permission = SignedIn
@@ -84,7 +84,7 @@ class BellPeriodInput(graphene.InputObjectType):
     end_time = graphene.Time(required=True, description="Local end time.")
 
 
-class SetBellScheduleInput(graphene.InputObjectType):
+class BellScheduleSetInput(graphene.InputObjectType):
     """A school's periods."""
 
     school_id = graphene.ID(description="The school; yours by default.")
@@ -95,7 +95,7 @@ class SetBellScheduleInput(graphene.InputObjectType):
     )
 
 
-class SetBellSchedule(BaseMutation):
+class BellScheduleSet(BaseMutation):
     """Set your school's bell schedule (teacher leaders). Timetable periods that follow a bell
     period take its new times."""
 
@@ -104,7 +104,7 @@ class SetBellSchedule(BaseMutation):
     )
 
     class Arguments:
-        input = SetBellScheduleInput(required=True, description="The schedule.")
+        input = BellScheduleSetInput(required=True, description="The schedule.")
 
     class Meta:
         permission = TeacherLeader

@@ -21,7 +21,7 @@ def _value(enum_member, default=None):
     return enum_member.value if enum_member is not None else default
 
 
-class CreateToolInput(graphene.InputObjectType):
+class ToolCreateInput(graphene.InputObjectType):
     """A new data-collection tool."""
 
     kind = graphene.Field(ToolKind, required=True, description="What it records.")
@@ -35,14 +35,14 @@ class CreateToolInput(graphene.InputObjectType):
     slq_id = graphene.ID(description="The Student Learning Question it is crafted for.")
 
 
-class CreateTool(BaseMutation):
+class ToolCreate(BaseMutation):
     """Craft a data-collection tool. Definition problems come back per field
     (`definition.categories.2.label`) with code INVALID_TOOL_DEFINITION."""
 
     tool = graphene.Field(ToolType, description="The new tool.")
 
     class Arguments:
-        input = CreateToolInput(required=True, description="The tool.")
+        input = ToolCreateInput(required=True, description="The tool.")
 
     class Meta:
         permission = SignedIn
@@ -62,7 +62,7 @@ class CreateTool(BaseMutation):
         return {"tool": tool}
 
 
-class UpdateToolInput(graphene.InputObjectType):
+class ToolUpdateInput(graphene.InputObjectType):
     """Changes to your tool; omitted fields stay."""
 
     tool_id = graphene.ID(required=True, description="The tool to change.")
@@ -73,14 +73,14 @@ class UpdateToolInput(graphene.InputObjectType):
     slq_id = graphene.ID(description="The Student Learning Question it is crafted for.")
 
 
-class UpdateTool(BaseMutation):
+class ToolUpdate(BaseMutation):
     """Adapt your tool. Its definition is fixed once data was collected with it (TOOL_IN_USE):
     copy it instead."""
 
     tool = graphene.Field(ToolType, description="The changed tool.")
 
     class Arguments:
-        input = UpdateToolInput(required=True, description="The changes.")
+        input = ToolUpdateInput(required=True, description="The changes.")
 
     class Meta:
         permission = SignedIn
@@ -100,7 +100,7 @@ class UpdateTool(BaseMutation):
         return {"tool": tool}
 
 
-class CopyToolInput(graphene.InputObjectType):
+class ToolCopyInput(graphene.InputObjectType):
     """Which tool to copy, and how to set up the copy."""
 
     tool_id = graphene.ID(required=True, description="A tool you can see (e.g. a library one).")
@@ -109,13 +109,13 @@ class CopyToolInput(graphene.InputObjectType):
     slq_id = graphene.ID(description="The Student Learning Question the copy is for.")
 
 
-class CopyTool(BaseMutation):
+class ToolCopy(BaseMutation):
     """Make your own copy of a tool to adapt it."""
 
     tool = graphene.Field(ToolType, description="The copy.")
 
     class Arguments:
-        input = CopyToolInput(required=True, description="What to copy.")
+        input = ToolCopyInput(required=True, description="What to copy.")
 
     class Meta:
         permission = SignedIn

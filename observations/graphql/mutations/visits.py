@@ -39,7 +39,7 @@ class VisitPayloadMixin:
     visit = graphene.Field(VisitType, description="The visit after the change.")
 
 
-class ProposeVisitInput(graphene.InputObjectType):
+class VisitProposeInput(graphene.InputObjectType):
     """What you propose: whose class, when, and for which cycle, question and tool."""
 
     host_id = graphene.ID(required=True, description="The host teacher (Person).")
@@ -56,12 +56,12 @@ class ProposeVisitInput(graphene.InputObjectType):
     )
 
 
-class ProposeVisit(VisitPayloadMixin, BaseMutation):
+class VisitPropose(VisitPayloadMixin, BaseMutation):
     """Propose to visit a peer's class. Refused with HOST_NOT_TEACHING when the host's
     timetable has no class then, DOUBLE_BOOKED when either of you has a visit at that time."""
 
     class Arguments:
-        input = ProposeVisitInput(required=True, description="The proposal.")
+        input = VisitProposeInput(required=True, description="The proposal.")
 
     class Meta:
         permission = SignedIn
@@ -83,24 +83,17 @@ class ProposeVisit(VisitPayloadMixin, BaseMutation):
         return {"visit": visit}
 
 
-class VisitIdInput(graphene.InputObjectType):
-    """Which visit."""
+class VisitAcceptInput(graphene.InputObjectType):
+    """Which visit to accept."""
 
     visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
 
 
-class VisitReasonInput(graphene.InputObjectType):
-    """Which visit, and why."""
-
-    visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
-    reason = graphene.String(required=True, description="Why, for the other teacher.")
-
-
-class AcceptVisit(VisitPayloadMixin, BaseMutation):
+class VisitAccept(VisitPayloadMixin, BaseMutation):
     """Accept a visit proposed to your class (host only). Reminders are scheduled."""
 
     class Arguments:
-        input = VisitIdInput(required=True, description="Which visit.")
+        input = VisitAcceptInput(required=True, description="Which visit.")
 
     class Meta:
         permission = SignedIn
@@ -112,11 +105,18 @@ class AcceptVisit(VisitPayloadMixin, BaseMutation):
         return {"visit": visit_accept(actor=info.context.user, visit=visit)}
 
 
-class DeclineVisit(VisitPayloadMixin, BaseMutation):
+class VisitDeclineInput(graphene.InputObjectType):
+    """Which visit to decline, and why."""
+
+    visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
+    reason = graphene.String(required=True, description="Why, for the visitor.")
+
+
+class VisitDecline(VisitPayloadMixin, BaseMutation):
     """Decline a visit proposed to your class (host only), saying why."""
 
     class Arguments:
-        input = VisitReasonInput(required=True, description="Which visit and why.")
+        input = VisitDeclineInput(required=True, description="Which visit and why.")
 
     class Meta:
         permission = SignedIn
@@ -128,11 +128,18 @@ class DeclineVisit(VisitPayloadMixin, BaseMutation):
         return {"visit": visit_decline(actor=info.context.user, visit=visit, reason=input.reason)}
 
 
-class CancelVisit(VisitPayloadMixin, BaseMutation):
+class VisitCancelInput(graphene.InputObjectType):
+    """Which visit to cancel, and why."""
+
+    visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
+    reason = graphene.String(required=True, description="Why, for the other teacher.")
+
+
+class VisitCancel(VisitPayloadMixin, BaseMutation):
     """Cancel a proposed or accepted visit (host or visitor), saying why."""
 
     class Arguments:
-        input = VisitReasonInput(required=True, description="Which visit and why.")
+        input = VisitCancelInput(required=True, description="Which visit and why.")
 
     class Meta:
         permission = SignedIn
@@ -144,7 +151,7 @@ class CancelVisit(VisitPayloadMixin, BaseMutation):
         return {"visit": visit_cancel(actor=info.context.user, visit=visit, reason=input.reason)}
 
 
-class RescheduleVisitInput(graphene.InputObjectType):
+class VisitRescheduleInput(graphene.InputObjectType):
     """Which visit, its new time, and why."""
 
     visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
@@ -153,12 +160,12 @@ class RescheduleVisitInput(graphene.InputObjectType):
     room = graphene.String(description="A new room, if it changes too.")
 
 
-class RescheduleVisit(VisitPayloadMixin, BaseMutation):
+class VisitReschedule(VisitPayloadMixin, BaseMutation):
     """Move a proposed or accepted visit. Moved by a visitor, it goes back to PROPOSED for the
     host to accept; moved by the host, it keeps its status."""
 
     class Arguments:
-        input = RescheduleVisitInput(required=True, description="The new time.")
+        input = VisitRescheduleInput(required=True, description="The new time.")
 
     class Meta:
         permission = SignedIn
@@ -177,11 +184,17 @@ class RescheduleVisit(VisitPayloadMixin, BaseMutation):
         return {"visit": visit}
 
 
-class CompleteVisit(VisitPayloadMixin, BaseMutation):
+class VisitCompleteInput(graphene.InputObjectType):
+    """Which visit happened."""
+
+    visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
+
+
+class VisitComplete(VisitPayloadMixin, BaseMutation):
     """Mark an accepted visit as having happened (data or a reflection sheet do it too)."""
 
     class Arguments:
-        input = VisitIdInput(required=True, description="Which visit.")
+        input = VisitCompleteInput(required=True, description="Which visit.")
 
     class Meta:
         permission = SignedIn
@@ -193,7 +206,7 @@ class CompleteVisit(VisitPayloadMixin, BaseMutation):
         return {"visit": visit_complete(actor=info.context.user, visit=visit)}
 
 
-class UpdateVisitPlanInput(graphene.InputObjectType):
+class VisitPlanUpdateInput(graphene.InputObjectType):
     """The visit's question, tool, room or notes; omitted fields stay."""
 
     visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
@@ -203,12 +216,12 @@ class UpdateVisitPlanInput(graphene.InputObjectType):
     notes = graphene.String(description="Notes between host and visitors.")
 
 
-class UpdateVisitPlan(VisitPayloadMixin, BaseMutation):
+class VisitPlanUpdate(VisitPayloadMixin, BaseMutation):
     """Set what the visit is about (host or visitor). The tool is fixed once data arrived
     (TOOL_LOCKED), the question once the reflection sheet exists (SLQ_LOCKED)."""
 
     class Arguments:
-        input = UpdateVisitPlanInput(required=True, description="The changes.")
+        input = VisitPlanUpdateInput(required=True, description="The changes.")
 
     class Meta:
         permission = SignedIn

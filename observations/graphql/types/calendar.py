@@ -13,7 +13,7 @@ class CalendarFeedType(graphene.ObjectType):
     """Your private calendar feed (iCalendar) of your classroom visits and cohort meetings,
     for the phone's own calendar app to subscribe to. It names people, times and rooms, never
     what is observed. Anyone with the URL can read it: keep it to yourself, and rotate it
-    (`rotateCalendarFeed`) if it got out."""
+    (`calendarFeedRotate`) if it got out."""
 
     class Meta:
         name = "CalendarFeed"
@@ -22,7 +22,7 @@ class CalendarFeedType(graphene.ObjectType):
         required=True,
         description=url_description(
             "The feed's URL (text/calendar); a calendar app subscribes to it. It does not "
-            "expire; it stops when you rotate it (`rotateCalendarFeed`).",
+            "expire; it stops when you rotate it (`calendarFeedRotate`).",
             expires=False,
             rate_limited=True,
         ),

@@ -9,8 +9,8 @@ from tests.cohorts.conftest import gid
 from tests.conftest import top_level_codes
 
 APPROVE_PERSON = """
-mutation Approve($input: ApprovePersonOutsideDomainsInput!) {
-  approvePersonOutsideDomains(input: $input) { person { fullName } errors { field code } }
+mutation Approve($input: PersonOutsideDomainsApproveInput!) {
+  personOutsideDomainsApprove(input: $input) { person { fullName } errors { field code } }
 }
 """
 

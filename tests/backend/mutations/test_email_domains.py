@@ -16,13 +16,13 @@ from tests.conftest import error_codes, top_level_codes
 from tests.factories import CoordinatorFactory, DistrictFactory, TeacherFactory
 
 SET_DOMAINS = """
-mutation Set($input: SetDistrictEmailDomainsInput!) {
-  setDistrictEmailDomains(input: $input) { emailDomains errors { field code } }
+mutation Set($input: DistrictEmailDomainsSetInput!) {
+  districtEmailDomainsSet(input: $input) { emailDomains errors { field code } }
 }
 """
 INVITE = """
-mutation Invite($input: InviteInput!) {
-  invite(input: $input) { invitation { id email status approval } errors { field code } }
+mutation Invite($input: InvitationCreateInput!) {
+  invitationCreate(input: $input) { invitation { id email status approval } errors { field code } }
 }
 """
 PEER_INVITE = """
@@ -34,18 +34,18 @@ AWAITING = """
 { invitationsAwaitingApproval { edges { node { id email status invitedBy { fullName } } } } }
 """
 DECIDE = """
-mutation Decide($input: DecideInvitationInput!) {
-  decideInvitation(input: $input) { invitation { status approval } errors { field code } }
+mutation Decide($input: InvitationDecideInput!) {
+  invitationDecide(input: $input) { invitation { status approval } errors { field code } }
 }
 """
 APPROVE_PERSON = """
-mutation Approve($input: ApprovePersonOutsideDomainsInput!) {
-  approvePersonOutsideDomains(input: $input) { person { fullName } errors { field code } }
+mutation Approve($input: PersonOutsideDomainsApproveInput!) {
+  personOutsideDomainsApprove(input: $input) { person { fullName } errors { field code } }
 }
 """
 ACCEPT = """
-mutation Accept($input: AcceptInvitationInput!) {
-  acceptInvitation(input: $input) { token me { person { id } } errors { field code } }
+mutation Accept($input: InvitationAcceptInput!) {
+  invitationAccept(input: $input) { token me { person { id } } errors { field code } }
 }
 """
 ADD = """
@@ -69,7 +69,7 @@ def set_domains(api, district, domains):
 
 def invite(api, email, school):
     variables = {"input": {"email": email, "schoolId": gid(school), "fullName": "Sock Puppet"}}
-    return api.data(INVITE, variables)["invite"]
+    return api.data(INVITE, variables)["invitationCreate"]
 
 
 def add(api, cohort, person):
@@ -87,7 +87,7 @@ def accept(api, email, code):
             "deviceName": "Burner",
         }
     }
-    return api.data(ACCEPT, variables)["acceptInvitation"]
+    return api.data(ACCEPT, variables)["invitationAccept"]
 
 
 def codes_sent_to(email: str) -> list[str]:
@@ -103,7 +103,7 @@ def codes_sent_to(email: str) -> list[str]:
 @pytest.fixture
 def restricted(api_for, coordinator, school):
     payload = set_domains(api_for(coordinator), school.district, ["Example.org", "@district.org"])
-    assert payload["data"]["setDistrictEmailDomains"]["errors"] == []
+    assert payload["data"]["districtEmailDomainsSet"]["errors"] == []
     return school.district
 
 
@@ -163,7 +163,7 @@ def test_a_coordinators_approval_lets_the_invitee_join(
     decided = coordinator_api.data(
         DECIDE, {"input": {"invitationId": waiting[0]["node"]["id"], "approve": True}}
     )
-    assert decided["decideInvitation"] == {
+    assert decided["invitationDecide"] == {
         "invitation": {"status": "OPEN", "approval": "APPROVED"},
         "errors": [],
     }
@@ -195,8 +195,8 @@ def test_a_refused_invitation_sends_nothing_and_cannot_be_decided_again(
         DECIDE, {"input": {"invitationId": invitation_id, "approve": True}}
     )
 
-    assert refused["decideInvitation"]["invitation"] == {"status": "REFUSED", "approval": "REFUSED"}
-    assert error_codes(again["decideInvitation"]) == ["NOT_AWAITING_APPROVAL"]
+    assert refused["invitationDecide"]["invitation"] == {"status": "REFUSED", "approval": "REFUSED"}
+    assert error_codes(again["invitationDecide"]) == ["NOT_AWAITING_APPROVAL"]
     assert codes_sent_to(PUPPETS[0]) == []
 
 
@@ -207,7 +207,7 @@ def test_only_the_districts_coordinators_decide(api_for, leader, coordinator, re
     variables = {"input": {"invitationId": invitation_id, "approve": True}}
 
     as_leader = api_for(leader).post_graphql(DECIDE, variables)
-    as_other = api_for(elsewhere).data(DECIDE, variables)["decideInvitation"]
+    as_other = api_for(elsewhere).data(DECIDE, variables)["invitationDecide"]
 
     assert top_level_codes(as_leader) == ["FORBIDDEN"]
     assert error_codes(as_other) == ["NOT_FOUND"]
@@ -243,7 +243,7 @@ def test_an_existing_teacher_outside_the_domains_joins_once_approved(
 
     approved = api_for(coordinator).data(APPROVE_PERSON, {"input": {"personId": gid(gmail)}})
 
-    assert approved["approvePersonOutsideDomains"]["errors"] == []
+    assert approved["personOutsideDomainsApprove"]["errors"] == []
     assert add(api_for(leader), network.cohort, gmail)["errors"] == []
 
 
@@ -255,10 +255,10 @@ def test_setting_domains_checks_them_and_is_refused_outside_ones_district(
     other = DistrictFactory()
     elsewhere = set_domains(api_for(coordinator), other, ["other.org"])
 
-    assert bad["data"]["setDistrictEmailDomains"]["errors"] == [
+    assert bad["data"]["districtEmailDomainsSet"]["errors"] == [
         {"field": "domains", "code": "INVALID_DOMAIN"}
     ]
-    assert error_codes(elsewhere["data"]["setDistrictEmailDomains"]) == ["NOT_FOUND"]
+    assert error_codes(elsewhere["data"]["districtEmailDomainsSet"]) == ["NOT_FOUND"]
     assert not DistrictEmailDomain.objects.exists()
 
 
@@ -266,7 +266,7 @@ def test_setting_domains_checks_them_and_is_refused_outside_ones_district(
 def test_an_empty_list_lifts_the_restriction(api_for, coordinator, leader, school, restricted):
     payload = set_domains(api_for(coordinator), school.district, [])
 
-    assert payload["data"]["setDistrictEmailDomains"] == {"emailDomains": [], "errors": []}
+    assert payload["data"]["districtEmailDomainsSet"] == {"emailDomains": [], "errors": []}
     me = api_for(leader).data("{ me { districtEmailDomains } }")["me"]
     assert me == {"districtEmailDomains": []}
 

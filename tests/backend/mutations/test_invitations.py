@@ -12,13 +12,16 @@ from tests.conftest import ApiClient, error_codes, top_level_codes
 from tests.factories import SchoolFactory, TeacherFactory
 
 INVITE = """
-mutation Invite($input: InviteInput!) {
-  invite(input: $input) { invitation { email status school { name } } errors { field code } }
+mutation Invite($input: InvitationCreateInput!) {
+  invitationCreate(input: $input) {
+    invitation { email status school { name } }
+    errors { field code }
+  }
 }
 """
 ACCEPT = """
-mutation Accept($input: AcceptInvitationInput!) {
-  acceptInvitation(input: $input) {
+mutation Accept($input: InvitationAcceptInput!) {
+  invitationAccept(input: $input) {
     token
     me { person { fullName } school { id } roles }
     errors { field message code }
@@ -52,14 +55,14 @@ def accept(api, email, code, password="a-long-enough-passphrase", name="New Teac
             "deviceName": "Pixel",
         }
     }
-    return api.data(ACCEPT, variables)["acceptInvitation"]
+    return api.data(ACCEPT, variables)["invitationAccept"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_leader_invites_a_teacher_who_accepts_with_the_emailed_code(api, api_for, leader):
     result = invite(api_for(leader), "New.Teacher@Example.org", leader.school)
 
-    payload = result["data"]["invite"]
+    payload = result["data"]["invitationCreate"]
     assert payload["errors"] == []
     assert payload["invitation"] == {
         "email": "new.teacher@example.org",
@@ -142,8 +145,8 @@ def test_an_existing_account_cannot_be_invited(api_for, leader):
 
     result = invite(api_for(leader), existing.email, leader.school)
 
-    assert error_codes(result["data"]["invite"]) == ["ALREADY_EXISTS"]
-    assert result["data"]["invite"]["errors"][0]["field"] == "email"
+    assert error_codes(result["data"]["invitationCreate"]) == ["ALREADY_EXISTS"]
+    assert result["data"]["invitationCreate"]["errors"][0]["field"] == "email"
 
 
 @pytest.mark.django_db
@@ -174,7 +177,7 @@ def test_a_coordinator_invites_a_teacher_leader_into_a_district_school(api, api_
 
     result = invite(api_for(coordinator), "lead@example.org", school, asTeacherLeader=True)
 
-    assert result["data"]["invite"]["errors"] == []
+    assert result["data"]["invitationCreate"]["errors"] == []
     accepted = accept(api, "lead@example.org", sent_code())
     assert accepted["me"]["roles"] == ["TEACHER", "TEACHER_LEADER"]
 
@@ -185,7 +188,7 @@ def test_a_coordinator_cannot_see_schools_of_another_district(api_for, coordinat
 
     result = invite(api_for(coordinator), "x@example.org", elsewhere)
 
-    assert error_codes(result["data"]["invite"]) == ["NOT_FOUND"]
+    assert error_codes(result["data"]["invitationCreate"]) == ["NOT_FOUND"]
 
 
 @pytest.mark.django_db
@@ -217,7 +220,7 @@ def test_the_inviter_lists_and_withdraws_invitations(api, api_for, leader):
     invitation_id = listed["myInvitations"]["edges"][0]["node"]["id"]
 
     inviter.data(
-        "mutation R($id: ID!) { revokeInvitation(input: {invitationId: $id}) { errors { code } } }",
+        "mutation R($id: ID!) { invitationRevoke(input: {invitationId: $id}) { errors { code } } }",
         {"id": invitation_id},
     )
 
@@ -237,8 +240,8 @@ def test_invitation_input_is_validated_per_field(api_for, leader, extra, field):
 
     result = api_for(leader).post_graphql(INVITE, variables)
 
-    assert error_codes(result["data"]["invite"]) == ["INVALID"]
-    assert result["data"]["invite"]["errors"][0]["field"] == field
+    assert error_codes(result["data"]["invitationCreate"]) == ["INVALID"]
+    assert result["data"]["invitationCreate"]["errors"][0]["field"] == field
 
 
 @pytest.mark.django_db(transaction=True)
@@ -287,8 +290,8 @@ def test_an_account_in_another_district_is_not_revealed_by_invite(api_for, leade
     mail_to_existing = mail.outbox[-1]
     for_new = invite(inviter, "never-seen@example.org", leader.school)
 
-    existing_payload = for_existing["data"]["invite"]
-    new_payload = for_new["data"]["invite"]
+    existing_payload = for_existing["data"]["invitationCreate"]
+    new_payload = for_new["data"]["invitationCreate"]
     assert existing_payload["errors"] == new_payload["errors"] == []
     assert existing_payload["invitation"]["status"] == new_payload["invitation"]["status"]
     assert existing_payload["invitation"]["school"] == new_payload["invitation"]["school"]

@@ -19,8 +19,8 @@ mutation Invite($input: CohortPeerInviteInput!) {
 }
 """
 ACCEPT = """
-mutation Accept($input: AcceptInvitationInput!) {
-  acceptInvitation(input: $input) { token me { person { id } } errors { code } }
+mutation Accept($input: InvitationAcceptInput!) {
+  invitationAccept(input: $input) { token me { person { id } } errors { code } }
 }
 """
 PENDING = """

@@ -28,8 +28,8 @@ mutation Set($input: MeetingAgendaSetInput!) {
 }
 """
 FROM_TEMPLATE = """
-mutation T($input: MeetingAgendaFromTemplateInput!) {
-  meetingAgendaFromTemplate(input: $input) {
+mutation T($input: MeetingAgendaApplyTemplateInput!) {
+  meetingAgendaApplyTemplate(input: $input) {
     meeting { agenda { title minutes protocol { name } } }
     warnings { code }
     errors { field code }
@@ -124,7 +124,7 @@ def test_a_template_agenda_reaches_the_reminder(api_for, leader, meeting):
         },
     )
 
-    first = result["data"]["meetingAgendaFromTemplate"]["meeting"]["agenda"][0]
+    first = result["data"]["meetingAgendaApplyTemplate"]["meeting"]["agenda"][0]
     reminder = Notification.objects.get(kind=Kind.MEETING_TOMORROW, recipient=leader)
     assert f"Agenda: {first['title']} ({first['minutes']} min)" in reminder.body
 
@@ -268,7 +268,7 @@ def test_a_template_replaces_the_agenda(api_for, leader, meeting):
                 "templateKey": "group-of-13-looking-at-student-work",
             }
         },
-    )["meetingAgendaFromTemplate"]
+    )["meetingAgendaApplyTemplate"]
 
     titles = [item["title"] for item in result["meeting"]["agenda"]]
     assert "Old" not in titles

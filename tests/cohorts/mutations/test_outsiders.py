@@ -58,7 +58,7 @@ def inputs(network, meeting, item, protocol, newcomer) -> dict[str, dict]:
         "meetingUpdate": {"meetingId": gid(meeting), "durationMinutes": 30},
         "meetingCancel": {"meetingId": gid(meeting)},
         "meetingAgendaSet": {"meetingId": gid(meeting), "items": []},
-        "meetingAgendaFromTemplate": {
+        "meetingAgendaApplyTemplate": {
             "meetingId": gid(meeting),
             "templateKey": "group-of-5-launch",
         },

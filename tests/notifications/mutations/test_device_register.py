@@ -1,4 +1,4 @@
-"""registerDevice / unregisterDevice, and sign-out removing the phone."""
+"""deviceRegister / deviceUnregister, and sign-out removing the phone."""
 
 import pytest
 from django.utils import timezone
@@ -13,25 +13,25 @@ from ..factories import DeviceFactory
 pytestmark = pytest.mark.django_db
 
 REGISTER = """
-mutation Register($input: RegisterDeviceInput!) {
-  registerDevice(input: $input) {
+mutation Register($input: DeviceRegisterInput!) {
+  deviceRegister(input: $input) {
     device { id platform tokenKind appVersion locale isCurrent lastSeenAt }
     errors { field message code }
   }
 }
 """
 UNREGISTER = """
-mutation Unregister($input: UnregisterDeviceInput!) {
-  unregisterDevice(input: $input) { removed errors { field code } }
+mutation Unregister($input: DeviceUnregisterInput!) {
+  deviceUnregister(input: $input) { removed errors { field code } }
 }
 """
-SIGN_OUT = "mutation { signOut { errors { code } } }"
+SIGN_OUT = "mutation { sessionSignOut { errors { code } } }"
 MY_DEVICES = "{ myDevices { platform appVersion isCurrent } }"
 
 
 def register(api, token="fcm-abc", **fields):
     variables = {"input": {"token": token, "platform": "IOS", **fields}}
-    return api.data(REGISTER, variables)["registerDevice"]
+    return api.data(REGISTER, variables)["deviceRegister"]
 
 
 def test_a_phone_registers_its_token_for_its_session(api_for, teacher, school_day):
@@ -123,7 +123,7 @@ def test_signing_out_removes_the_phone(api_for, teacher):
     register(phone, token="phone-token")
     register(tablet, token="tablet-token")
 
-    assert phone.data(SIGN_OUT)["signOut"]["errors"] == []
+    assert phone.data(SIGN_OUT)["sessionSignOut"]["errors"] == []
 
     assert list(Device.objects.values_list("token", flat=True)) == ["tablet-token"]
 
@@ -136,7 +136,7 @@ def test_revoking_a_lost_phones_session_removes_that_phone_only(api_for, teacher
     from graphql_relay import to_global_id
 
     tablet.data(
-        "mutation($id: ID!) { revokeSession(input: {sessionId: $id}) { errors { code } } }",
+        "mutation($id: ID!) { sessionRevoke(input: {sessionId: $id}) { errors { code } } }",
         {"id": to_global_id("Session", lost.pk)},
     )
 
@@ -148,8 +148,8 @@ def test_unregister_removes_only_your_own_device(api_for, teacher):
     api = api_for(teacher)
     register(api, token="mine")
 
-    mine = api.data(UNREGISTER, {"input": {"token": "mine"}})["unregisterDevice"]
-    theirs = api.data(UNREGISTER, {"input": {"token": "not-yours"}})["unregisterDevice"]
+    mine = api.data(UNREGISTER, {"input": {"token": "mine"}})["deviceUnregister"]
+    theirs = api.data(UNREGISTER, {"input": {"token": "not-yours"}})["deviceUnregister"]
 
     assert (mine["removed"], theirs["removed"]) == (True, False)
     assert list(Device.objects.all()) == [someone_else]

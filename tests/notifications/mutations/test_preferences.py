@@ -1,4 +1,4 @@
-"""notificationPreferences and updateNotificationPreferences."""
+"""notificationPreferences and notificationPreferencesUpdate."""
 
 import pytest
 
@@ -15,8 +15,8 @@ PREFERENCES = """
 } }
 """
 UPDATE = """
-mutation Update($input: UpdateNotificationPreferencesInput!) {
-  updateNotificationPreferences(input: $input) {
+mutation Update($input: NotificationPreferencesUpdateInput!) {
+  notificationPreferencesUpdate(input: $input) {
     preferences {
       kinds { kind enabled } quietHoursEnabled quietHoursStart quietHoursEnd timeZone
     }
@@ -27,7 +27,7 @@ mutation Update($input: UpdateNotificationPreferencesInput!) {
 
 
 def update(api, **changes):
-    return api.data(UPDATE, {"input": changes})["updateNotificationPreferences"]
+    return api.data(UPDATE, {"input": changes})["notificationPreferencesUpdate"]
 
 
 def enabled(preferences):

@@ -1,4 +1,4 @@
-"""myNotifications, unreadNotificationCount, markNotificationRead, markAllNotificationsRead."""
+"""myNotifications, unreadNotificationCount, notificationMarkRead, notificationMarkAllRead."""
 
 from datetime import timedelta
 
@@ -25,13 +25,13 @@ query Inbox($unread: Boolean, $first: Int!) {
 }
 """
 MARK = """
-mutation Mark($input: MarkNotificationReadInput!) {
-  markNotificationRead(input: $input) {
+mutation Mark($input: NotificationMarkReadInput!) {
+  notificationMarkRead(input: $input) {
     notification { id isRead readAt } unreadCount errors { field code }
   }
 }
 """
-MARK_ALL = "mutation { markAllNotificationsRead { markedCount unreadCount errors { code } } }"
+MARK_ALL = "mutation { notificationMarkAllRead { markedCount unreadCount errors { code } } }"
 
 
 def inbox(api, first=20, **variables):
@@ -101,8 +101,8 @@ def test_marking_one_read_is_idempotent_and_returns_the_count(api_for, teacher, 
     delivered(teacher, "b", 1)
     api = api_for(teacher)
 
-    payload = api.data(MARK, {"input": {"notificationId": gid(first)}})["markNotificationRead"]
-    again = api.data(MARK, {"input": {"notificationId": gid(first)}})["markNotificationRead"]
+    payload = api.data(MARK, {"input": {"notificationId": gid(first)}})["notificationMarkRead"]
+    again = api.data(MARK, {"input": {"notificationId": gid(first)}})["notificationMarkRead"]
 
     assert payload["errors"] == []
     assert payload["notification"]["isRead"] is True
@@ -117,9 +117,9 @@ def test_someone_elses_notification_is_not_found(api_for, teacher, school_day):
 
     for notification in (theirs, not_yet):
         payload = api.data(MARK, {"input": {"notificationId": gid(notification)}})
-        assert error_codes(payload["markNotificationRead"]) == ["NOT_FOUND"]
+        assert error_codes(payload["notificationMarkRead"]) == ["NOT_FOUND"]
     wrong_type = api.data(MARK, {"input": {"notificationId": to_global_id("Session", 1)}})
-    assert error_codes(wrong_type["markNotificationRead"]) == ["INVALID_ID"]
+    assert error_codes(wrong_type["notificationMarkRead"]) == ["INVALID_ID"]
     assert api.data("query($id: ID!) { node(id: $id) { id } }", {"id": gid(theirs)}) == {
         "node": None
     }
@@ -134,7 +134,7 @@ def test_mark_all_read(api_for, teacher, school_day):
     other = delivered(TeacherFactory(), "theirs", 1)
     api = api_for(teacher)
 
-    payload = api.data(MARK_ALL)["markAllNotificationsRead"]
+    payload = api.data(MARK_ALL)["notificationMarkAllRead"]
 
     assert (payload["markedCount"], payload["unreadCount"]) == (2, 0)
     assert inbox(api)["unreadNotificationCount"] == 0

@@ -31,7 +31,7 @@ def entry(category="asks-peer", *, client_id=None, seconds=30):
 
 def submit(api, visit, *entries):
     variables = {"input": {"visitId": gid("Visit", visit), "entries": list(entries)}}
-    return api.data(SUBMIT, variables)["submitObservationData"]
+    return api.data(SUBMIT, variables)["observationDataSubmit"]
 
 
 def test_the_phone_sends_entries_and_gets_them_back_stored(api_for, visitor, visit):

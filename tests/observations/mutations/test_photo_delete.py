@@ -1,4 +1,4 @@
-"""deletePhoto through the real /graphql/ endpoint: who may delete a photo, and its files go."""
+"""photoDelete through the real /graphql/ endpoint: who may delete a photo, and its files go."""
 
 import pytest
 
@@ -11,8 +11,8 @@ from tests.observations.pictures import fetch, phone_jpeg, stored_files, upload
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.observations.urls")]
 
 DELETE = """
-mutation Delete($input: DeletePhotoInput!) {
-  deletePhoto(input: $input) { deletedPhotoId errors { field code message } }
+mutation Delete($input: PhotoDeleteInput!) {
+  photoDelete(input: $input) { deletedPhotoId errors { field code message } }
 }
 """
 
@@ -38,7 +38,7 @@ def test_the_uploader_deletes_a_photo_and_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         result = api_for(visitor).data(DELETE, {"input": {"photoId": photo["id"]}})
 
-    assert result["deletePhoto"] == {"deletedPhotoId": photo["id"], "errors": []}
+    assert result["photoDelete"] == {"deletedPhotoId": photo["id"], "errors": []}
     assert nothing_stored(media_root)
     assert fetch(client, photo["url"])[0].status_code == 404
 
@@ -48,7 +48,7 @@ def test_the_host_deletes_a_visitors_photo_from_their_class(api_for, host, visit
 
     result = api_for(host).data(DELETE, {"input": {"photoId": photo["id"]}})
 
-    assert result["deletePhoto"]["errors"] == []
+    assert result["photoDelete"]["errors"] == []
     assert Photo.objects.count() == 0
 
 
@@ -68,7 +68,7 @@ def test_another_visitor_cannot_delete_the_hosts_photo(api_for, host, visit, sch
 
     result = api_for(second).data(DELETE, {"input": {"photoId": photo["id"]}})
 
-    assert [(e["field"], e["code"]) for e in result["deletePhoto"]["errors"]] == [
+    assert [(e["field"], e["code"]) for e in result["photoDelete"]["errors"]] == [
         ("photoId", "NOT_PHOTO_OWNER")
     ]
     assert Photo.objects.count() == 1
@@ -79,5 +79,5 @@ def test_a_photo_you_cannot_see_is_not_found(api_for, visitor, visit, outsider):
 
     result = api_for(outsider).data(DELETE, {"input": {"photoId": photo["id"]}})
 
-    assert error_codes(result["deletePhoto"]) == ["NOT_FOUND"]
+    assert error_codes(result["photoDelete"]) == ["NOT_FOUND"]
     assert Photo.objects.count() == 1

@@ -1,4 +1,4 @@
-"""uploadPhoto through the real /graphql/ endpoint (multipart): what is kept of a photo, what
+"""photoUpload through the real /graphql/ endpoint (multipart): what is kept of a photo, what
 is refused (storing nothing), and the visits, questions, sheets and tools a photo belongs to."""
 
 import pytest
@@ -188,12 +188,12 @@ def test_a_long_caption_is_refused(api_for, host, visit, media_root):
 
 def test_a_file_must_be_a_file_not_a_string(api_for, host, visit, media_root):
     body = api_for(host).post_graphql(
-        "mutation U($input: UploadPhotoInput!) { uploadPhoto(input: $input) "
+        "mutation U($input: PhotoUploadInput!) { photoUpload(input: $input) "
         "{ errors { field code } } }",
         {"input": {"file": "data:image/jpeg;base64,AAAA", "visitId": gid("Visit", visit)}},
     )
 
-    assert body["data"]["uploadPhoto"]["errors"] == [{"field": "file", "code": "UNSUPPORTED_IMAGE"}]
+    assert body["data"]["photoUpload"]["errors"] == [{"field": "file", "code": "UNSUPPORTED_IMAGE"}]
     assert nothing_stored(media_root)
 
 

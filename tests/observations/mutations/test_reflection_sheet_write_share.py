@@ -43,7 +43,7 @@ def write(api, visit, **extra):
             **extra,
         }
     }
-    return api.data(WRITE_SHEET, variables)["writeReflectionSheet"]
+    return api.data(WRITE_SHEET, variables)["reflectionSheetWrite"]
 
 
 def test_the_visitor_writes_the_sheet(api_for, visitor, visit, slq):
@@ -81,7 +81,7 @@ def test_a_shared_sheet_is_read_by_the_cohort_but_never_by_coordinators(
     shared = api_for(host).data(
         SHARE_SHEET, {"input": {"reflectionSheetId": sheet_id, "shared": True}}
     )
-    assert shared["shareReflectionSheet"]["reflectionSheet"]["sharedWithCohort"] is True
+    assert shared["reflectionSheetShare"]["reflectionSheet"]["sharedWithCohort"] is True
 
     for member in (leader, yellow):
         sheets = api_for(member).data(SHEETS, variables)["reflectionSheets"]
@@ -98,6 +98,6 @@ def test_only_the_host_shares(api_for, visitor, visit):
         SHARE_SHEET, {"input": {"reflectionSheetId": sheet_id, "shared": True}}
     )
 
-    assert [(e["field"], e["code"]) for e in payload["shareReflectionSheet"]["errors"]] == [
+    assert [(e["field"], e["code"]) for e in payload["reflectionSheetShare"]["errors"]] == [
         ("visitId", "NOT_VISIT_HOST")
     ]

@@ -6,8 +6,8 @@ from tests.observations.operations import SLQ_FIELDS as FIELDS
 pytestmark = pytest.mark.django_db
 
 CREATE = f"""
-mutation C($input: CreateStudentLearningQuestionInput!) {{
-  createStudentLearningQuestion(input: $input) {{
+mutation C($input: StudentLearningQuestionCreateInput!) {{
+  studentLearningQuestionCreate(input: $input) {{
     studentLearningQuestion {{ {FIELDS} }} errors {{ field code }}
   }}
 }}
@@ -28,7 +28,7 @@ def test_a_host_writes_replaces_and_lists_questions(api_for, host, visitor):
                 "craftedWithId": gid("Person", visitor),
             }
         },
-    )["createStudentLearningQuestion"]["studentLearningQuestion"]
+    )["studentLearningQuestionCreate"]["studentLearningQuestion"]
     second = api.data(
         CREATE,
         {
@@ -38,7 +38,7 @@ def test_a_host_writes_replaces_and_lists_questions(api_for, host, visitor):
                 "replacesId": first["id"],
             }
         },
-    )["createStudentLearningQuestion"]["studentLearningQuestion"]
+    )["studentLearningQuestionCreate"]["studentLearningQuestion"]
 
     assert first["craftedWith"] == {"fullName": "Victor Visitor"}
     assert second["replaces"] == {"question": "Who explains their thinking?"}

@@ -6,8 +6,8 @@ from tests.observations.operations import SLQ_FIELDS as FIELDS
 pytestmark = pytest.mark.django_db
 
 UPDATE = f"""
-mutation U($input: UpdateStudentLearningQuestionInput!) {{
-  updateStudentLearningQuestion(input: $input) {{
+mutation U($input: StudentLearningQuestionUpdateInput!) {{
+  studentLearningQuestionUpdate(input: $input) {{
     studentLearningQuestion {{ {FIELDS} }} errors {{ field code }}
   }}
 }}
@@ -17,18 +17,18 @@ mutation U($input: UpdateStudentLearningQuestionInput!) {{
 def test_the_peer_sees_it_but_cannot_change_it(api_for, host, visitor, slq):
     payload = api_for(visitor).data(
         UPDATE, {"input": {"slqId": gid("StudentLearningQuestion", slq), "question": "Mine"}}
-    )["updateStudentLearningQuestion"]
+    )["studentLearningQuestionUpdate"]
 
     assert payload["errors"] == [{"field": "slqId", "code": "NOT_SLQ_HOST"}]
     changed = api_for(host).data(
         UPDATE, {"input": {"slqId": gid("StudentLearningQuestion", slq), "question": "Whom?"}}
-    )["updateStudentLearningQuestion"]
+    )["studentLearningQuestionUpdate"]
     assert changed["studentLearningQuestion"]["question"] == "Whom?"
 
 
 def test_someone_else_cannot_see_it(api_for, outsider, slq):
     payload = api_for(outsider).data(
         UPDATE, {"input": {"slqId": gid("StudentLearningQuestion", slq), "question": "x"}}
-    )["updateStudentLearningQuestion"]
+    )["studentLearningQuestionUpdate"]
 
     assert payload["errors"] == [{"field": "slqId", "code": "NOT_FOUND"}]

@@ -23,7 +23,7 @@ def test_teachers_record_their_week_on_the_bell_schedule(api_for, host, bells):
                 ]
             }
         },
-    )["setMyTimetable"]
+    )["timetableSet"]
 
     assert payload["errors"] == []
     assert payload["periods"][0] == {
@@ -55,6 +55,6 @@ def test_overlapping_periods_are_named(api_for, host):
                 ]
             }
         },
-    )["setMyTimetable"]
+    )["timetableSet"]
 
     assert payload["errors"] == [{"field": "periods.1", "code": "OVERLAPPING_PERIODS"}]

@@ -10,8 +10,8 @@ from tests.observations.operations import UPDATE_TOOL as UPDATE
 pytestmark = pytest.mark.django_db
 
 COPY = f"""
-mutation K($input: CopyToolInput!) {{
-  copyTool(input: $input) {{ tool {{ {TOOL} }} errors {{ field code message }} }}
+mutation K($input: ToolCopyInput!) {{
+  toolCopy(input: $input) {{ tool {{ {TOOL} }} errors {{ field code message }} }}
 }}
 """
 
@@ -21,12 +21,12 @@ def test_a_teacher_copies_a_library_tool_and_adapts_it(api_for, teacher, slq):
     api = api_for(teacher)
 
     copied = api.data(COPY, {"input": {"toolId": gid("Tool", source), "name": "Our questions"}})
-    tool = copied["copyTool"]["tool"]
+    tool = copied["toolCopy"]["tool"]
     categories = json.loads(tool["definition"])["categories"]
     definition = json.dumps({"categories": [*categories, {"key": "wonder", "label": "I wonder"}]})
     updated = api.data(
         UPDATE, {"input": {"toolId": tool["id"], "definition": definition, "sharing": "SCHOOL"}}
-    )["updateTool"]
+    )["toolUpdate"]
 
     assert (tool["name"], tool["isMine"], tool["copiedFrom"]) == (
         "Our questions",

@@ -9,8 +9,8 @@ from tests.observations.operations import TOOL_FIELDS as TOOL
 pytestmark = pytest.mark.django_db
 
 CREATE = f"""
-mutation C($input: CreateToolInput!) {{
-  createTool(input: $input) {{ tool {{ {TOOL} }} errors {{ field code message }} }}
+mutation C($input: ToolCreateInput!) {{
+  toolCreate(input: $input) {{ tool {{ {TOOL} }} errors {{ field code message }} }}
 }}
 """
 
@@ -20,7 +20,7 @@ def test_a_broken_definition_is_reported_per_field(api_for, teacher):
 
     payload = api_for(teacher).data(
         CREATE, {"input": {"kind": "TALLY", "name": "Mine", "definition": json.dumps(definition)}}
-    )["createTool"]
+    )["toolCreate"]
 
     assert payload["tool"] is None
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
@@ -40,7 +40,7 @@ def test_creating_a_tool_crafted_for_a_question(api_for, host, slq):
                 "slqId": gid("StudentLearningQuestion", slq),
             }
         },
-    )["createTool"]
+    )["toolCreate"]
 
     assert payload["errors"] == []
     assert payload["tool"]["slq"] == {"question": slq.question}
@@ -49,7 +49,7 @@ def test_creating_a_tool_crafted_for_a_question(api_for, host, slq):
 def test_a_definition_that_is_not_json(api_for, teacher):
     payload = api_for(teacher).data(
         CREATE, {"input": {"kind": "CHECKLIST", "name": "Mine", "definition": "{items"}}
-    )["createTool"]
+    )["toolCreate"]
 
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
         ("definition", "INVALID_TOOL_DEFINITION")

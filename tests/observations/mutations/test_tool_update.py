@@ -14,6 +14,6 @@ def test_only_the_owner_changes_a_tool(api_for, host, tool):
 
     payload = api_for(host).data(UPDATE, {"input": {"toolId": gid("Tool", shared), "name": "Mine"}})
 
-    assert [(e["field"], e["code"]) for e in payload["updateTool"]["errors"]] == [
+    assert [(e["field"], e["code"]) for e in payload["toolUpdate"]["errors"]] == [
         ("toolId", "NOT_TOOL_OWNER")
     ]

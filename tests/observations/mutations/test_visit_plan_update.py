@@ -19,7 +19,7 @@ def test_the_plan_is_set_by_either_side(api_for, host, visitor, slq, tool):
                 "notes": "Focus on table 3",
             }
         },
-    )["updateVisitPlan"]
+    )["visitPlanUpdate"]
 
     assert payload["errors"] == []
     assert (payload["visit"]["slq"]["question"], payload["visit"]["tool"]["name"]) == (
@@ -29,4 +29,4 @@ def test_the_plan_is_set_by_either_side(api_for, host, visitor, slq, tool):
     assert payload["visit"]["notes"] == "Focus on table 3"
     # The host now sees the visitor's private tool through the visit.
     host_view = api_for(host).data(UPDATE_PLAN, {"input": {"visitId": visit_id, "room": "5"}})
-    assert host_view["updateVisitPlan"]["visit"]["tool"]["name"] == tool.name
+    assert host_view["visitPlanUpdate"]["visit"]["tool"]["name"] == tool.name

@@ -54,7 +54,7 @@ def test_refusals_come_back_as_typed_errors_with_fields(api_for, host, visitor, 
                 "cycleNumber": 1,
             }
         },
-    )["proposeVisit"]
+    )["visitPropose"]
 
     assert double["visit"] is None
     assert [(e["field"], e["code"]) for e in double["errors"]] == [("when", "DOUBLE_BOOKED")]
@@ -71,7 +71,7 @@ def test_host_ids_are_checked(api_for, visitor, school):
     assert error_codes(propose(api_for(visitor), far_away)) == ["NOT_FOUND"]
     wrong_type = api_for(visitor).data(
         PROPOSE, {"input": {"hostId": gid("School", school), "when": when(), "cycleNumber": 1}}
-    )["proposeVisit"]
+    )["visitPropose"]
     assert [(e["field"], e["code"]) for e in wrong_type["errors"]] == [("hostId", "INVALID_ID")]
 
 

@@ -22,13 +22,13 @@ pytestmark = pytest.mark.django_db
 def test_the_host_accepts_then_moves_it_and_the_visitor_cancels(api_for, host, visitor):
     visit_id = propose(api_for(visitor), host)["visit"]["id"]
 
-    accepted = api_for(host).data(ACCEPT, {"input": {"visitId": visit_id}})["acceptVisit"]
+    accepted = api_for(host).data(ACCEPT, {"input": {"visitId": visit_id}})["visitAccept"]
     moved = api_for(host).data(
         RESCHEDULE,
         {"input": {"visitId": visit_id, "when": when("10:00"), "reason": "Test", "room": "Lab"}},
-    )["rescheduleVisit"]
+    )["visitReschedule"]
     cancelled = api_for(visitor).data(CANCEL, {"input": {"visitId": visit_id, "reason": "Sick"}})[
-        "cancelVisit"
+        "visitCancel"
     ]
 
     assert (accepted["errors"], accepted["visit"]["status"], accepted["visit"]["myRole"]) == (
@@ -54,17 +54,17 @@ def test_declining_needs_a_reason(api_for, host, visitor):
     empty = api_for(host).data(DECLINE, {"input": {"visitId": visit_id, "reason": ""}})
     declined = api_for(host).data(DECLINE, {"input": {"visitId": visit_id, "reason": "Exam"}})
 
-    assert [(e["field"], e["code"]) for e in empty["declineVisit"]["errors"]] == [
+    assert [(e["field"], e["code"]) for e in empty["visitDecline"]["errors"]] == [
         ("reason", "REASON_REQUIRED")
     ]
-    assert declined["declineVisit"]["visit"]["status"] == "DECLINED"
+    assert declined["visitDecline"]["visit"]["status"] == "DECLINED"
 
 
 def test_wrong_person_and_wrong_state_are_typed(api_for, host, visitor):
     visit_id = propose(api_for(visitor), host)["visit"]["id"]
 
-    by_visitor = api_for(visitor).data(ACCEPT, {"input": {"visitId": visit_id}})["acceptVisit"]
-    not_started = api_for(host).data(COMPLETE, {"input": {"visitId": visit_id}})["completeVisit"]
+    by_visitor = api_for(visitor).data(ACCEPT, {"input": {"visitId": visit_id}})["visitAccept"]
+    not_started = api_for(host).data(COMPLETE, {"input": {"visitId": visit_id}})["visitComplete"]
 
     assert [(e["field"], e["code"]) for e in by_visitor["errors"]] == [
         ("visitId", "NOT_VISIT_HOST")
@@ -77,7 +77,7 @@ def test_a_leader_who_sees_the_summary_is_not_a_participant(api_for, host, visit
 
     payload = api_for(leader).data(
         CANCEL, {"input": {"visitId": gid("VisitSummary", visit), "reason": "Mine"}}
-    )["cancelVisit"]
+    )["visitCancel"]
 
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
         ("visitId", "NOT_VISIT_PARTICIPANT")
@@ -90,7 +90,7 @@ def test_people_who_may_not_know_of_a_visit_get_not_found(api_for, host, visitor
 
     for person in (outsider, other_district):
         payload = api_for(person).data(ACCEPT, {"input": {"visitId": gid("Visit", visit)}})
-        assert [(e["field"], e["code"]) for e in payload["acceptVisit"]["errors"]] == [
+        assert [(e["field"], e["code"]) for e in payload["visitAccept"]["errors"]] == [
             ("visitId", "NOT_FOUND")
         ]
 
@@ -101,4 +101,4 @@ def test_completing_after_the_start(api_for, host, visitor, frozen_time):
 
     payload = api_for(visitor).data(COMPLETE, {"input": {"visitId": gid("Visit", visit)}})
 
-    assert payload["completeVisit"]["visit"]["status"] == "COMPLETED"
+    assert payload["visitComplete"]["visit"]["status"] == "COMPLETED"

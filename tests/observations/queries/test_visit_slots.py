@@ -14,7 +14,7 @@ query S($hostId: ID!, $from: Date!, $to: Date!) {
 }
 """
 PROPOSE = """
-mutation P($input: ProposeVisitInput!) { proposeVisit(input: $input) { errors { field code } } }
+mutation P($input: VisitProposeInput!) { visitPropose(input: $input) { errors { field code } } }
 """
 
 
@@ -59,7 +59,7 @@ def test_slots_are_suggested_and_the_host_timetable_is_enforced(api_for, host, v
             }
         },
     )
-    assert refused["proposeVisit"]["errors"] == [{"field": "when", "code": "HOST_NOT_TEACHING"}]
+    assert refused["visitPropose"]["errors"] == [{"field": "when", "code": "HOST_NOT_TEACHING"}]
 
 
 def test_slot_arguments_are_checked(api_for, host, visitor):

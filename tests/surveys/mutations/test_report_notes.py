@@ -9,21 +9,21 @@ from tests.surveys.graphql import administration_id, gid
 pytestmark = pytest.mark.django_db
 
 ADD = """
-mutation($input: AddSurveyReportNoteInput!) {
-  addSurveyReportNote(input: $input) {
+mutation($input: SurveyReportNoteCreateInput!) {
+  surveyReportNoteCreate(input: $input) {
     note { id text author { fullName } }
     errors { field code }
   }
 }
 """
 UPDATE = """
-mutation($input: UpdateSurveyReportNoteInput!) {
-  updateSurveyReportNote(input: $input) { note { text } errors { field code } }
+mutation($input: SurveyReportNoteUpdateInput!) {
+  surveyReportNoteUpdate(input: $input) { note { text } errors { field code } }
 }
 """
 DELETE = """
-mutation($input: DeleteSurveyReportNoteInput!) {
-  deleteSurveyReportNote(input: $input) { deletedNoteId errors { code } }
+mutation($input: SurveyReportNoteDeleteInput!) {
+  surveyReportNoteDelete(input: $input) { deletedNoteId errors { code } }
 }
 """
 NOTES = "query($id: ID!) { node(id: $id) { ... on SurveyAdministration { notes { text } } } }"
@@ -40,7 +40,7 @@ def test_the_leader_notes_trends_and_coordinators_read_them(api_for, leader, sur
     text = "Open practice rose most; efficacy dipped."
     payload = api_for(leader).data(
         ADD, {"input": {"administrationId": administration_id(survey), "text": text}}
-    )["addSurveyReportNote"]
+    )["surveyReportNoteCreate"]
 
     assert payload["errors"] == []
     assert payload["note"]["author"]["fullName"] == leader.full_name
@@ -62,7 +62,7 @@ def test_invitees_do_not_see_notes(api_for, leader, peers, survey):
 def test_an_empty_note_is_refused(api_for, leader, survey):
     payload = api_for(leader).data(
         ADD, {"input": {"administrationId": administration_id(survey), "text": "  "}}
-    )["addSurveyReportNote"]
+    )["surveyReportNoteCreate"]
 
     assert payload["errors"] == [{"field": "text", "code": "REQUIRED"}]
 
@@ -76,8 +76,8 @@ def test_the_author_edits_and_deletes(api_for, leader, survey):
     )
     deleted = leader_api.data(DELETE, {"input": {"noteId": gid("SurveyReportNote", note)}})
 
-    assert edited["updateSurveyReportNote"] == {"note": {"text": "final"}, "errors": []}
-    assert deleted["deleteSurveyReportNote"]["errors"] == []
+    assert edited["surveyReportNoteUpdate"] == {"note": {"text": "final"}, "errors": []}
+    assert deleted["surveyReportNoteDelete"]["errors"] == []
     assert not ReportNote.objects.exists()
 
 
@@ -90,8 +90,8 @@ def test_other_leaders_cannot_touch_notes(api_for, leader, survey):
     )
     edit = intruder.data(UPDATE, {"input": {"noteId": gid("SurveyReportNote", note), "text": "y"}})
 
-    assert error_codes(add["addSurveyReportNote"]) == ["NOT_FOUND"]
-    assert error_codes(edit["updateSurveyReportNote"]) == ["NOT_FOUND"]
+    assert error_codes(add["surveyReportNoteCreate"]) == ["NOT_FOUND"]
+    assert error_codes(edit["surveyReportNoteUpdate"]) == ["NOT_FOUND"]
 
 
 def test_a_coordinator_reads_but_does_not_write(api_for, leader, survey):

@@ -1,4 +1,4 @@
-"""sendTestNotification, and notify_invited for the apps that invite people."""
+"""notificationSendTest, and notify_invited for the apps that invite people."""
 
 import pytest
 from graphql_relay import from_global_id
@@ -12,7 +12,7 @@ from ..factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
 
-SEND_TEST = "mutation { sendTestNotification { notificationId errors { code } } }"
+SEND_TEST = "mutation { notificationSendTest { notificationId errors { code } } }"
 
 
 def test_a_test_notification_is_queued_for_now_and_pushed(
@@ -23,7 +23,7 @@ def test_a_test_notification_is_queued_for_now_and_pushed(
     time_machine.move_to(datetime(2026, 5, 13, 4, 0, tzinfo=UTC), tick=False)  # 23:00 Chicago
     DeviceFactory(user=teacher, token="phone")
 
-    payload = api_for(teacher).data(SEND_TEST)["sendTestNotification"]
+    payload = api_for(teacher).data(SEND_TEST)["notificationSendTest"]
     courier.drain()
 
     assert payload["errors"] == []
@@ -35,9 +35,9 @@ def test_a_test_notification_is_queued_for_now_and_pushed(
 def test_test_notifications_are_rate_limited(api_for, teacher):
     api = api_for(teacher)
     for _ in range(5):
-        assert api.data(SEND_TEST)["sendTestNotification"]["errors"] == []
+        assert api.data(SEND_TEST)["notificationSendTest"]["errors"] == []
 
-    payload = api.data(SEND_TEST)["sendTestNotification"]
+    payload = api.data(SEND_TEST)["notificationSendTest"]
 
     assert error_codes(payload) == ["TOO_MANY_ATTEMPTS"]
     assert Notification.objects.count() == 5

@@ -63,7 +63,9 @@ def test_the_issues_hand_picked_audience_is_refused(
     if audience:
         fields["audience"] = audience
 
-    payload = api_for(leader).data(LAUNCH, launch_input(instrument, **fields))["launchSurvey"]
+    payload = api_for(leader).data(LAUNCH, launch_input(instrument, **fields))[
+        "surveyAdministrationLaunch"
+    ]
 
     assert payload["administration"] is None
     assert error_codes(payload) in (["AUDIENCE_NOT_ALLOWED"], ["NOT_VISITED"])
@@ -85,7 +87,7 @@ def test_visiting_the_teacher_does_not_let_the_leader_add_themself_or_puppets(
             audience="VISITED_PEERS",
             personIds=[person_id(p) for p in (teacher, leader, *puppets)],
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert error_codes(payload) == ["NOT_VISITED"]
     assert not Invitee.objects.exists()
@@ -98,7 +100,7 @@ def test_the_launcher_is_never_invited_and_cannot_answer(api_for, leader, cohort
     leader_api = api_for(leader)
     survey = leader_api.data(
         LAUNCH, launch_input(own, kind="OTHER", cohortId=gid("Cohort", cohort))
-    )["launchSurvey"]["administration"]
+    )["surveyAdministrationLaunch"]["administration"]
     assert survey["invitedCount"] == 12
     assert survey["viewerIsInvited"] is False
 
@@ -107,7 +109,7 @@ def test_the_launcher_is_never_invited_and_cannot_answer(api_for, leader, cohort
         SUBMIT, {"input": {"administrationId": survey["id"], "answers": [
             {"itemId": item_id(item), "value": 5}
         ]}},
-    )["submitSurveyResponse"]  # fmt: skip
+    )["surveyResponseSubmit"]  # fmt: skip
 
     assert error_codes(submitted) == ["NOT_INVITED"]
 
@@ -121,7 +123,7 @@ def test_leader_and_four_peers_cannot_be_surveyed(api_for, audience):
     payload = api_for(leader).data(
         LAUNCH,
         launch_input(own, kind="OTHER", audience=audience, cohortId=gid("Cohort", cohort)),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     # Four people besides the leader: any figure would be about fewer than five others.
     assert error_codes(payload) == ["AUDIENCE_TOO_SMALL"]
@@ -141,7 +143,7 @@ def test_leader_and_four_peers_cannot_list_themselves_to_reach_five(api_for, lea
             audience="VISITED_PEERS",
             personIds=[person_id(p) for p in (leader, *four)],
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert error_codes(payload) == ["NOT_VISITED"]
     payload = api_for(leader).data(
@@ -152,7 +154,7 @@ def test_leader_and_four_peers_cannot_list_themselves_to_reach_five(api_for, lea
             audience="VISITED_PEERS",
             personIds=[person_id(p) for p in four],
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
     assert error_codes(payload) == ["AUDIENCE_TOO_SMALL"]
 
 
@@ -164,7 +166,7 @@ def test_the_group_of_five_goes_to_every_current_blue_dot(api_for, leader, cohor
     payload = api_for(leader).data(
         LAUNCH,
         launch_input(own, kind="OTHER", audience="GROUP_OF_FIVE", cohortId=gid("Cohort", cohort)),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert payload["errors"] == []
     invited = set(Invitee.objects.values_list("person_id", flat=True))
@@ -201,7 +203,7 @@ def test_session_feedback_goes_to_the_peers_present_at_a_session_that_took_place
             cohortId=gid("Cohort", cohort),
             meetingId=gid("Meeting", meeting),
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert payload["errors"] == []
     invited = set(Invitee.objects.values_list("person_id", flat=True))
@@ -224,7 +226,7 @@ def test_session_feedback_goes_to_the_peers_present_at_a_session_that_took_place
             cohortId=gid("Cohort", cohort),
             meetingId=gid("Meeting", later),
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
     assert error_codes(payload) == ["NOT_HELD"]
 
 
@@ -235,7 +237,7 @@ def test_a_culture_survey_cannot_go_to_session_attendees_or_visited_peers(
         payload = api_for(leader).data(
             LAUNCH,
             launch_input(trust, kind="BASELINE", audience=audience, cohortId=gid("Cohort", cohort)),
-        )["launchSurvey"]
+        )["surveyAdministrationLaunch"]
         assert error_codes(payload) == ["AUDIENCE_NOT_ALLOWED"]
 
 
@@ -244,7 +246,7 @@ def test_the_follow_up_inherits_the_audience_and_starts_with_the_same_group(
 ):
     payload = api_for(leader).data(
         LAUNCH, launch_input(trust, audience="COHORT_PEERS", cohortId=gid("Cohort", cohort))
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert payload["administration"]["audience"] == "COHORT_PEERS"
     baseline = Administration.objects.get(follows__isnull=True)

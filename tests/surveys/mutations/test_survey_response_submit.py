@@ -41,7 +41,7 @@ def test_an_invitee_answers_and_can_check_the_receipt(api_for, survey, peers):
     peer_api = api_for(peers[0])
 
     payload = submit(peer_api, survey, {"q1": 4, "q2": 2, "q3": "Visits help."})["data"][
-        "submitSurveyResponse"
+        "surveyResponseSubmit"
     ]
 
     assert payload["errors"] == []
@@ -61,7 +61,7 @@ def test_answering_twice_is_refused(api_for, survey, peers):
     peer_api = api_for(peers[0])
     submit(peer_api, survey, {"q1": 4})
 
-    again = submit(peer_api, survey, {"q1": 1})["data"]["submitSurveyResponse"]
+    again = submit(peer_api, survey, {"q1": 1})["data"]["surveyResponseSubmit"]
 
     assert error_codes(again) == ["ALREADY_RESPONDED"]
     assert again["receipt"] is None
@@ -72,7 +72,7 @@ def test_answering_after_the_close_is_refused(api_for, survey, peers):
     survey.closes_at = timezone.now() - timedelta(minutes=1)
     survey.save()
 
-    payload = submit(api_for(peers[0]), survey, {"q1": 4})["data"]["submitSurveyResponse"]
+    payload = submit(api_for(peers[0]), survey, {"q1": 4})["data"]["surveyResponseSubmit"]
 
     assert error_codes(payload) == ["CLOSED"]
     assert not SealedResponse.objects.exists()
@@ -80,10 +80,10 @@ def test_answering_after_the_close_is_refused(api_for, survey, peers):
 
 def test_a_person_who_was_not_invited_cannot_answer(api_for, survey, leader, peers):
     # A colleague who was not invited cannot even see the survey: not found.
-    colleague = submit(api_for(peers[7]), survey, {"q1": 4})["data"]["submitSurveyResponse"]
+    colleague = submit(api_for(peers[7]), survey, {"q1": 4})["data"]["surveyResponseSubmit"]
     # Its leader sees it but was not invited.
-    own_leader = submit(api_for(leader), survey, {"q1": 4})["data"]["submitSurveyResponse"]
-    stranger = submit(api_for(TeacherFactory()), survey, {"q1": 4})["data"]["submitSurveyResponse"]
+    own_leader = submit(api_for(leader), survey, {"q1": 4})["data"]["surveyResponseSubmit"]
+    stranger = submit(api_for(TeacherFactory()), survey, {"q1": 4})["data"]["surveyResponseSubmit"]
 
     assert colleague["errors"][0]["field"] == "administrationId"
     assert error_codes(colleague) == ["NOT_FOUND"]
@@ -107,14 +107,14 @@ def test_answer_errors_point_at_the_answer(api_for, survey, peers):
         },
     )
 
-    payload = body["data"]["submitSurveyResponse"]
+    payload = body["data"]["surveyResponseSubmit"]
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
         ("answers.1.itemId", "INVALID_ID")
     ]
 
 
 def test_a_value_off_the_scale(api_for, survey, peers):
-    payload = submit(api_for(peers[0]), survey, {"q1": 9})["data"]["submitSurveyResponse"]
+    payload = submit(api_for(peers[0]), survey, {"q1": 9})["data"]["surveyResponseSubmit"]
 
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
         ("answers.0.value", "INVALID_ANSWER")

@@ -30,7 +30,7 @@ def variables(instrument, **fields):
 def test_a_leader_launches_a_baseline_to_their_cohort(api_for, leader, cohort, trust):
     payload = api_for(leader).data(
         LAUNCH, variables(trust, cohortId=gid("Cohort", cohort), title="Where we start")
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert payload["errors"] == []
     survey = payload["administration"]
@@ -62,7 +62,7 @@ def test_a_leader_launches_peer_feedback_to_peers_they_visited(api_for, leader):
             audience="VISITED_PEERS",
             personIds=[person_id(p) for p in people],
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert payload["errors"] == []
     assert payload["administration"]["invitedCount"] == 5
@@ -73,7 +73,7 @@ def test_errors_name_the_input_field(api_for, leader, cohort, peers, trust):
     payload = api_for(leader).data(
         LAUNCH,
         variables(trust, cohortId=gid("Cohort", cohort), personIds=[person_id(peers[0])]),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert error_codes(payload) == ["AUDIENCE_NOT_ALLOWED"]
     assert payload["errors"][0]["field"] == "personIds"
@@ -86,10 +86,10 @@ def test_bad_ids_are_user_errors(api_for, leader, trust):
     wrong_kind = leader_api.data(LAUNCH, variables(trust, cohortId=gid("School", leader.school)))
     unknown = leader_api.data(LAUNCH, variables(trust, cohortId=to_global_id("Cohort", 99999)))
 
-    assert wrong_kind["launchSurvey"]["errors"][0] | {"message": ""} == {
+    assert wrong_kind["surveyAdministrationLaunch"]["errors"][0] | {"message": ""} == {
         "field": "cohortId", "code": "INVALID_ID", "message": ""
     }  # fmt: skip
-    assert error_codes(unknown["launchSurvey"]) == ["NOT_FOUND"]
+    assert error_codes(unknown["surveyAdministrationLaunch"]) == ["NOT_FOUND"]
 
 
 def test_a_window_in_the_past_is_refused(api_for, leader, cohort, trust):
@@ -103,7 +103,7 @@ def test_a_window_in_the_past_is_refused(api_for, leader, cohort, trust):
             opensAt=(now - timedelta(days=9)).isoformat(),
             closesAt=(now - timedelta(days=2)).isoformat(),
         ),
-    )["launchSurvey"]
+    )["surveyAdministrationLaunch"]
 
     assert payload["errors"][0]["field"] == "closesAt"
     assert error_codes(payload) == ["INVALID_WINDOW"]
@@ -121,7 +121,7 @@ def test_another_leader_cannot_launch_to_my_cohort(api_for, cohort, trust):
     body = api_for(intruder).post_graphql(LAUNCH, variables(trust, cohortId=gid("Cohort", cohort)))
 
     # The cohort is invisible to them: reported as not found, so ids reveal nothing.
-    assert error_codes(body["data"]["launchSurvey"]) == ["NOT_FOUND"]
+    assert error_codes(body["data"]["surveyAdministrationLaunch"]) == ["NOT_FOUND"]
 
 
 def test_anonymous_callers_must_sign_in(api, trust):

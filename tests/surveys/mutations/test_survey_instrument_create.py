@@ -6,8 +6,8 @@ from tests.conftest import top_level_codes
 pytestmark = pytest.mark.django_db
 
 CREATE = """
-mutation($input: CreateSurveyInstrumentInput!) {
-  createSurveyInstrument(input: $input) {
+mutation($input: SurveyInstrumentCreateInput!) {
+  surveyInstrumentCreate(input: $input) {
     instrument {
       id title kind isShipped
       constructs {
@@ -45,7 +45,7 @@ def test_a_leader_builds_an_instrument_for_their_school(api_for, leader, trust):
                 "openTextPrompts": ["What should we change?"],
             }
         },
-    )["createSurveyInstrument"]
+    )["surveyInstrumentCreate"]
 
     assert payload["errors"] == []
     instrument = payload["instrument"]
@@ -95,7 +95,7 @@ def test_colleagues_see_it_and_other_schools_do_not(api_for, leader, peers, trus
 def test_instrument_errors(api_for, leader, trust, constructs, open_text, field, code):
     payload = api_for(leader).data(
         CREATE, {"input": {"title": "T", "constructs": constructs, "openTextPrompts": open_text}}
-    )["createSurveyInstrument"]
+    )["surveyInstrumentCreate"]
 
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [(field, code)]
 

@@ -13,16 +13,16 @@ from tests.surveys.graphql import administration_id, person_id
 pytestmark = pytest.mark.django_db
 
 UPDATE = """
-mutation($input: UpdateSurveyAdministrationInput!) {
-  updateSurveyAdministration(input: $input) {
+mutation($input: SurveyAdministrationUpdateInput!) {
+  surveyAdministrationUpdate(input: $input) {
     administration { title opensAt closesAt invitedCount }
     errors { field code }
   }
 }
 """
 CANCEL = """
-mutation($input: CancelSurveyAdministrationInput!) {
-  cancelSurveyAdministration(input: $input) {
+mutation($input: SurveyAdministrationCancelInput!) {
+  surveyAdministrationCancel(input: $input) {
     administration { status followUps { status } }
     errors { code }
   }
@@ -57,7 +57,7 @@ def test_the_leader_edits_the_six_month_follow_up(api_for, leader, peers, baseli
                 "closesAt": (opens + timedelta(days=10)).isoformat(),
             }
         },
-    )["updateSurveyAdministration"]
+    )["surveyAdministrationUpdate"]
 
     assert payload["errors"] == []
     assert payload["administration"]["title"] == "Trust, six months on"
@@ -75,7 +75,7 @@ def test_a_whole_groups_survey_cannot_be_narrowed_to_chosen_people(
                 "personIds": [person_id(p) for p in peers[:5]],
             }
         },
-    )["updateSurveyAdministration"]
+    )["surveyAdministrationUpdate"]
 
     assert payload["errors"] == [{"field": "personIds", "code": "AUDIENCE_NOT_ALLOWED"}]
     assert baseline.follow_ups.get().invitees.count() == 12
@@ -90,7 +90,7 @@ def test_a_window_that_closes_before_it_opens_names_the_field(api_for, leader, b
                 "closesAt": (baseline.opens_at - timedelta(hours=1)).isoformat(),
             }
         },
-    )["updateSurveyAdministration"]
+    )["surveyAdministrationUpdate"]
 
     assert payload["errors"] == [{"field": "closesAt", "code": "INVALID_WINDOW"}]
 
@@ -104,13 +104,13 @@ def test_only_the_leader_who_runs_it_edits_it(api_for, baseline, peers):
     )
 
     assert top_level_codes(body) == ["FORBIDDEN"]  # teachers may not edit surveys at all
-    assert error_codes(other["data"]["updateSurveyAdministration"]) == ["NOT_FOUND"]
+    assert error_codes(other["data"]["surveyAdministrationUpdate"]) == ["NOT_FOUND"]
 
 
 def test_the_leader_cancels_before_anyone_answers(api_for, leader, baseline):
     payload = api_for(leader).data(
         CANCEL, {"input": {"administrationId": administration_id(baseline)}}
-    )["cancelSurveyAdministration"]
+    )["surveyAdministrationCancel"]
 
     assert payload == {
         "administration": {"status": "CANCELLED", "followUps": [{"status": "CANCELLED"}]},
@@ -125,4 +125,4 @@ def test_cancelling_twice_is_refused(api_for, leader, baseline):
 
     again = leader_api.data(CANCEL, {"input": {"administrationId": administration_id(baseline)}})
 
-    assert error_codes(again["cancelSurveyAdministration"]) == ["CANCELLED"]
+    assert error_codes(again["surveyAdministrationCancel"]) == ["CANCELLED"]

@@ -10,8 +10,8 @@ from tests.conftest import ApiClient, error_codes, top_level_codes
 from tests.factories import TeacherFactory
 
 SIGN_IN = """
-mutation SignIn($input: SignInInput!) {
-  signIn(input: $input) {
+mutation SignIn($input: SessionSignInInput!) {
+  sessionSignIn(input: $input) {
     token
     me { person { fullName email } school { name timeZone } district { name } roles }
     errors { field message code }
@@ -24,7 +24,7 @@ PASSWORD = "correct-horse-battery"
 
 def sign_in(api, email, password=PASSWORD, device="Rosa's iPhone"):
     variables = {"input": {"email": email, "password": password, "deviceName": device}}
-    return api.data(SIGN_IN, variables)["signIn"]
+    return api.data(SIGN_IN, variables)["sessionSignIn"]
 
 
 @pytest.mark.django_db
@@ -128,11 +128,11 @@ def test_sign_out_revokes_the_current_token_only(api, client, teacher):
     tablet = sign_in(api, teacher.email, device="Tablet")["token"]
 
     result = ApiClient(client, phone).data(
-        "mutation { signOut { session { deviceName isCurrent revokedAt } errors { code } } }"
+        "mutation { sessionSignOut { session { deviceName isCurrent revokedAt } errors { code } } }"
     )
 
-    assert result["signOut"]["errors"] == []
-    ended = result["signOut"]["session"]
+    assert result["sessionSignOut"]["errors"] == []
+    ended = result["sessionSignOut"]["session"]
     assert (ended["deviceName"], ended["isCurrent"]) == ("Phone", True)
     assert ended["revokedAt"] is not None
     assert ApiClient(client, phone).post(ME).status_code == 401
@@ -148,13 +148,13 @@ def test_a_lost_phone_can_be_revoked_from_another_device(api, client, teacher):
     lost_id = next(s["id"] for s in sessions if s["deviceName"] == "Lost phone")
 
     result = tablet.data(
-        "mutation R($id: ID!) { revokeSession(input: {sessionId: $id}) {"
+        "mutation R($id: ID!) { sessionRevoke(input: {sessionId: $id}) {"
         " session { id deviceName revokedAt } errors { code } } }",
         {"id": lost_id},
     )
 
-    assert result["revokeSession"]["errors"] == []
-    ended = result["revokeSession"]["session"]
+    assert result["sessionRevoke"]["errors"] == []
+    ended = result["sessionRevoke"]["session"]
     assert (ended["id"], ended["deviceName"]) == (lost_id, "Lost phone")
     assert ended["revokedAt"] is not None
     assert ApiClient(client, lost).post(ME).status_code == 401
@@ -168,11 +168,11 @@ def test_nobody_can_revoke_someone_elses_session(api, api_for, client, teacher, 
     intruder = api_for(TeacherFactory(school=school))
 
     result = intruder.data(
-        "mutation R($id: ID!) { revokeSession(input: {sessionId: $id}) { errors { code } } }",
+        "mutation R($id: ID!) { sessionRevoke(input: {sessionId: $id}) { errors { code } } }",
         {"id": session_id},
     )
 
-    assert error_codes(result["revokeSession"]) == ["NOT_FOUND"]
+    assert error_codes(result["sessionRevoke"]) == ["NOT_FOUND"]
     assert ApiClient(client, victim_token).post(ME).status_code == 200
 
 
