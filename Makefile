@@ -48,7 +48,7 @@ client-check:
 
 ## Regenerate client/persisted-query-manifest.json (the allow-list) from client/operations.
 manifest: $(STAMP)
-	$(BIN)/python manage.py persisted_query_manifest
+	DJANGO_DEBUG=1 $(BIN)/python manage.py persisted_query_manifest
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media client/node_modules
