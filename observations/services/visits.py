@@ -38,7 +38,12 @@ from ..models import (
     VisitStatus,
 )
 from ..scheduling import ensure_host_teaching
-from ..selectors import highest_cycle_number
+from ..selectors import (
+    current_slq_of,
+    highest_cycle_number,
+    hosts_chosen_tools,
+    next_cycle_number,
+)
 from . import booking, reminders
 from .common import (
     CLOSED,
@@ -198,7 +203,7 @@ def visit_propose(
     actor,
     host,
     when: VisitTime,
-    cycle_number: int,
+    cycle_number: int | None = None,
     slq: StudentLearningQuestion | None = None,
     tool: Tool | None = None,
     room: str = "",
@@ -206,7 +211,12 @@ def visit_propose(
     cohort: Cohort | None = None,
     now: datetime | None = None,
 ) -> Visit:
-    """The actor proposes to visit the host's class; the host is asked to accept."""
+    """The actor proposes to visit the host's class; the host is asked to accept.
+
+    Left out, `cycle_number` is the host's next (`selectors.next_cycle_number`), `slq` the
+    host's current question and `tool` the tool the host chose for it, when there are ones.
+    The host's row is locked while the cycle is derived, so proposals to one host are
+    numbered one after another."""
     now = now_or(now)
     ensure_teacher(actor)
     if host.pk == actor.pk:
@@ -221,8 +231,16 @@ def visit_propose(
         raise ValidationError(
             {"hostId": ValidationError("No teacher with this id.", code=ObservationError.NOT_FOUND)}
         )
+    if cycle_number is None:
+        # Serialise proposals to this host: each derives its cycle from the ones before it.
+        type(host).objects.select_for_update().filter(pk=host.pk).exists()
+        cycle_number = next_cycle_number(host)
     _check_cycle_number(host, cycle_number)
+    if slq is None:
+        slq = current_slq_of(host)
     check_slq_for(host, slq)
+    if tool is None:
+        tool = hosts_chosen_tools(host, slq).first()
     room = clean_text(room, field="room", max_length=MAX_ROOM_LENGTH, required=False)
     notes = clean_text(notes, field="notes", max_length=MAX_NOTES_LENGTH, required=False)
     cohort = _cohort_for(host, actor, cohort)

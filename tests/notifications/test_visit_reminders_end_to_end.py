@@ -23,7 +23,9 @@ mutation A($id: ID!) { acceptVisit(input: {visitId: $id}) { visit { status } err
 """
 RESCHEDULE = """
 mutation R($input: RescheduleVisitInput!) {
-  rescheduleVisit(input: $input) { visit { status startsAt } errors { field code message } }
+  rescheduleVisit(input: $input) {
+    visit { status when { startsAt } } errors { field code message }
+  }
 }
 """
 CANCEL = """
