@@ -51,6 +51,7 @@ from .common import (
     clean_text,
     ensure_teacher,
     ensure_transition,
+    lock_cycles_of,
     lock_visit,
     now_or,
     require_host,
@@ -232,8 +233,7 @@ def visit_propose(
             {"hostId": ValidationError("No teacher with this id.", code=ObservationError.NOT_FOUND)}
         )
     if cycle_number is None:
-        # Serialise proposals to this host: each derives its cycle from the ones before it.
-        type(host).objects.select_for_update().filter(pk=host.pk).exists()
+        lock_cycles_of(host)
         cycle_number = next_cycle_number(host)
     _check_cycle_number(host, cycle_number)
     if slq is None:
