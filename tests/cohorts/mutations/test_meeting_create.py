@@ -306,3 +306,29 @@ def test_the_date_helper_is_what_the_school_sees():
     )
     # 1:30 happens twice that night; the first (daylight time) is meant.
     assert autumn == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_meeting_across_the_fall_back_night_shows_elapsed_minutes_and_the_wall_clock(
+    api_for, network, leader
+):
+    # Given a meeting at 00:30 on the night Chicago's clocks go back (02:00 CDT -> 01:00 CST)
+    result = create(
+        api_for(leader), network.cohort, date="2026-11-01", startTime="00:30:00", minutes=120
+    )
+
+    # Then it lasts 120 minutes and ends at 01:30 standard time on the school's clock
+    when = result["data"]["meetingCreate"]["meeting"]["when"]
+    assert (when["startsAt"], when["endsAt"]) == (
+        "2026-11-01T05:30:00+00:00",
+        "2026-11-01T07:30:00+00:00",
+    )
+    assert (when["startTime"], when["endTime"], when["minutes"]) == ("00:30:00", "01:30:00", 120)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_repeated_wall_clock_time_means_its_first_occurrence(api_for, network, leader):
+    result = create(api_for(leader), network.cohort, date="2026-11-01", startTime="01:30:00")
+
+    when = result["data"]["meetingCreate"]["meeting"]["when"]
+    assert when["startsAt"] == "2026-11-01T06:30:00+00:00"  # 01:30 CDT, before the clocks go back
