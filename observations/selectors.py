@@ -188,11 +188,18 @@ def current_slq_of(host) -> StudentLearningQuestion | None:
     )
 
 
+def shares_cohort(person, other) -> bool:
+    """Whether both are current members of one cohort (its leader, blue or yellow dots)."""
+    theirs = Membership.objects.filter(person=other, ended_at__isnull=True).values("cohort_id")
+    return Membership.objects.filter(
+        person=person, ended_at__isnull=True, cohort_id__in=theirs
+    ).exists()
+
+
 def hosts_chosen_tools(host, slq: StudentLearningQuestion | None) -> QuerySet:
     """The tools the host chose for `slq` (one of theirs): crafted for it and visible to the
     host themselves (their own, one shared with them, or one already used in a visit of
-    theirs). A visitor may attach these to a visit to that host even when they could not
-    see them otherwise. Newest first."""
+    theirs). Newest first."""
     if slq is None or slq.host_id != host.pk:
         return Tool.objects.none()
     return tools_visible_to(host, Tool.objects.filter(slq=slq)).order_by("-created_at", "-pk")
@@ -200,9 +207,12 @@ def hosts_chosen_tools(host, slq: StudentLearningQuestion | None) -> QuerySet:
 
 def tools_attachable_to_visit(actor, host, slq: StudentLearningQuestion | None) -> QuerySet:
     """The tools `actor` may attach when proposing a visit to `host` about `slq`: those they
-    can see, and the host's chosen ones for that question."""
-    chosen = hosts_chosen_tools(host, slq).values("pk")
-    return Tool.objects.filter(Q(pk__in=tools_visible_to(actor).values("pk")) | Q(pk__in=chosen))
+    can see, and, when they share a cohort with the host (the people the programme has visit
+    each other), the host's chosen ones for that question."""
+    visible = Q(pk__in=tools_visible_to(actor).values("pk"))
+    if not shares_cohort(actor, host):
+        return Tool.objects.filter(visible)
+    return Tool.objects.filter(visible | Q(pk__in=hosts_chosen_tools(host, slq).values("pk")))
 
 
 def reflection_sheets_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:

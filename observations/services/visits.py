@@ -43,6 +43,7 @@ from ..selectors import (
     highest_cycle_number,
     hosts_chosen_tools,
     next_cycle_number,
+    shares_cohort,
 )
 from . import booking, reminders
 from .common import (
@@ -214,8 +215,9 @@ def visit_propose(
 ) -> Visit:
     """The actor proposes to visit the host's class; the host is asked to accept.
 
-    Left out, `cycle_number` is the host's next (`selectors.next_cycle_number`), `slq` the
-    host's current question and `tool` the tool the host chose for it, when there are ones.
+    Left out, `cycle_number` is the host's next (`selectors.next_cycle_number`); for a
+    proposer who shares a cohort with the host, `slq` is the host's current question and
+    `tool` the tool the host chose for it, when there are ones.
     The host's row is locked while the cycle is derived, so proposals to one host are
     numbered one after another."""
     now = now_or(now)
@@ -236,10 +238,13 @@ def visit_propose(
         lock_cycles_of(host)
         cycle_number = next_cycle_number(host)
     _check_cycle_number(host, cycle_number)
-    if slq is None:
+    # The host's question and chosen tool are for the people of their cohort: a proposal from
+    # anyone else gets neither by default (it would hand them the host's content unasked).
+    peers = shares_cohort(actor, host)
+    if slq is None and peers:
         slq = current_slq_of(host)
     check_slq_for(host, slq)
-    if tool is None:
+    if tool is None and peers:
         tool = hosts_chosen_tools(host, slq).first()
     room = clean_text(room, field="room", max_length=MAX_ROOM_LENGTH, required=False)
     notes = clean_text(notes, field="notes", max_length=MAX_NOTES_LENGTH, required=False)

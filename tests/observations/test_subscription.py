@@ -217,7 +217,9 @@ async def subscribed_to(user, query: str):
     return socket
 
 
-async def test_each_subscriber_gets_the_visit_as_they_may_see_it(host, visitor, slq, tool):
+async def test_each_subscriber_gets_the_visit_as_they_may_see_it(
+    host, visitor, cohort, slq, tool
+):
     # Given the host and the visitor listening with a phone's whole visit screen
     host_socket = await subscribed_to(host, FULL)
     visitor_socket = await subscribed_to(visitor, FULL)

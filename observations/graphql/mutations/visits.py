@@ -53,14 +53,15 @@ class ProposeVisitInput(graphene.InputObjectType):
         "which was used."
     )
     slq_id = graphene.ID(
-        description="The host's current Student Learning Question. Left out: the host's "
-        "current one, if they have one."
+        description="The host's current Student Learning Question. Left out, when you share a "
+        "cohort with the host: their current one, if they have one."
     )
     tool_id = graphene.ID(
-        description="The data-collection tool: one you can see, or one the host chose for the "
-        "visit's question (crafted for it and visible to the host), which you may attach even "
-        "if you could not see it before. Left out: the host's chosen tool for the question, if "
-        "any. Any other id is NOT_FOUND."
+        description="The data-collection tool: one you can see or, when you share a cohort "
+        "with the host, one the host chose for the visit's question (crafted for it and "
+        "visible to the host), which you may attach even if you could not see it before. Left "
+        "out, when you share a cohort with the host: the host's chosen tool for the question, "
+        "if any. Any other id is NOT_FOUND."
     )
     room = graphene.String(description="The room.")
     notes = graphene.String(description="Notes for the host (visible to the visit's people).")

@@ -25,7 +25,10 @@ from cohorts.models import Membership
 
 from ... import selectors
 from ...models import (
+    ObservationEntry,
     ReflectionSheet,
+    StudentLearningQuestion,
+    Tool,
     Visit,
     VisitParticipant,
     VisitRole,
@@ -424,16 +427,56 @@ class VisitChangedEvent(graphene.ObjectType):
     )
 
 
+PERSON = "school__district"  # what a Person's fields read (school, its district)
+# Links that the event loads itself (with what their own fields read) instead of as lists do.
+EVENT_OWN_LOOKUPS = frozenset({"slq", "tool", "participants", "entries_in_order"})
+
+
+def _lookup_name(lookup) -> str:
+    return lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup
+
+
 def load_visit_for_event(info, visit_pk: int) -> Visit | None:
     """The visit of a live event as `info`'s viewer may read it now (None when they may not),
     with everything its fields read loaded: in a subscription they resolve on the event loop,
-    where no query may run. Call it in a worker thread."""
+    where no query may run. Call it in a worker thread. The question and the tool come
+    through their own types' querysets (their visible links prefetched as the selection asks),
+    people with their school and district."""
     queryset = VisitType.get_queryset(Visit.objects.filter(pk=visit_pk), info)
-    queryset = queryset.select_related(
-        "proposed_by__school", "status_changed_by__school"
-    ).prefetch_related("reflection_sheet__host__school", "reflection_sheet__facilitator__school")
-    if not asks_for(info, "dataSummary"):  # else get_queryset prefetched them already
-        queryset = selectors.with_entries_in_order(queryset)
+    kept = [
+        lookup
+        for lookup in queryset._prefetch_related_lookups
+        if _lookup_name(lookup).split("__")[0] not in EVENT_OWN_LOOKUPS
+    ]
+    slqs = StudentLearningQuestionType.get_queryset(StudentLearningQuestion.objects.all(), info)
+    tools = ToolType.get_queryset(Tool.objects.all(), info)
+    queryset = (
+        queryset.prefetch_related(None)
+        .select_related(f"host__{PERSON}", f"proposed_by__{PERSON}", f"status_changed_by__{PERSON}")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=VisitParticipant.objects.select_related(f"person__{PERSON}").order_by(
+                    "role", "id"
+                ),
+            ),
+            Prefetch(
+                "slq",
+                queryset=slqs.select_related(f"host__{PERSON}", f"crafted_with__{PERSON}"),
+            ),
+            Prefetch("tool", queryset=tools.select_related(f"owner__{PERSON}")),
+            Prefetch(
+                "entries",
+                queryset=ObservationEntry.objects.select_related(
+                    f"submitted_by__{PERSON}"
+                ).order_by("recorded_at", "id"),
+                to_attr="entries_in_order",
+            ),
+            *kept,
+            f"reflection_sheet__host__{PERSON}",
+            f"reflection_sheet__facilitator__{PERSON}",
+        )
+    )
     visit = queryset.first()
     if visit is None:
         return None

@@ -171,7 +171,7 @@ def test_a_given_cycle_number_is_still_checked(api_for, host, visitor):
     ]
 
 
-def test_left_out_the_question_and_tool_are_the_hosts_chosen_ones(api_for, host, visitor):
+def test_left_out_the_question_and_tool_are_the_hosts_chosen_ones(api_for, host, visitor, cohort):
     # Given the host's current question and the private tool they made for it
     question = StudentLearningQuestionFactory(host=host)
     chosen = ToolFactory(owner=host, slq=question, name="Hana's tally")
@@ -186,7 +186,7 @@ def test_left_out_the_question_and_tool_are_the_hosts_chosen_ones(api_for, host,
     assert chosen.pk in set(tools_visible_to(visitor).values_list("pk", flat=True))
 
 
-def test_a_visitor_may_attach_the_tool_the_host_chose_by_its_id(api_for, host, visitor):
+def test_a_visitor_may_attach_the_tool_the_host_chose_by_its_id(api_for, host, visitor, cohort):
     question = StudentLearningQuestionFactory(host=host)
     chosen = ToolFactory(owner=host, slq=question, name="Hana's tally")
     ToolFactory(owner=host, slq=question, name="A newer draft")  # the default would be this one
@@ -197,7 +197,9 @@ def test_a_visitor_may_attach_the_tool_the_host_chose_by_its_id(api_for, host, v
     assert payload["visit"]["tool"]["name"] == "Hana's tally"
 
 
-def test_a_private_tool_of_a_third_person_cannot_be_attached_or_read(api_for, host, visitor):
+def test_a_private_tool_of_a_third_person_cannot_be_attached_or_read(
+    api_for, host, visitor, cohort
+):
     # Given a third teacher's private tool (even one crafted for the host's question, but never
     # shown to the host)
     question = StudentLearningQuestionFactory(host=host)
@@ -216,3 +218,21 @@ def test_a_private_tool_of_a_third_person_cannot_be_attached_or_read(api_for, ho
     missing = propose_without(api_for(visitor), host, toolId=gid("Tool", Tool(pk=987654)))
     assert missing["errors"][0]["message"] == payload["errors"][0]["message"]
     assert not Visit.objects.exists()
+
+
+def test_outside_the_hosts_cohort_nothing_of_the_hosts_is_attached(api_for, host, outsider):
+    # Given the host's question and private chosen tool, and a district teacher outside the
+    # host's cohort (who may still propose: visits cross cohorts)
+    question = StudentLearningQuestionFactory(host=host, question="Who talks in group work?")
+    chosen = ToolFactory(owner=host, slq=question, name="Hana's tally")
+
+    # When they propose without naming either, and again naming the chosen tool
+    plain = propose_without(api_for(outsider), host)
+    named = propose_without(api_for(outsider), host, toolId=gid("Tool", chosen), when=when("11:00"))
+
+    # Then the first carries neither, the second is NOT_FOUND: nothing of the host's leaks
+    assert plain["errors"] == []
+    assert (plain["visit"]["slq"], plain["visit"]["tool"]) == (None, None)
+    assert [(e["field"], e["code"]) for e in named["errors"]] == [("toolId", "NOT_FOUND")]
+    assert "Who talks" not in str(plain) + str(named)
+    assert "Hana's tally" not in str(plain) + str(named)
