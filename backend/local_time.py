@@ -17,6 +17,7 @@ time).
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -56,6 +57,28 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
 def local_iso(moment: datetime, zone: ZoneInfo) -> str:
     """ISO-8601 in the school's time with its offset, e.g. 2026-03-04T09:15:00-06:00."""
     return moment.astimezone(zone).isoformat()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A scheduled span at a school, as every API shows it: two UTC instants and the school's
+    zone, from which the wall-clock date and times are read (`backend.graphql.schedule`)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    zone: ZoneInfo
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 def local_dates(start: date, end: date) -> Iterator[date]:

@@ -99,6 +99,18 @@ def me(request):
     )
 
 
+def _when(starts_at, ends_at, zone) -> dict:
+    """What `when { startsAt endsAt timeZone date startTime }` (a Schedule) answers."""
+    local = starts_at.astimezone(zone)
+    return {
+        "startsAt": starts_at.isoformat(),
+        "endsAt": ends_at.isoformat(),
+        "timeZone": zone.key,
+        "date": local.date().isoformat(),
+        "startTime": local.time().isoformat(),
+    }
+
+
 # --- my week's visits ---------------------------------------------------------------------------
 
 
@@ -106,7 +118,6 @@ def me(request):
 def my_week(request):
     """`operations.MY_WEEK`: the resolver's queryset, then VisitType.get_queryset's (the same
     querysets the connection field builds, prefetches included)."""
-    from backend.local_time import local_iso
     from observations import selectors
     from observations.graphql.types import VisitType
     from observations.models import ReflectionSheet, VisitRole
@@ -133,13 +144,12 @@ def my_week(request):
                     "id": to_global_id("Visit", visit.pk),
                     "status": str(visit.status),
                     "cycleNumber": visit.cycle_number,
-                    "startsAt": visit.starts_at.isoformat(),
-                    "endsAt": visit.ends_at.isoformat(),
-                    "startsAtLocal": local_iso(visit.starts_at, zone),
-                    "timeZone": visit.school.time_zone,
-                    "minutes": visit.minutes,
                     "myRole": next((p.role for p in participants if p.person_id == user.pk), None),
                     "room": visit.room,
+                    "when": {
+                        **_when(visit.starts_at, visit.ends_at, zone),
+                        "minutes": visit.minutes,
+                    },
                     "host": _person(visit.host),
                     "visitors": [
                         _person(p.person) for p in participants if p.role == VisitRole.VISITOR
@@ -176,7 +186,7 @@ COHORT_FIELDS = frozenset(
         "id", "name", "schoolYear", "canManage", "school", "timeZone", "members", "role",
         "startedAt", "person", "fullName", "visitedBy", "links", "blue", "yellow", "guidance",
         "groupSize", "targetGroupSize", "isComplete", "messages", "code", "message", "count",
-        "meetings", "kind", "title", "startsAt", "endsAt", "localDate", "localStartTime",
+        "meetings", "kind", "title", "when", "startsAt", "endsAt", "date", "startTime",
         "status", "location", "agendaMinutes", "overrunMinutes", "canSeeNotes", "agenda",
         "position", "minutes", "startOffsetMinutes", "facilitator",
     }
@@ -266,11 +276,7 @@ def cohort(request, pk: int):
                 "id": to_global_id("Meeting", meeting.pk),
                 "kind": str(meeting.kind),
                 "title": meeting.title,
-                "startsAt": meeting.starts_at.isoformat(),
-                "endsAt": meeting.ends_at.isoformat(),
-                "timeZone": found.school.time_zone,
-                "localDate": meeting.starts_at.astimezone(zone).date().isoformat(),
-                "localStartTime": meeting.starts_at.astimezone(zone).time().isoformat(),
+                "when": _when(meeting.starts_at, meeting.ends_at, zone),
                 "status": _meeting_status(meeting, now),
                 "location": meeting.location,
                 "agendaMinutes": agenda_minutes,

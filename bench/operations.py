@@ -40,7 +40,8 @@ query MyWeek($from: DateTime!, $to: DateTime!) {
     totalCount
     edges {
       node {
-        id status cycleNumber startsAt endsAt startsAtLocal timeZone minutes myRole room
+        id status cycleNumber myRole room
+        when { startsAt endsAt timeZone date startTime minutes }
         host { id fullName }
         visitors { id fullName }
         slq { id areaOfFocus question }
@@ -61,7 +62,7 @@ query CohortPage($id: ID!) {
     links { id blue { id } yellow { id } }
     guidance { groupSize targetGroupSize isComplete messages { code message count } }
     meetings {
-      id kind title startsAt endsAt timeZone localDate localStartTime status location
+      id kind title when { startsAt endsAt timeZone date startTime } status location
       agendaMinutes overrunMinutes canSeeNotes
       agenda { id position title minutes startOffsetMinutes facilitator { id fullName } }
     }

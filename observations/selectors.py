@@ -123,7 +123,9 @@ def with_entries_in_order(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(
         Prefetch(
             "entries",
-            queryset=ObservationEntry.objects.order_by("recorded_at", "id"),
+            queryset=ObservationEntry.objects.select_related("submitted_by__school").order_by(
+                "recorded_at", "id"
+            ),
             to_attr="entries_in_order",
         )
     )
@@ -175,6 +177,42 @@ def _tool_condition(user) -> Q:
         | (Q(sharing=Sharing.SCHOOL) & scope.sees_into(user))
         | (Q(sharing=Sharing.DISTRICT) & scope.in_district(user))
     )
+
+
+def current_slq_of(host) -> StudentLearningQuestion | None:
+    """The host's current Student Learning Question: the newest one not replaced or dropped."""
+    return (
+        StudentLearningQuestion.objects.filter(host=host, retired_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def shares_cohort(person, other) -> bool:
+    """Whether both are current members of one cohort (its leader, blue or yellow dots)."""
+    theirs = Membership.objects.filter(person=other, ended_at__isnull=True).values("cohort_id")
+    return Membership.objects.filter(
+        person=person, ended_at__isnull=True, cohort_id__in=theirs
+    ).exists()
+
+
+def hosts_chosen_tools(host, slq: StudentLearningQuestion | None) -> QuerySet:
+    """The tools the host chose for `slq` (one of theirs): crafted for it and visible to the
+    host themselves (their own, one shared with them, or one already used in a visit of
+    theirs). Newest first."""
+    if slq is None or slq.host_id != host.pk:
+        return Tool.objects.none()
+    return tools_visible_to(host, Tool.objects.filter(slq=slq)).order_by("-created_at", "-pk")
+
+
+def tools_attachable_to_visit(actor, host, slq: StudentLearningQuestion | None) -> QuerySet:
+    """The tools `actor` may attach when proposing a visit to `host` about `slq`: those they
+    can see, and, when they share a cohort with the host (the people the programme has visit
+    each other), the host's chosen ones for that question."""
+    visible = Q(pk__in=tools_visible_to(actor).values("pk"))
+    if not shares_cohort(actor, host):
+        return Tool.objects.filter(visible)
+    return Tool.objects.filter(visible | Q(pk__in=hosts_chosen_tools(host, slq).values("pk")))
 
 
 def reflection_sheets_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -229,6 +267,17 @@ def photo_list_queryset(user) -> QuerySet:
 
 def timetable_of(person) -> QuerySet:
     return TimetablePeriod.objects.filter(person=person).select_related("bell_period")
+
+
+def next_cycle_number(host) -> int:
+    """The cycle a new visit to `host` belongs to when the proposer does not say: the host's
+    latest cycle while it is under way (it has active visits and no reflection sheet yet),
+    else the one after it (1 for a first visit)."""
+    latest = highest_cycle_number(host)
+    if latest == 0:
+        return 1
+    reflected = ReflectionSheet.objects.filter(host=host, cycle_number=latest).exists()
+    return latest + 1 if reflected else latest
 
 
 def highest_cycle_number(host) -> int:

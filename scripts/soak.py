@@ -45,7 +45,7 @@ from tests.security import live  # noqa: E402
 
 ME = "query Me { me { person { id fullName } roles } }"
 MY_VISITS = """query MyVisits { myVisits(first: 20) { totalCount edges { node {
-  id status startsAt cycleNumber host { fullName } visitors { fullName } } } } }"""
+  id status when { startsAt } cycleNumber host { fullName } visitors { fullName } } } } }"""
 COHORTS = """query Cohorts { cohorts(first: 10) { totalCount edges { node {
   id name members { role person { fullName } } } } } }"""
 INBOX = """query Inbox { unreadNotificationCount myNotifications(first: 20) {

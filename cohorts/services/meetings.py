@@ -48,12 +48,14 @@ DEFAULT_TITLES = {
 }
 
 
-def local_to_utc(local_date: date, local_time: time, zone, *, field: str = "startTime") -> datetime:
+def local_to_utc(
+    local_date: date, local_time: time, zone, *, field: str = "when.startTime"
+) -> datetime:
     """The UTC instant of a wall-clock time at the school. A time skipped by a daylight-saving
     change is refused; a repeated one means its first occurrence."""
     today = timezone.now().astimezone(zone).date()
     if abs(local_date - today) > DATE_WINDOW:
-        raise field_error("date", "Choose a date within five years of today.", "INVALID")
+        raise field_error("when.date", "Choose a date within five years of today.", "INVALID")
     try:
         return clock.local_to_utc(local_date, local_time, zone)
     except clock.NonexistentLocalTime as exc:
@@ -86,7 +88,7 @@ def _clean_title(title: str | None, kind: MeetingKind) -> str:
 def _clean_duration(minutes: int) -> int:
     if minutes is None or not MIN_MEETING_MINUTES <= minutes <= MAX_MEETING_MINUTES:
         raise field_error(
-            "durationMinutes",
+            "when.minutes",
             f"A meeting lasts {MIN_MEETING_MINUTES} to {MAX_MEETING_MINUTES} minutes.",
             "INVALID",
         )
@@ -199,7 +201,7 @@ def meeting_create(
         agenda_items_from_template(meeting, template_key, field="templateKey")
     elif copy_from is not None:
         agenda_items_copy(meeting, copy_from)
-    ensure_fits(meeting, field="durationMinutes")
+    ensure_fits(meeting, field="when.minutes")
     meeting_reminders_sync(meeting)
     cohort_changed(cohort.pk, "MEETING_SCHEDULED", meeting_id=meeting.pk)
     return meeting
@@ -250,7 +252,7 @@ def meeting_update(
     meeting.save()
     if invitees is not None:
         _set_invitees(meeting, _clean_invitees(cohort, invitees), actor=actor)
-    ensure_fits(meeting, field="durationMinutes")
+    ensure_fits(meeting, field="when.minutes")
     meeting_reminders_sync(meeting)
     cohort_changed(
         cohort.pk, "MEETING_RESCHEDULED" if moved else "MEETING_UPDATED", meeting_id=meeting.pk

@@ -60,6 +60,20 @@ def load_tool(info, global_id: str, *, field: str = "toolId"):
     return load_node(info, global_id, ToolType, field=field)
 
 
+def load_attachable_tool(info, global_id: str, *, host, slq, field: str = "toolId"):
+    """A tool the caller may attach to a visit proposed to `host` about `slq` (the host's
+    current question when None): one they can see or one the host chose for that question
+    (`selectors.tools_attachable_to_visit`). Anything else is NOT_FOUND, as for a missing id."""
+    pk = pk_from_global_id(global_id, "Tool", field=field)
+    if slq is None:
+        slq = selectors.current_slq_of(host)
+    attachable = selectors.tools_attachable_to_visit(info.context.user, host, slq)
+    tool = attachable.filter(pk=pk).first() if pk.isdigit() else None
+    if tool is None:
+        raise _not_found(field, "Tool")
+    return tool
+
+
 def load_reflection_sheet(info, global_id: str, *, field: str = "reflectionSheetId"):
     return load_node(info, global_id, ReflectionSheetType, field=field)
 

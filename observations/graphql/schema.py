@@ -1,8 +1,9 @@
 """Root fields of the observations app."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import graphene
+from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,7 @@ from .types.visits import (
     VisitSlotType,
     VisitSummaryType,
     VisitType,
+    load_visit_for_event,
 )
 
 MAX_SUGGESTION_REACH_DAYS = 730
@@ -312,8 +314,8 @@ class ObservationSubscriptions(graphene.ObjectType):
         required=True,
         description="Fires when one of your visits (as host or visitor) changes: proposed, "
         "accepted, declined, moved, cancelled, completed, data arrived, plan or reflection "
-        "changed. A hint: refetch the visit. Missed events are not replayed; refetch "
-        "`myVisits` after reconnecting.",
+        "changed. Carries the visit as you may now see it. Missed events are not replayed; "
+        "refetch `myVisits` after reconnecting.",
         visit_id=graphene.ID(description="Only this visit (Visit id)."),
     )
 
@@ -321,20 +323,32 @@ class ObservationSubscriptions(graphene.ObjectType):
     @requires(SignedIn)
     async def subscribe_visit_changed(root, info, visit_id=None):
         wanted = _pk(visit_id, "Visit", "visitId") if visit_id else None
-        async for event in info.context.listen(user_group(info.context.user.pk)):
+        context = info.context
+        async for event in context.listen(user_group(context.user.pk)):
             if event.get("event") != VISIT_CHANGED:
                 continue
             if wanted is not None and event["visit_id"] != wanted:
                 continue
-            yield VisitChangedEvent(
-                change=event["change"],
-                visit_id=to_global_id("Visit", event["visit_id"]),
-                revision=event["revision"],
-                status=event["status"],
-                starts_at=datetime.fromisoformat(event["starts_at"]),
-                ends_at=datetime.fromisoformat(event["ends_at"]),
-                actor_id=to_global_id("Person", event["actor_id"]) if event["actor_id"] else None,
-            )
+            loaded = await database_sync_to_async(_load_visit_event)(info, event)
+            if loaded is not None:
+                yield loaded
+
+
+def _load_visit_event(info, event: dict) -> VisitChangedEvent | None:
+    """Runs in a worker thread: the visit as this subscriber may read it now, with what the
+    selection reads loaded (fields resolve on the event loop, where no query may run). None
+    when the subscriber cannot read it (the event is then not sent)."""
+    visit = load_visit_for_event(info, event["visit_id"])
+    if visit is None:
+        return None
+    return VisitChangedEvent(
+        change=event["change"],
+        visit_id=to_global_id("Visit", event["visit_id"]),
+        revision=event["revision"],
+        status=event["status"],
+        actor_id=to_global_id("Person", event["actor_id"]) if event["actor_id"] else None,
+        visit=visit,
+    )
 
 
 __all__ = ["ObservationMutations", "ObservationQueries", "ObservationSubscriptions"]

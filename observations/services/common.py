@@ -38,6 +38,12 @@ def lock_visit(visit: Visit) -> Visit:
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
+def lock_cycles_of(host) -> None:
+    """Lock the host's row: what decides their cycles (a proposal that derives its cycle, a
+    reflection sheet that closes one) then runs one after another, each seeing the one before."""
+    type(host).objects.select_for_update().only("pk").get(pk=host.pk)
+
+
 def role_in(visit: Visit, actor) -> str | None:
     return (
         VisitParticipant.objects.filter(visit=visit, person=actor)

@@ -1,8 +1,9 @@
 """Live hints about a visit, sent after commit to each participant's `user.<id>` group.
 
-Only the host and visitors are told (the content is theirs); the payload carries ids, the
-status and the times, never content. The database stays the truth: clients refetch.
-The group and the event are named in backend.live.
+Only the host and visitors are told (the content is theirs); the payload carries ids and the
+status, never content: each subscription loads the visit as its subscriber may read it when
+the event arrives (`observations.graphql.schema`). The group and the event are named in
+backend.live.
 """
 
 from backend.live import VISIT_CHANGED, broadcast, user_group
@@ -17,8 +18,6 @@ def visit_changed(visit: Visit, change: str, *, actor) -> None:
         "change": change,
         "revision": visit.revision,
         "status": str(visit.status),
-        "starts_at": visit.starts_at.isoformat(),
-        "ends_at": visit.ends_at.isoformat(),
         "actor_id": getattr(actor, "pk", None),
     }
     for person_id in VisitParticipant.objects.filter(visit=visit).values_list(

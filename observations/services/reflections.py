@@ -21,6 +21,7 @@ from .common import (
     clean_text,
     complete_if_due,
     ensure_open_for_data,
+    lock_cycles_of,
     lock_visit,
     now_or,
     require_host,
@@ -45,6 +46,7 @@ def reflection_sheet_write(
     now = now_or(now)
     visit = lock_visit(visit)
     role = require_participant(visit, actor)
+    lock_cycles_of(visit.host)  # a proposal deriving the host's next cycle waits for the sheet
     ensure_open_for_data(visit)
     if now < visit.starts_at:
         raise ValidationError(

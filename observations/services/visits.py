@@ -38,7 +38,13 @@ from ..models import (
     VisitStatus,
 )
 from ..scheduling import ensure_host_teaching
-from ..selectors import highest_cycle_number
+from ..selectors import (
+    current_slq_of,
+    highest_cycle_number,
+    hosts_chosen_tools,
+    next_cycle_number,
+    shares_cohort,
+)
 from . import booking, reminders
 from .common import (
     CLOSED,
@@ -46,6 +52,7 @@ from .common import (
     clean_text,
     ensure_teacher,
     ensure_transition,
+    lock_cycles_of,
     lock_visit,
     now_or,
     require_host,
@@ -198,7 +205,7 @@ def visit_propose(
     actor,
     host,
     when: VisitTime,
-    cycle_number: int,
+    cycle_number: int | None = None,
     slq: StudentLearningQuestion | None = None,
     tool: Tool | None = None,
     room: str = "",
@@ -206,7 +213,13 @@ def visit_propose(
     cohort: Cohort | None = None,
     now: datetime | None = None,
 ) -> Visit:
-    """The actor proposes to visit the host's class; the host is asked to accept."""
+    """The actor proposes to visit the host's class; the host is asked to accept.
+
+    Left out, `cycle_number` is the host's next (`selectors.next_cycle_number`); for a
+    proposer who shares a cohort with the host, `slq` is the host's current question and
+    `tool` the tool the host chose for it, when there are ones.
+    The host's row is locked while the cycle is derived, so proposals to one host are
+    numbered one after another."""
     now = now_or(now)
     ensure_teacher(actor)
     if host.pk == actor.pk:
@@ -221,8 +234,18 @@ def visit_propose(
         raise ValidationError(
             {"hostId": ValidationError("No teacher with this id.", code=ObservationError.NOT_FOUND)}
         )
+    if cycle_number is None:
+        lock_cycles_of(host)
+        cycle_number = next_cycle_number(host)
     _check_cycle_number(host, cycle_number)
+    # The host's question and chosen tool are for the people of their cohort: a proposal from
+    # anyone else gets neither by default (it would hand them the host's content unasked).
+    peers = shares_cohort(actor, host)
+    if slq is None and peers:
+        slq = current_slq_of(host)
     check_slq_for(host, slq)
+    if tool is None and peers:
+        tool = hosts_chosen_tools(host, slq).first()
     room = clean_text(room, field="room", max_length=MAX_ROOM_LENGTH, required=False)
     notes = clean_text(notes, field="notes", max_length=MAX_NOTES_LENGTH, required=False)
     cohort = _cohort_for(host, actor, cohort)

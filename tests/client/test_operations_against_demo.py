@@ -76,7 +76,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
     def sign_in(email: str) -> Phone:
         signed_out = Phone(manifest, ran)
         result = signed_out.run(
-            "SessionSignInPayload",
+            "SessionSignIn",
             {"input": {"email": email, "password": DEMO_PASSWORD, "deviceName": "Pixel 8"}},
         )["sessionSignIn"]
         assert result["me"]["person"]["email"] == email
@@ -116,7 +116,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
             break
     assert host is not None, "the demo has a proposal waiting for a yellow dot"
     assert host.run("VisitScreen", {"id": proposal["id"]})["node"]["status"] == "PROPOSED"
-    accepted = host.run("VisitAcceptPayload", {"input": {"visitId": proposal["id"]}})
+    accepted = host.run("VisitAccept", {"input": {"visitId": proposal["id"]}})
     assert accepted["visitAccept"]["visit"]["status"] == "ACCEPTED"
 
     # data capture and reflection: a blue dot on the visit they made to a yellow dot
@@ -139,7 +139,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
     assert capture["entries"], "the demo visit has data"
     resent = capture["entries"][0]
     submitted = visitor.run(
-        "ObservationDataSubmitPayload",
+        "ObservationDataSubmit",
         {
             "input": {
                 "visitId": past["id"],
@@ -158,7 +158,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
     reflection = visitor.run("Reflection", {"visitId": past["id"]})["node"]
     assert reflection["slq"] is not None
     written = visitor.run(
-        "ReflectionSheetWritePayload",
+        "ReflectionSheetWrite",
         {
             "input": {
                 "visitId": past["id"],
@@ -195,7 +195,7 @@ def test_every_client_operation_runs_against_the_demo(settings):
             for item in survey["instrument"]["items"]
         ]
         receipt = peer.run(
-            "SurveyResponseSubmitPayload",
+            "SurveyResponseSubmit",
             {"input": {"administrationId": survey["id"], "answers": answers}},
         )["surveyResponseSubmit"]["receipt"]
         assert receipt["administration"]["viewerHasResponded"] is True
@@ -207,9 +207,9 @@ def test_every_client_operation_runs_against_the_demo(settings):
     inbox = leader.run("Inbox", {"first": 20})
     unread = [n for n in nodes(inbox["myNotifications"]) if not n["isRead"]]
     assert unread, "the demo inbox has unread notifications"
-    read = leader.run("NotificationMarkReadPayload", {"input": {"notificationId": unread[0]["id"]}})
+    read = leader.run("NotificationMarkRead", {"input": {"notificationId": unread[0]["id"]}})
     assert read["notificationMarkRead"]["notification"]["isRead"] is True
-    leader.run("NotificationMarkAllReadPayload")
+    leader.run("NotificationMarkAllRead")
     assert leader.run("Inbox", {"first": 20})["unreadNotificationCount"] == 0
 
     # then every operation the app ships was run (a new file needs its step above)

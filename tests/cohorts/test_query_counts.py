@@ -54,10 +54,10 @@ COHORTS = """
       links { isCurrent blue { id } yellow { id } }
       guidance { groupSize unassignedYellowCount messages { code message } }
       meetings {
-        title kind status localDate localStartTime notes canSeeNotes agendaMinutes
+        title kind status when { date startTime } notes canSeeNotes agendaMinutes
         cohort { name }
         agenda {
-          title minutes startOffsetMinutes notes
+          title minutes startOffsetMinutes notes when { startsAt startTime }
           facilitator { fullName }
           protocol { name steps { title } }
         }
@@ -74,7 +74,7 @@ MEETINGS = """
   meetings(first: 100, includeCancelled: true) {
     totalCount
     edges { node {
-      title timeZone localStartTime notes cohort { name } cohortName
+      title when { timeZone startTime } notes cohort { name } cohortName
       agenda { title facilitator { fullName } protocol { name } }
       invitees { fullName } attendance { status }
     } }

@@ -32,7 +32,7 @@ subscription($id: ID!) {
       guidance { groupSize messages { code } }
       meetings { title notes agenda { title protocol { name steps { title } } } }
     }
-    meeting { title localStartTime timeZone agenda { title minutes } cohort { name } }
+    meeting { title when { startTime timeZone } agenda { title minutes } cohort { name } }
   }
 }
 """
@@ -123,7 +123,7 @@ async def test_meeting_changes_carry_the_meeting(small_network):
 
     first = scheduled["payload"]["data"]["cohortChanged"]
     assert first["kind"] == "MEETING_SCHEDULED"
-    assert first["meeting"]["localStartTime"] == "15:30:00"
+    assert first["meeting"]["when"]["startTime"] == "15:30:00"
     assert first["meeting"]["cohort"] == {"name": network.cohort.name}
     second = changed["payload"]["data"]["cohortChanged"]
     assert second["kind"] == "AGENDA_CHANGED"

@@ -23,7 +23,9 @@ mutation A($id: ID!) { visitAccept(input: {visitId: $id}) { visit { status } err
 """
 RESCHEDULE = """
 mutation R($input: VisitRescheduleInput!) {
-  visitReschedule(input: $input) { visit { status startsAt } errors { field code message } }
+  visitReschedule(input: $input) {
+    visit { status when { startsAt } } errors { field code message }
+  }
 }
 """
 CANCEL = """

@@ -3,7 +3,8 @@
 from graphql_relay import to_global_id
 
 VISIT_FIELDS = """
-  id status cycleNumber startsAt endsAt startsAtLocal endsAtLocal timeZone minutes room notes
+  id status cycleNumber room notes
+  when { startsAt endsAt timeZone date startTime endDate endTime minutes }
   myRole revision statusReason cohortId hasReflectionSheet
   host { fullName } visitors { fullName }
   slq { question } tool { name kind }
@@ -69,7 +70,7 @@ query Node($id: ID!) {
   node(id: $id) {
     id
     ... on Visit { status notes slq { question } }
-    ... on VisitSummary { status startsAt host { fullName } visit { id } }
+    ... on VisitSummary { status when { startsAt } host { fullName } visit { id } }
     ... on StudentLearningQuestion { question }
     ... on Tool { name }
     ... on ReflectionSheet { considerations }

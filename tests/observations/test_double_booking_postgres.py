@@ -152,3 +152,63 @@ def test_a_deadlock_between_two_bookings_makes_one_of_them_double_booked(host, v
 
     assert sorted(results, key=str) == sorted(["ok", [("when", "DOUBLE_BOOKED")]], key=str)
     assert VisitParticipant.objects.count() == 2
+
+
+def test_proposals_racing_without_a_cycle_number_agree_on_the_hosts_next_cycle(
+    host, visitor, outsider, slq
+):
+    # Given the host's cycle 1 reflected, and two visitors proposing at once without a cycle
+    from observations.models import ReflectionSheet
+
+    done = make_visit(host=host, visitor=outsider, cycle_number=1, slq=slq, status="COMPLETED")
+    ReflectionSheet.objects.create(
+        visit=done,
+        host=host,
+        facilitator=outsider,
+        cycle_number=1,
+        slq=slq,
+        slq_area_of_focus=slq.area_of_focus,
+        slq_question=slq.question,
+        considerations="c",
+        next_steps="n",
+        keeps_slq=True,
+    )
+
+    def derive(person, hour):
+        return lambda: visit_propose(actor=person, host=host, when=at(hour))
+
+    # When they race (the host's row lock puts one after the other)
+    results = race(derive(visitor, 9), derive(outsider, 11))
+
+    # Then both visits open cycle 2: neither reads a half-made state
+    assert results == ["ok", "ok"]
+    new = Visit.objects.exclude(pk=done.pk)
+    assert sorted(new.values_list("cycle_number", flat=True)) == [2, 2]
+
+
+def test_a_reflection_sheet_and_a_derived_proposal_racing_both_go_through(
+    host, visitor, outsider, slq, frozen_time
+):
+    # Given cycle 1 under way (a visit that happened, no sheet yet)
+    from observations.services.reflections import reflection_sheet_write
+
+    done = make_visit(
+        host=host,
+        visitor=visitor,
+        cycle_number=1,
+        slq=slq,
+        starts_at=datetime(2026, 3, 2, 14, tzinfo=UTC),
+    )
+    frozen_time.move_to(datetime(2026, 3, 2, 16, tzinfo=UTC))
+
+    # When the sheet is written while another visitor proposes without a cycle
+    results = race(
+        lambda: reflection_sheet_write(
+            actor=visitor, visit=done, considerations="c", next_steps="n", keeps_slq=True
+        ),
+        lambda: visit_propose(actor=outsider, host=host, when=at(9)),
+    )
+
+    # Then both go through (the host's row lock orders them; no deadlock between the visit's
+    # lock and the host's)
+    assert results == ["ok", "ok"]

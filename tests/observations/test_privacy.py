@@ -16,7 +16,7 @@ SUMMARIES = """
 query S($cohortId: ID) {
   visitSummaries(cohortId: $cohortId) {
     totalCount
-    edges { node { id status startsAtLocal cycleNumber host { fullName } visitors { fullName }
+    edges { node { id status when { date } cycleNumber host { fullName } visitors { fullName }
                    hasReflectionSheet visit { id notes } sharedReflectionSheet { id } } }
   }
 }
@@ -122,12 +122,7 @@ def test_the_summary_type_has_no_content_fields():
         "id",
         "status",
         "cycleNumber",
-        "startsAt",
-        "endsAt",
-        "startsAtLocal",
-        "endsAtLocal",
-        "timeZone",
-        "minutes",
+        "when",
         "host",
         "visitors",
         "cohortId",

@@ -24,7 +24,8 @@ MY_VISITS = """
   myVisits(first: 100) {
     totalCount
     edges { node {
-      id status startsAtLocal cycleNumber myRole hasReflectionSheet entryCount dataSummary
+      id status when { startsAt date startTime timeZone } cycleNumber myRole hasReflectionSheet
+      entryCount dataSummary
       proposedBy { fullName school { name } } statusChangedBy { fullName school { name } }
       host { fullName school { name } } visitors { fullName roles }
       slq { question photos { id url } } tool { name kind roomPhoto { id thumbnailUrl } }
@@ -38,7 +39,8 @@ SUMMARIES = """
 {
   visitSummaries(first: 100) {
     totalCount
-    edges { node { id status startsAtLocal host { fullName } visitors { fullName }
+    edges { node { id status when { startsAt date startTime timeZone } host { fullName }
+                   visitors { fullName }
                    hasReflectionSheet sharedReflectionSheet { id photos { id url } } } }
   }
 }
@@ -147,7 +149,7 @@ SHEETS = """
   reflectionSheets(first: 100) {
     totalCount
     edges { node { cycleNumber slqQuestion host { fullName } facilitator { fullName }
-                   visitSummary { startsAtLocal visitors { fullName } }
+                   visitSummary { when { startsAt date startTime timeZone } visitors { fullName } }
                    photos { id url canDelete uploadedBy { fullName } } } }
   }
 }

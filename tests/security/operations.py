@@ -326,9 +326,7 @@ MUTATIONS: dict[str, list[Variables]] = {
             lambda w: {
                 "cohortId": w.gid("Cohort", "cohort"),
                 "kind": "WHOLE_GROUP",
-                "date": _day(14),
-                "startTime": "15:30",
-                "durationMinutes": 60,
+                "when": {"date": _day(14), "startTime": "15:30", "minutes": 60},
             }
         )
     ],

@@ -6,6 +6,7 @@ from backend.accounts.graphql.types import PersonType
 from backend.graphql.ids import load_node
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import TeacherLeader
+from backend.graphql.schedule import ScheduleInput
 
 from ...services.agendas import (
     AgendaItemData,
@@ -45,7 +46,7 @@ def _people(info, ids, *, field: str) -> list:
 
 
 class MeetingCreateInput(graphene.InputObjectType):
-    """A meeting to plan. Date and time are the school's local ones."""
+    """A meeting to plan, at the wall clock of the cohort's school."""
 
     cohort_id = graphene.ID(required=True, description="The cohort.")
     kind = graphene.Field(
@@ -54,11 +55,12 @@ class MeetingCreateInput(graphene.InputObjectType):
     title = graphene.String(
         description='Defaults to "Group of 5" or "Group of 13"; required for other meetings.'
     )
-    date = graphene.Date(required=True, description="The date at the school.")
-    start_time = graphene.Time(
-        required=True, description="The start time at the school (its time zone), e.g. 15:30."
+    when = graphene.Field(
+        ScheduleInput,
+        required=True,
+        description="When, at the cohort's school; 5 to 600 minutes. Past dates are allowed "
+        "(to record a meeting held before using the app).",
     )
-    duration_minutes = graphene.Int(required=True, description="Length, 5 to 600 minutes.")
     location = graphene.String(description="The place, e.g. Library.")
     video_url = graphene.String(description="A video call link, https://...")
     strict_timing = graphene.Boolean(
@@ -98,9 +100,9 @@ class MeetingCreate(BaseMutation):
             cohort=load_node(info, input.cohort_id, CohortType, field="cohortId"),
             kind=enum_value(input.kind),
             title=input.title,
-            local_date=input.date,
-            local_time=input.start_time,
-            duration_minutes=input.duration_minutes,
+            local_date=input.when.date,
+            local_time=input.when.start_time.replace(tzinfo=None),
+            duration_minutes=input.when.minutes,
             location=input.location,
             video_url=input.video_url,
             strict_timing=bool(input.strict_timing),
@@ -122,9 +124,10 @@ class MeetingUpdateInput(graphene.InputObjectType):
     meeting_id = graphene.ID(required=True, description="The meeting.")
     kind = graphene.Field(enums.MeetingKind, description="Another group.")
     title = graphene.String(description="A new title.")
-    date = graphene.Date(description="A new date at the school (keeps the time).")
-    start_time = graphene.Time(description="A new start time at the school (keeps the date).")
-    duration_minutes = graphene.Int(description="A new length.")
+    when = graphene.Field(
+        ScheduleInput,
+        description="A new time, whole (date, start time and length), at the cohort's school.",
+    )
     location = graphene.String(description="A new place; empty to clear.")
     video_url = graphene.String(description="A new video link; empty to clear.")
     strict_timing = graphene.Boolean(description="Refuse overrunning agendas, or warn.")
@@ -155,9 +158,9 @@ class MeetingUpdate(BaseMutation):
             meeting=load_node(info, input.meeting_id, MeetingType, field="meetingId"),
             kind=enum_value(input.kind) if input.kind is not None else None,
             title=input.title,
-            local_date=input.date,
-            local_time=input.start_time,
-            duration_minutes=input.duration_minutes,
+            local_date=input.when.date if input.when else None,
+            local_time=input.when.start_time.replace(tzinfo=None) if input.when else None,
+            duration_minutes=input.when.minutes if input.when else None,
             location=input.location,
             video_url=input.video_url,
             strict_timing=input.strict_timing,

@@ -10,7 +10,9 @@ from graphene_django import DjangoObjectType
 
 from backend.accounts import scope
 from backend.accounts.graphql.types import PersonType
+from backend.graphql.schedule import schedule_field
 from backend.graphql.types import CountableConnection
+from backend.local_time import Span
 from backend.signed_links import url_description
 
 from ... import selectors
@@ -148,9 +150,7 @@ class AgendaItemType(DjangoObjectType):
     start_offset_minutes = graphene.Int(
         required=True, description="Minutes from the meeting's start to this item's start."
     )
-    starts_at = graphene.DateTime(
-        required=True, description="When the item is planned to start (UTC)."
-    )
+    when = schedule_field("the item is planned (its meeting's start plus the items before it)")
     facilitator = graphene.Field(PersonType, description="Who leads the item.")
     protocol = graphene.Field(ProtocolType, description="The protocol the item follows, if any.")
     materials = graphene.String(required=True, description="What to bring or prepare.")
@@ -179,9 +179,11 @@ class AgendaItemType(DjangoObjectType):
         return offset
 
     @staticmethod
-    def resolve_starts_at(root: AgendaItem, info):
+    def resolve_when(root: AgendaItem, info):
         offset = AgendaItemType.resolve_start_offset_minutes(root, info)
-        return root.meeting.starts_at + timedelta(minutes=offset)
+        starts_at = root.meeting.starts_at + timedelta(minutes=offset)
+        zone = root.meeting.cohort.school.zone
+        return Span(starts_at, starts_at + timedelta(minutes=root.minutes), zone)
 
     @staticmethod
     def resolve_notes(root: AgendaItem, info):
@@ -189,8 +191,8 @@ class AgendaItemType(DjangoObjectType):
 
 
 class MeetingType(DjangoObjectType):
-    """A meeting of a cohort: the group of 5, the group of 13 or another. Times are stored in
-    UTC and shown in the school's time zone."""
+    """A meeting of a cohort: the group of 5, the group of 13 or another, at its cohort's
+    school (whose wall clock `when` shows)."""
 
     cohort = graphene.Field(
         CohortType, description="The cohort; null for an invitee who is not in it."
@@ -198,13 +200,7 @@ class MeetingType(DjangoObjectType):
     cohort_name = graphene.String(required=True, description="The cohort's name.")
     kind = graphene.Field(enums.MeetingKind, required=True, description="Which group it is for.")
     title = graphene.String(required=True, description="The meeting's title.")
-    starts_at = graphene.DateTime(required=True, description="When it starts (UTC).")
-    ends_at = graphene.DateTime(required=True, description="When it ends (UTC).")
-    duration_minutes = graphene.Int(required=True, description="How long it lasts.")
-    time_zone = graphene.String(required=True, description="The school's IANA time zone.")
-    local_date = graphene.Date(required=True, description="The date at the school.")
-    local_start_time = graphene.Time(required=True, description="The start time at the school.")
-    local_end_time = graphene.Time(required=True, description="The end time at the school.")
+    when = schedule_field("the meeting (at the cohort's school)")
     location = graphene.String(required=True, description="The place; empty if none.")
     video_url = graphene.String(description="The video call link, if any.")
     strict_timing = graphene.Boolean(
@@ -283,24 +279,8 @@ class MeetingType(DjangoObjectType):
         return root.cohort.name
 
     @staticmethod
-    def resolve_time_zone(root: Meeting, info):
-        return root.cohort.school.time_zone
-
-    @staticmethod
-    def _local(root: Meeting, instant):
-        return instant.astimezone(root.cohort.school.zone)
-
-    @staticmethod
-    def resolve_local_date(root: Meeting, info):
-        return MeetingType._local(root, root.starts_at).date()
-
-    @staticmethod
-    def resolve_local_start_time(root: Meeting, info):
-        return MeetingType._local(root, root.starts_at).time()
-
-    @staticmethod
-    def resolve_local_end_time(root: Meeting, info):
-        return MeetingType._local(root, root.ends_at).time()
+    def resolve_when(root: Meeting, info):
+        return Span(root.starts_at, root.ends_at, root.cohort.school.zone)
 
     @staticmethod
     def resolve_video_url(root: Meeting, info):

@@ -2,6 +2,7 @@ import graphene
 
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import SignedIn
+from backend.graphql.schedule import ScheduleInput
 
 from ...services.visits import (
     UNSET,
@@ -15,24 +16,23 @@ from ...services.visits import (
     visit_reschedule,
 )
 from ..errors import ObservationError
-from ..loaders import load_cohort, load_slq, load_teacher, load_tool, load_visit, optional
+from ..loaders import (
+    load_attachable_tool,
+    load_cohort,
+    load_slq,
+    load_teacher,
+    load_tool,
+    load_visit,
+    optional,
+)
 from ..types.visits import VisitType
 
 
-class VisitTimeInput(graphene.InputObjectType):
-    """When a visit happens, as the teacher reads it on the bell schedule: the local date and
-    start time at the host's school, and a length. A start time skipped by a daylight-saving
-    change is refused (NONEXISTENT_LOCAL_TIME); a repeated one means its first occurrence."""
-
-    date = graphene.Date(required=True, description="The local date at the host's school.")
-    start_time = graphene.Time(
-        required=True, description="The local start time (no offset) at the host's school."
-    )
-    minutes = graphene.Int(required=True, description="How long, 10 to 240 minutes.")
-
-
 def _time(when) -> VisitTime:
-    return VisitTime(day=when.date, start=when.start_time, minutes=when.minutes)
+    # A time's offset, if the phone sent one, is dropped: the host's school's zone decides.
+    return VisitTime(
+        day=when.date, start=when.start_time.replace(tzinfo=None), minutes=when.minutes
+    )
 
 
 class VisitPayloadMixin:
@@ -43,12 +43,26 @@ class VisitProposeInput(graphene.InputObjectType):
     """What you propose: whose class, when, and for which cycle, question and tool."""
 
     host_id = graphene.ID(required=True, description="The host teacher (Person).")
-    when = graphene.Field(VisitTimeInput, required=True, description="When.")
-    cycle_number = graphene.Int(
-        required=True, description="The host's cycle: 1 up to one more than their latest."
+    when = graphene.Field(
+        ScheduleInput, required=True, description="When, on the wall clock of the host's school."
     )
-    slq_id = graphene.ID(description="The host's current Student Learning Question.")
-    tool_id = graphene.ID(description="The data-collection tool.")
+    cycle_number = graphene.Int(
+        description="The host's cycle: 1 up to one more than their latest. Left out: the host's "
+        "next one, i.e. their latest cycle while it is under way (no reflection sheet yet), "
+        "else the one after it (1 for a first visit). The returned visit's `cycleNumber` says "
+        "which was used."
+    )
+    slq_id = graphene.ID(
+        description="The host's current Student Learning Question. Left out, when you share a "
+        "cohort with the host: their current one, if they have one."
+    )
+    tool_id = graphene.ID(
+        description="The data-collection tool: one you can see or, when you share a cohort "
+        "with the host, one the host chose for the visit's question (crafted for it and "
+        "visible to the host), which you may attach even if you could not see it before. Left "
+        "out, when you share a cohort with the host: the host's chosen tool for the question, "
+        "if any. Any other id is NOT_FOUND."
+    )
     room = graphene.String(description="The room.")
     notes = graphene.String(description="Notes for the host (visible to the visit's people).")
     cohort_id = graphene.ID(
@@ -58,7 +72,8 @@ class VisitProposeInput(graphene.InputObjectType):
 
 class VisitPropose(VisitPayloadMixin, BaseMutation):
     """Propose to visit a peer's class. Refused with HOST_NOT_TEACHING when the host's
-    timetable has no class then, DOUBLE_BOOKED when either of you has a visit at that time."""
+    timetable has no class then, DOUBLE_BOOKED when either of you has a visit at that time.
+    The cycle, question and tool default to the host's (see the input)."""
 
     class Arguments:
         input = VisitProposeInput(required=True, description="The proposal.")
@@ -69,13 +84,18 @@ class VisitPropose(VisitPayloadMixin, BaseMutation):
 
     @classmethod
     def perform(cls, info, input):
+        actor = info.context.user
+        host = load_teacher(info, input.host_id, field="hostId")
+        slq = optional(load_slq, info, input.slq_id)
         visit = visit_propose(
-            actor=info.context.user,
-            host=load_teacher(info, input.host_id, field="hostId"),
+            actor=actor,
+            host=host,
             when=_time(input.when),
             cycle_number=input.cycle_number,
-            slq=optional(load_slq, info, input.slq_id),
-            tool=optional(load_tool, info, input.tool_id),
+            slq=slq,
+            tool=load_attachable_tool(info, input.tool_id, host=host, slq=slq)
+            if input.tool_id
+            else None,
             room=input.room or "",
             notes=input.notes or "",
             cohort=optional(load_cohort, info, input.cohort_id),
@@ -155,7 +175,9 @@ class VisitRescheduleInput(graphene.InputObjectType):
     """Which visit, its new time, and why."""
 
     visit_id = graphene.ID(required=True, description="The Visit (or VisitSummary) id.")
-    when = graphene.Field(VisitTimeInput, required=True, description="The new time.")
+    when = graphene.Field(
+        ScheduleInput, required=True, description="The new time, at the host's school."
+    )
     reason = graphene.String(required=True, description="Why, for the other teacher.")
     room = graphene.String(description="A new room, if it changes too.")
 

@@ -8,7 +8,7 @@ from backend.graphql.selection import asks_for
 from backend.graphql.types import CountableConnection
 
 from ... import selectors
-from ...models import Tool
+from ...models import StudentLearningQuestion, Tool
 from .. import json_text
 from ..enums import ToolKind, ToolSharing
 from .photos import PhotoType, photo_prefetch, photos_of
@@ -81,11 +81,12 @@ class ToolType(DjangoObjectType):
                 "copied_from",
                 selectors.tools_visible_to(viewer).select_related("owner__school"),
             ),
+            # Through the question's own type: its links and photos come prefetched too.
             "slq": (
                 "slq",
-                selectors.slqs_visible_to(viewer).select_related(
-                    "host__school", "crafted_with__school"
-                ),
+                StudentLearningQuestionType.get_queryset(
+                    StudentLearningQuestion.objects.all(), info
+                ).select_related("host__school__district", "crafted_with__school__district"),
             ),
         }
 

@@ -16,13 +16,24 @@ from graphene_django import DjangoObjectType
 from graphql_relay import to_global_id
 
 from backend.accounts.graphql.types import PersonType
+from backend.accounts.selectors import may_see_email
+from backend.graphql.schedule import ScheduleType, schedule_field
 from backend.graphql.selection import asks_for
 from backend.graphql.types import CountableConnection
-from backend.local_time import local_iso
+from backend.local_time import Span
 from cohorts.models import Membership
 
 from ... import selectors
-from ...models import ReflectionSheet, Visit, VisitParticipant, VisitRole, VisitSummaryRecord
+from ...models import (
+    ObservationEntry,
+    ReflectionSheet,
+    StudentLearningQuestion,
+    Tool,
+    Visit,
+    VisitParticipant,
+    VisitRole,
+    VisitSummaryRecord,
+)
 from .. import json_text
 from ..enums import VisitChange, VisitStatus
 from ..enums import VisitRole as VisitRoleEnum
@@ -31,11 +42,13 @@ from .slqs import StudentLearningQuestionType
 from .tools import ToolType
 from .visibility import viewer_of
 
+_VIEWER_COHORTS = "observations.viewer_cohort_ids"
+
 
 def _viewer_cohort_ids(info) -> frozenset[int]:
     """The viewer's current cohorts, once per request (shared sheets in lists)."""
     cache = info.context.loaders
-    key = "observations.viewer_cohort_ids"
+    key = _VIEWER_COHORTS
     if key not in cache:
         user = viewer_of(info)
         cache[key] = frozenset(
@@ -83,25 +96,14 @@ def _cohort_global_id(visit: Visit):
 
 
 class _VisitTimes:
-    """Fields shared by Visit and VisitSummary: who, when (in UTC and in the school's time),
-    status and cycle; nothing of the content."""
+    """Fields shared by Visit and VisitSummary: who, when, status and cycle; nothing of the
+    content."""
 
     status = graphene.Field(VisitStatus, required=True, description="Where it stands.")
     cycle_number = graphene.Int(
         required=True, description="The host's cycle this visit belongs to (1, 2, ...)."
     )
-    starts_at = graphene.DateTime(required=True, description="Start, in UTC.")
-    ends_at = graphene.DateTime(required=True, description="End, in UTC.")
-    starts_at_local = graphene.String(
-        required=True,
-        description="Start in the host school's time, ISO-8601 with offset "
-        "(2026-03-04T09:15:00-06:00).",
-    )
-    ends_at_local = graphene.String(
-        required=True, description="End in the host school's time, ISO-8601 with offset."
-    )
-    time_zone = graphene.String(required=True, description="The host school's IANA time zone.")
-    minutes = graphene.Int(required=True, description="Length in minutes.")
+    when = schedule_field("the visit (at the host's school)")
     host = graphene.Field(PersonType, required=True, description="Whose class.")
     visitors = graphene.List(graphene.NonNull(PersonType), required=True, description="Who visits.")
     cohort_id = graphene.ID(
@@ -116,20 +118,8 @@ class _VisitTimes:
         return str(root.status)  # a Django choice member right after a write
 
     @staticmethod
-    def resolve_starts_at_local(root, info):
-        return local_iso(root.starts_at, root.school.zone)
-
-    @staticmethod
-    def resolve_ends_at_local(root, info):
-        return local_iso(root.ends_at, root.school.zone)
-
-    @staticmethod
-    def resolve_time_zone(root, info):
-        return root.school.time_zone
-
-    @staticmethod
-    def resolve_minutes(root, info):
-        return root.minutes
+    def resolve_when(root, info):
+        return Span(root.starts_at, root.ends_at, root.school.zone)
 
     @staticmethod
     def resolve_host(root, info):
@@ -370,6 +360,11 @@ class VisitType(_VisitTimes, DjangoObjectType):
 
     @staticmethod
     def resolve_entries(root, info):
+        prefetched = getattr(root, "entries_in_order", None)
+        if prefetched is not None and all(
+            "submitted_by" in entry._state.fields_cache for entry in prefetched
+        ):
+            return list(prefetched)
         return list(
             root.entries.select_related("submitted_by__school").order_by("recorded_at", "id")
         )
@@ -400,34 +395,95 @@ class VisitSlotType(graphene.ObjectType):
     class Meta:
         name = "VisitSlot"
 
-    starts_at = graphene.DateTime(required=True, description="Start, in UTC.")
-    ends_at = graphene.DateTime(required=True, description="End, in UTC.")
-    starts_at_local = graphene.String(
-        required=True, description="Start in the host school's time, ISO-8601 with offset."
-    )
-    ends_at_local = graphene.String(
-        required=True, description="End in the host school's time, ISO-8601 with offset."
+    when = graphene.Field(
+        ScheduleType,
+        required=True,
+        description="When, at the host's school. Its `date`, `startTime` and `minutes` can be "
+        "sent unchanged as the `when` of a visit proposal or reschedule.",
     )
     label = graphene.String(required=True, description="The host's class then, if labelled.")
     room = graphene.String(required=True, description="The host's room then, if recorded.")
 
     @staticmethod
-    def resolve_starts_at_local(root, info):
-        return local_iso(root.starts_at, root.zone)
-
-    @staticmethod
-    def resolve_ends_at_local(root, info):
-        return local_iso(root.ends_at, root.zone)
+    def resolve_when(root, info):
+        return Span(root.starts_at, root.ends_at, root.zone)
 
 
 class VisitChangedEvent(graphene.ObjectType):
-    """Something happened to one of your visits. A hint with ids: refetch the visit
-    (`node(id: visitId)`) for the rest."""
+    """Something happened to one of your visits. `visit` is the visit as it is now, loaded for
+    you when the event reaches you (what `node(id: visitId)` would answer), so there is nothing
+    to refetch; events missed while offline are not replayed."""
 
     change = graphene.Field(VisitChange, required=True, description="What happened.")
     visit_id = graphene.ID(required=True, description="Global id of the Visit.")
     revision = graphene.Int(required=True, description="The visit's revision after the change.")
     status = graphene.Field(VisitStatus, required=True, description="Its status after the change.")
-    starts_at = graphene.DateTime(required=True, description="Its start after the change (UTC).")
-    ends_at = graphene.DateTime(required=True, description="Its end after the change (UTC).")
     actor_id = graphene.ID(description="Global id of the Person who made the change.")
+    visit = graphene.Field(
+        lambda: VisitType,
+        required=True,
+        description="The visit as it is now, as you may see it (your `myRole`, what you may read). "
+        "An event about a visit you can no longer read is not sent to you.",
+    )
+
+
+PERSON = "school__district"  # what a Person's fields read (school, its district)
+# Links that the event loads itself (with what their own fields read) instead of as lists do.
+EVENT_OWN_LOOKUPS = frozenset({"slq", "tool", "participants", "entries_in_order"})
+
+
+def _lookup_name(lookup) -> str:
+    return lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup
+
+
+def load_visit_for_event(info, visit_pk: int) -> Visit | None:
+    """The visit of a live event as `info`'s viewer may read it now (None when they may not),
+    with everything its fields read loaded: in a subscription they resolve on the event loop,
+    where no query may run. Call it in a worker thread. The question and the tool come
+    through their own types' querysets (their visible links prefetched as the selection asks),
+    people with their school and district."""
+    queryset = VisitType.get_queryset(Visit.objects.filter(pk=visit_pk), info)
+    kept = [
+        lookup
+        for lookup in queryset._prefetch_related_lookups
+        if _lookup_name(lookup).split("__")[0] not in EVENT_OWN_LOOKUPS
+    ]
+    slqs = StudentLearningQuestionType.get_queryset(StudentLearningQuestion.objects.all(), info)
+    tools = ToolType.get_queryset(Tool.objects.all(), info)
+    queryset = (
+        queryset.prefetch_related(None)
+        .select_related(f"host__{PERSON}", f"proposed_by__{PERSON}", f"status_changed_by__{PERSON}")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=VisitParticipant.objects.select_related(f"person__{PERSON}").order_by(
+                    "role", "id"
+                ),
+            ),
+            Prefetch(
+                "slq",
+                queryset=slqs.select_related(f"host__{PERSON}", f"crafted_with__{PERSON}"),
+            ),
+            Prefetch("tool", queryset=tools.select_related(f"owner__{PERSON}")),
+            Prefetch(
+                "entries",
+                queryset=ObservationEntry.objects.select_related(
+                    f"submitted_by__{PERSON}"
+                ).order_by("recorded_at", "id"),
+                to_attr="entries_in_order",
+            ),
+            *kept,
+            f"reflection_sheet__host__{PERSON}",
+            f"reflection_sheet__facilitator__{PERSON}",
+        )
+    )
+    visit = queryset.first()
+    if visit is None:
+        return None
+    info.context.loaders.pop(_VIEWER_COHORTS, None)  # a socket's context outlives one event
+    _viewer_cohort_ids(info)
+    viewer = viewer_of(info)
+    for person in [visit.host, visit.proposed_by, visit.status_changed_by, *_participants(visit)]:
+        if person is not None:
+            may_see_email(viewer, person)
+    return visit

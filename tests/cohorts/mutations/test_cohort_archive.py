@@ -37,9 +37,7 @@ def test_archiving_makes_the_cohort_read_only_and_cancels_what_is_coming(api_for
             "input": {
                 "cohortId": gid(network.cohort),
                 "kind": "WHOLE_GROUP",
-                "date": tomorrow_week,
-                "startTime": "15:30:00",
-                "durationMinutes": 60,
+                "when": {"date": tomorrow_week, "startTime": "15:30:00", "minutes": 60},
             }
         },
     )
@@ -59,9 +57,7 @@ def test_archiving_makes_the_cohort_read_only_and_cancels_what_is_coming(api_for
             "input": {
                 "cohortId": gid(network.cohort),
                 "kind": "WHOLE_GROUP",
-                "date": tomorrow_week,
-                "startTime": "15:30:00",
-                "durationMinutes": 60,
+                "when": {"date": tomorrow_week, "startTime": "15:30:00", "minutes": 60},
             }
         },
     )

@@ -16,7 +16,7 @@ CREATE = """
 mutation Create($input: MeetingCreateInput!) {
   meetingCreate(input: $input) {
     meeting {
-      id kind title startsAt endsAt durationMinutes timeZone localDate localStartTime localEndTime
+      id kind title when { startsAt endsAt timeZone date startTime endDate endTime minutes }
       location videoUrl strictTiming status agendaMinutes overrunMinutes
       agenda { position title minutes protocol { name } facilitator { fullName } }
       invitees { fullName }
@@ -29,17 +29,9 @@ mutation Create($input: MeetingCreateInput!) {
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 
 
-def create(api, cohort, **extra):
-    variables = {
-        "input": {
-            "cohortId": gid(cohort),
-            "kind": "BLUE_GROUP",
-            "date": "2026-10-13",
-            "startTime": "15:30:00",
-            "durationMinutes": 75,
-            **extra,
-        }
-    }
+def create(api, cohort, *, date="2026-10-13", startTime="15:30:00", minutes=75, **extra):
+    when = {"date": date, "startTime": startTime, "minutes": minutes}
+    variables = {"input": {"cohortId": gid(cohort), "kind": "BLUE_GROUP", "when": when, **extra}}
     return api.post_graphql(CREATE, variables)
 
 
@@ -51,14 +43,16 @@ def test_local_time_at_the_school_is_stored_in_utc_and_shown_both_ways(api_for, 
     assert payload["errors"] == []
     meeting = payload["meeting"]
     # Chicago is UTC-5 in October (daylight time).
-    assert meeting["startsAt"] == "2026-10-13T20:30:00+00:00"
-    assert meeting["endsAt"] == "2026-10-13T21:45:00+00:00"
-    assert (meeting["localDate"], meeting["localStartTime"], meeting["localEndTime"]) == (
-        "2026-10-13",
-        "15:30:00",
-        "16:45:00",
-    )
-    assert meeting["timeZone"] == "America/Chicago"
+    assert meeting["when"] == {
+        "startsAt": "2026-10-13T20:30:00+00:00",
+        "endsAt": "2026-10-13T21:45:00+00:00",
+        "timeZone": "America/Chicago",
+        "date": "2026-10-13",
+        "startTime": "15:30:00",
+        "endDate": "2026-10-13",
+        "endTime": "16:45:00",
+        "minutes": 75,
+    }
     assert (meeting["kind"], meeting["title"], meeting["status"]) == (
         "BLUE_GROUP",
         "Group of 5",
@@ -108,7 +102,7 @@ def test_a_time_skipped_by_the_clock_change_is_refused(api_for, network, leader)
 
     assert result["data"]["meetingCreate"]["errors"] == [
         {
-            "field": "startTime",
+            "field": "when.startTime",
             "message": "02:30 does not exist on 14 March 2027 in America/Chicago: the clocks "
             "change that night.",
             "code": "INVALID_TIME",
@@ -132,9 +126,7 @@ def test_an_agenda_can_start_from_a_template(api_for, network, leader):
 
 @time_machine.travel(NOW, tick=False)
 def test_a_template_longer_than_the_meeting_is_saved_with_a_warning(api_for, network, leader):
-    result = create(
-        api_for(leader), network.cohort, templateKey="group-of-5-launch", durationMinutes=60
-    )
+    result = create(api_for(leader), network.cohort, templateKey="group-of-5-launch", minutes=60)
 
     payload = result["data"]["meetingCreate"]
     assert payload["errors"] == []
@@ -154,7 +146,7 @@ def test_with_strict_timing_an_overrunning_template_is_refused(api_for, network,
         api_for(leader),
         network.cohort,
         templateKey="group-of-5-launch",
-        durationMinutes=60,
+        minutes=60,
         strictTiming=True,
     )
 
@@ -268,13 +260,13 @@ def test_a_leader_cannot_invite_people_they_cannot_see(api_for, network, leader)
 @pytest.mark.parametrize(
     ("extra", "field", "code"),
     [
-        ({"durationMinutes": 2}, "durationMinutes", "INVALID"),
-        ({"durationMinutes": 601}, "durationMinutes", "INVALID"),
+        ({"minutes": 2}, "when.minutes", "INVALID"),
+        ({"minutes": 601}, "when.minutes", "INVALID"),
         ({"kind": "OTHER"}, "title", "REQUIRED"),
         ({"videoUrl": "javascript:alert(1)"}, "videoUrl", "INVALID"),
         ({"templateKey": "nope"}, "templateKey", "NOT_FOUND"),
-        ({"date": "9999-12-31", "startTime": "23:30:00"}, "date", "INVALID"),
-        ({"date": "0001-01-01"}, "date", "INVALID"),
+        ({"date": "9999-12-31", "startTime": "23:30:00"}, "when.date", "INVALID"),
+        ({"date": "0001-01-01"}, "when.date", "INVALID"),
     ],
 )
 @time_machine.travel(NOW, tick=False)
@@ -314,3 +306,29 @@ def test_the_date_helper_is_what_the_school_sees():
     )
     # 1:30 happens twice that night; the first (daylight time) is meant.
     assert autumn == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_meeting_across_the_fall_back_night_shows_elapsed_minutes_and_the_wall_clock(
+    api_for, network, leader
+):
+    # Given a meeting at 00:30 on the night Chicago's clocks go back (02:00 CDT -> 01:00 CST)
+    result = create(
+        api_for(leader), network.cohort, date="2026-11-01", startTime="00:30:00", minutes=120
+    )
+
+    # Then it lasts 120 minutes and ends at 01:30 standard time on the school's clock
+    when = result["data"]["meetingCreate"]["meeting"]["when"]
+    assert (when["startsAt"], when["endsAt"]) == (
+        "2026-11-01T05:30:00+00:00",
+        "2026-11-01T07:30:00+00:00",
+    )
+    assert (when["startTime"], when["endTime"], when["minutes"]) == ("00:30:00", "01:30:00", 120)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_repeated_wall_clock_time_means_its_first_occurrence(api_for, network, leader):
+    result = create(api_for(leader), network.cohort, date="2026-11-01", startTime="01:30:00")
+
+    when = result["data"]["meetingCreate"]["meeting"]["when"]
+    assert when["startsAt"] == "2026-11-01T06:30:00+00:00"  # 01:30 CDT, before the clocks go back

@@ -19,7 +19,7 @@ mutation Create($input: MeetingCreateInput!) {
 UPDATE = """
 mutation Update($input: MeetingUpdateInput!) {
   meetingUpdate(input: $input) {
-    meeting { startsAt localDate localStartTime durationMinutes location videoUrl kind }
+    meeting { when { startsAt date startTime minutes } location videoUrl kind }
     warnings { code }
     errors { field code }
   }
@@ -32,6 +32,10 @@ mutation Cancel($input: MeetingCancelInput!) {
 """
 
 
+# A MeetingFactory meeting at NOW + 5 days is at 07:00 in Chicago; the same time, shorter.
+SAME_TIME_45_MINUTES = {"date": "2026-10-06", "startTime": "07:00:00", "minutes": 45}
+
+
 def planned(api, cohort, kind="WHOLE_GROUP") -> str:
     return api.data(
         CREATE,
@@ -39,9 +43,7 @@ def planned(api, cohort, kind="WHOLE_GROUP") -> str:
             "input": {
                 "cohortId": gid(cohort),
                 "kind": kind,
-                "date": "2026-10-20",
-                "startTime": "15:30:00",
-                "durationMinutes": 60,
+                "when": {"date": "2026-10-20", "startTime": "15:30:00", "minutes": 60},
             }
         },
     )["meetingCreate"]["meeting"]["id"]
@@ -52,13 +54,14 @@ def test_rescheduling_moves_every_reminder(api_for, network, leader):
     api = api_for(leader)
     meeting_id = planned(api, network.cohort)
 
-    result = api.data(UPDATE, {"input": {"meetingId": meeting_id, "date": "2026-10-22"}})[
-        "meetingUpdate"
-    ]
+    when = {"date": "2026-10-22", "startTime": "15:30:00", "minutes": 60}
+    result = api.data(UPDATE, {"input": {"meetingId": meeting_id, "when": when}})["meetingUpdate"]
 
     assert result["errors"] == []
-    assert result["meeting"]["localDate"] == "2026-10-22"
-    assert result["meeting"]["localStartTime"] == "15:30:00"  # the time stays
+    assert result["meeting"]["when"] == {
+        "startsAt": "2026-10-22T20:30:00+00:00",
+        **when,
+    }
     reminders = Notification.objects.filter(kind="MEETING_TOMORROW")
     assert reminders.count() == 13
     assert set(reminders.values_list("due_at", flat=True)) == {
@@ -109,10 +112,10 @@ def test_shortening_a_strict_meeting_below_its_agenda_is_refused(api_for, networ
     AgendaItemFactory(meeting=meeting, minutes=50)
 
     result = api_for(leader).data(
-        UPDATE, {"input": {"meetingId": gid(meeting), "durationMinutes": 45}}
+        UPDATE, {"input": {"meetingId": gid(meeting), "when": SAME_TIME_45_MINUTES}}
     )["meetingUpdate"]
 
-    assert result["errors"] == [{"field": "durationMinutes", "code": "AGENDA_OVERRUNS_MEETING"}]
+    assert result["errors"] == [{"field": "when.minutes", "code": "AGENDA_OVERRUNS_MEETING"}]
     meeting.refresh_from_db()
     assert meeting.duration_minutes == 60
 
@@ -125,7 +128,7 @@ def test_shortening_a_meeting_below_its_agenda_warns(api_for, network, leader):
     AgendaItemFactory(meeting=meeting, minutes=50)
 
     result = api_for(leader).data(
-        UPDATE, {"input": {"meetingId": gid(meeting), "durationMinutes": 45}}
+        UPDATE, {"input": {"meetingId": gid(meeting), "when": SAME_TIME_45_MINUTES}}
     )["meetingUpdate"]
 
     assert result["errors"] == []
@@ -145,7 +148,8 @@ def test_cancelling_withdraws_the_reminders_and_freezes_the_meeting(api_for, net
         .exclude(kind="COHORT_CHANGED")
         .exists()
     )
-    again = api.data(UPDATE, {"input": {"meetingId": meeting_id, "durationMinutes": 30}})
+    when = {"date": "2026-10-20", "startTime": "15:30:00", "minutes": 30}
+    again = api.data(UPDATE, {"input": {"meetingId": meeting_id, "when": when}})
     assert error_codes(again["meetingUpdate"]) == ["MEETING_CANCELLED"]
     listed = api.data("{ meetings { totalCount } }")["meetings"]["totalCount"]
     assert listed == 0

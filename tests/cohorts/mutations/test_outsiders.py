@@ -51,11 +51,13 @@ def inputs(network, meeting, item, protocol, newcomer) -> dict[str, dict]:
         "meetingCreate": {
             "cohortId": gid(network.cohort),
             "kind": "WHOLE_GROUP",
-            "date": (timezone.now() + timedelta(days=9)).date().isoformat(),
-            "startTime": "15:00:00",
-            "durationMinutes": 60,
+            "when": {
+                "date": (timezone.now() + timedelta(days=9)).date().isoformat(),
+                "startTime": "15:00:00",
+                "minutes": 60,
+            },
         },
-        "meetingUpdate": {"meetingId": gid(meeting), "durationMinutes": 30},
+        "meetingUpdate": {"meetingId": gid(meeting), "title": "Moved"},
         "meetingCancel": {"meetingId": gid(meeting)},
         "meetingAgendaSet": {"meetingId": gid(meeting), "items": []},
         "meetingAgendaApplyTemplate": {

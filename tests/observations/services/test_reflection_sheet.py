@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from notifications.models import Kind, Notification, Status
-from observations.models import VisitStatus
+from observations.models import StudentLearningQuestion, VisitStatus
 from observations.services.data import EntryInput, observation_data_submit
 from observations.services.reflections import reflection_sheet_share, reflection_sheet_write
 from observations.services.slqs import slq_update
@@ -90,6 +90,8 @@ def test_the_sheet_needs_texts_a_question_and_a_visit_that_happened(
         ("considerations", "REQUIRED")
     ]
     assert refused(write, actor=outsider, visit=visit) == [("visitId", "NOT_VISIT_PARTICIPANT")]
+    # A host without a current question: a proposal then has none (else it takes the host's).
+    StudentLearningQuestion.objects.filter(host=host).update(retired_at=START)
     upcoming = visit_accept(
         actor=host,
         visit=visit_propose(
