@@ -42,4 +42,6 @@ async def test_a_send_from_another_thread_reaches_the_reader_at_once():
     # from the sending thread, and the reader's loop is not woken (it hears at its next timer,
     # if ever). Not asserted here: whether the stock layer happens to wake depends on whatever
     # else the test loop has scheduled, so such a test fails or passes by load.
-    assert await _send_from_a_worker_thread(InProcessChannelLayer()) < 0.5
+    # The bound is what a woken reader meets even on a loaded CI machine (0.56 s seen with
+    # eight jobs on two CPUs); a reader that is not woken waits out the 3 s and reads inf.
+    assert await _send_from_a_worker_thread(InProcessChannelLayer()) < 2
