@@ -99,3 +99,19 @@ def calendar_feed(request, secret: str):
     for header, value in _COMMON_HEADERS.items():
         response[header] = value
     return response
+
+
+@require_safe
+def tool_kind_schema(request, name: str):
+    """A tool kind's JSON Schema (public: it describes shapes, holds no data)."""
+    from .tool_kinds.published import published_files
+
+    text = published_files().get(name)
+    if text is None:
+        return _plain("Not found.", 404)
+    response = HttpResponse(text, content_type="application/schema+json; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    for header, value in _COMMON_HEADERS.items():
+        response[header] = value
+    return response
