@@ -112,7 +112,23 @@ def _graphql_type(shape: s.Shape, *, is_input: bool):
     raise TypeError(f"no GraphQL type for {shape!r}")
 
 
-def _object_type(name: str, shape: s.Obj, *, is_input: bool):
+def _present(spec: s.Field) -> bool:
+    """A stored (normalised) value always has a required field or a non-null default."""
+    return spec.required or spec.default not in (s.MISSING, None)
+
+
+def _nullable_in_any(shapes: list[s.Obj]) -> frozenset[str]:
+    """Field names that some member of a union may leave null. GraphQL refuses a selection of
+    `at` on two members of a union when one says `ObservationTime!` and the other
+    `ObservationTime`, so a name shared in a union has one nullability: null if any may be."""
+    return frozenset(
+        name for shape in shapes for name, spec in shape.fields.items() if not _present(spec)
+    )
+
+
+def _object_type(
+    name: str, shape: s.Obj, *, is_input: bool, nullable: frozenset[str] = frozenset()
+):
     """An object (or input object) type with one field per declared field."""
     attrs: dict[str, Any] = {"__doc__": shape.description}
     for field_name, spec in shape.fields.items():
@@ -123,10 +139,10 @@ def _object_type(name: str, shape: s.Obj, *, is_input: bool):
                 of_type, required=spec.required, description=spec.description
             )
         else:
-            # A stored (normalised) value always has a required field or a non-null default.
-            present = spec.required or spec.default not in (s.MISSING, None)
             attrs[field_name] = graphene.Field(
-                of_type, required=present, description=spec.description
+                of_type,
+                required=_present(spec) and field_name not in nullable,
+                description=spec.description,
             )
     return type(name, (graphene.InputObjectType if is_input else graphene.ObjectType,), attrs)
 
@@ -156,9 +172,15 @@ class KindData(dict):
         self.kind = ToolKind(kind)
 
 
+_NULLABLE_IN_DEFINITIONS = _nullable_in_any([definition_shape(kind) for kind in ToolKind])
+_NULLABLE_IN_ENTRIES = _nullable_in_any([entry_shape(kind) for kind in ToolKind])
+
 DEFINITION_TYPES = {
     kind: _object_type(
-        f"{definition_shape(kind).name}Definition", definition_shape(kind), is_input=False
+        f"{definition_shape(kind).name}Definition",
+        definition_shape(kind),
+        is_input=False,
+        nullable=_NULLABLE_IN_DEFINITIONS,
     )
     for kind in ToolKind
 }
@@ -169,7 +191,12 @@ DEFINITION_INPUTS = {
     for kind in ToolKind
 }
 ENTRY_TYPES = {
-    kind: _object_type(f"{entry_shape(kind).name}Entry", entry_shape(kind), is_input=False)
+    kind: _object_type(
+        f"{entry_shape(kind).name}Entry",
+        entry_shape(kind),
+        is_input=False,
+        nullable=_NULLABLE_IN_ENTRIES,
+    )
     for kind in ToolKind
 }
 ENTRY_INPUTS = {
@@ -190,7 +217,10 @@ class ToolDefinition(graphene.Union):
 
 
 class ObservationEntryData(graphene.Union):
-    """What one entry recorded: one type per tool kind (the visit's tool's kind)."""
+    """What one entry recorded: one type per tool kind (the visit's tool's kind). A field
+    name several types share has one type in all of them, so one selection can ask for it on
+    every member: `at` is nullable because a checklist entry may have none, and is always
+    set on scripting, tally and seating chart entries."""
 
     class Meta:
         types = tuple(ENTRY_TYPES.values())
@@ -240,14 +270,16 @@ def one_of(value) -> list[tuple[ToolKind, dict]]:
     return [
         (kind, _stored(value[_kind_field(kind)]))
         for kind in ToolKind
-        if value.get(_kind_field(kind)) is not None
+        if dict.get(value, _kind_field(kind)) is not None
     ]
 
 
 def _stored(value):
     """A graphene input value as the stored (snake_case) form the checks read."""
     if isinstance(value, dict):
-        return {key: _stored(item) for key, item in value.items()}
+        # dict.items, not value.items: graphene sets each input field as an attribute, and a
+        # checklist's `items` field would shadow the method.
+        return {key: _stored(item) for key, item in dict.items(value)}
     if isinstance(value, list):
         return [_stored(item) for item in value]
     if hasattr(value, "value") and not isinstance(value, str | int | float):

@@ -1,4 +1,3 @@
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,7 +56,7 @@ def test_the_visitor_writes_the_sheet(api_for, visitor, visit, slq):
         True,
     )
     assert sheet["facilitator"] == {"fullName": "Victor Visitor"}
-    assert json.loads(sheet["dataSummary"])["kind"] == "TALLY"
+    assert sheet["dataSummary"]["__typename"] == "TallySummary"
     assert payload["visit"] == {"status": "COMPLETED", "hasReflectionSheet": True}
 
 
