@@ -52,9 +52,9 @@ def _definition_paths(exc: ValidationError, kind: Kind) -> ValidationError:
         return exc
     renamed = {}
     for key, problems in exc.error_dict.items():
-        if key == "definition" or key.startswith("definition."):
-            rest = key.removeprefix("definition").removeprefix(".")
-            key = f"definition.{api_field(kind)}" + (f".{to_api_path(rest)}" if rest else "")
+        # `definition` itself (TOOL_IN_USE) stays: it is about the tool, not a field.
+        if key.startswith("definition."):
+            key = f"definition.{api_field(kind)}.{to_api_path(key.removeprefix('definition.'))}"
         renamed[key] = problems
     return ValidationError(renamed)
 
