@@ -504,11 +504,38 @@ class ToolDataSummary(graphene.Union):
         return SUMMARY_TYPES[instance.kind]
 
 
+# A reflection sheet keeps the summary as it was agreed: a snapshot that an older version of
+# the server (or a seed) may have written with fewer keys. Missing ones read as empty so an
+# old sheet still answers its non-null fields.
+_EMPTY_SUMMARY: dict[ToolKind, dict[str, Any]] = {
+    ToolKind.SCRIPTING: {"first_at": None, "last_at": None, "entries_per_student": {}},
+    ToolKind.TALLY: {"total": 0, "per_category": {}, "per_group": {}, "per_group_and_category": {}},
+    ToolKind.SEATING_CHART: {
+        "per_seat": {},
+        "per_mark": {},
+        "seats_marked": 0,
+        "seats_never_marked": [],
+    },
+    ToolKind.CHECKLIST: {
+        "item_count": 0,
+        "checked_count": 0,
+        "checked": [],
+        "unchecked": [],
+        "notes": {},
+    },
+    ToolKind.TIMED_INTERVAL_SWEEP: {"interval_minutes": 0, "sweeps": [], "average_share": {}},
+}
+
+
 def typed_summary(summary: dict | None) -> KindData | None:
-    """A stored summary (it names its kind) for the union; null for none ({} or None)."""
-    if not summary:
+    """A stored summary (it names its kind) for the union; null for none ({} or None, or a
+    snapshot that names no kind we know)."""
+    if not summary or summary.get("kind") not in ToolKind.__members__:
         return None
-    return KindData(summary["kind"], summary)
+    kind = ToolKind(summary["kind"])
+    return KindData(
+        kind, {"entry_count": 0, "skipped_entries": 0, **_EMPTY_SUMMARY[kind], **summary}
+    )
 
 
 # --- the kinds themselves ------------------------------------------------------------------
