@@ -227,7 +227,7 @@ def _validate_entry(
 
 def _kind(kind: object, errors: _Errors) -> ToolKind | None:
     try:
-        return ToolKind(kind)
+        return ToolKind(kind)  # type: ignore[arg-type]  # any value: ValueError is the answer
     except ValueError:
         errors.add(
             ("kind",),

@@ -62,6 +62,8 @@ def check_entry(definition: dict, entry: object, errors: _Errors) -> dict[str, A
 def summary(definition: dict, entries: list[dict]) -> dict[str, Any]:
     # Timestamps and offsets cannot be compared; when entries mix them, the timestamps win.
     stamps = [entry["at"] for entry in entries if isinstance(entry["at"], str)]
+    first_at: str | float | None
+    last_at: str | float | None
     if stamps:
         first_at = min(stamps, key=datetime.fromisoformat)
         last_at = max(stamps, key=datetime.fromisoformat)

@@ -65,9 +65,10 @@ class InvalidToolData(ToolValidationError):
 def field_errors(error: ValidationError) -> dict[str, list[dict[str, str]]]:
     """``{path: [{"message", "code"}]}`` for an API response, messages interpolated."""
     if not hasattr(error, "error_dict"):
-        return {_ALL: [{"message": message, "code": error.code or ""} for message in error]}
+        # The stubs type iteration as (field, messages) pairs too; a flat error yields texts.
+        return {_ALL: [{"message": str(message), "code": error.code or ""} for message in error]}
     return {
-        path: [{"message": next(iter(e)), "code": e.code or ""} for e in errors]
+        path: [{"message": str(next(iter(e))), "code": e.code or ""} for e in errors]
         for path, errors in error.error_dict.items()
     }
 
