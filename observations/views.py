@@ -9,9 +9,10 @@ calendar apps cannot add our header. Both answer like every link of the service
 import hashlib
 
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
 
 from backend import signed_links
 from backend.signed_links import LinkNotFound, link_view
@@ -71,3 +72,20 @@ def calendar_feed(request, secret: str):
         filename = "peer-observation.ics"
     response["ETag"] = etag
     return signed_links.download(response, filename=filename, max_age=FEED_MAX_AGE_SECONDS)
+
+
+@require_safe
+def tool_kind_schema(request, name: str):
+    """A tool kind's JSON Schema (public: it describes shapes, holds no data)."""
+    from .tool_kinds.published import published_files
+
+    text = published_files().get(name)
+    if text is None:
+        return JsonResponse(
+            {"error": {"code": "NOT_FOUND", "message": "No such schema."}}, status=404
+        )
+    response = HttpResponse(text, content_type="application/schema+json; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

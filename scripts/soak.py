@@ -260,7 +260,7 @@ class Client:
             {
                 "clientId": str(uuid.uuid4()),
                 "recordedAt": recorded.isoformat(),
-                "payload": json.dumps({"at": 300 + i, "text": "A student explains why."}),
+                "scripting": {"at": 300 + i, "text": "A student explains why."},
             }
             for i in range(3)
         ]

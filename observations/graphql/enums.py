@@ -11,19 +11,16 @@ from ..tool_kinds import ToolKind as ToolKindValues
 ToolKind = choices_enum(
     "ToolKind",
     ToolKindValues,
-    "The kind of a data-collection tool; it fixes the shape of its definition and entries.",
+    "The kind of a data-collection tool; it fixes the type of its definition, entries and "
+    "summary (ScriptingDefinition, ScriptingEntry, ScriptingSummary, ...) and the field set in "
+    "ToolDefinitionInput and ObservationEntryInput (`toolKinds` lists them with JSON Schemas).",
     {
-        "SCRIPTING": "Timestamped notes of what students say and do. "
-        "Definition {prompts: [str]}; entry {at, text, student?}.",
-        "TALLY": "Counts per category (and student group). Definition {categories: "
-        "[{key, label}], student_groups?}; entry {at, category, group?, count?}.",
-        "SEATING_CHART": "Marks per seat on a room layout. Definition {layout?, seats: "
-        "[{key, label, x, y}], marks: [{key, label}]}; entry {at, seat, mark, note?}.",
-        "CHECKLIST": "Items ticked when seen. Definition {items: [{key, label}]}; entry "
-        "{item, checked, note?, at?}.",
-        "TIMED_INTERVAL_SWEEP": "Counts of students per behaviour every few minutes. "
-        "Definition {interval_minutes, behaviours, sweeps?}; entry {sweep, behaviour, "
-        "students}.",
+        "SCRIPTING": "Timestamped notes of what students say and do (field `scripting`).",
+        "TALLY": "Counts per category, optionally per student group (field `tally`).",
+        "SEATING_CHART": "Marks per seat on a room layout (field `seatingChart`).",
+        "CHECKLIST": "Items ticked when seen (field `checklist`).",
+        "TIMED_INTERVAL_SWEEP": "Counts of students per behaviour every few minutes "
+        "(field `timedIntervalSweep`).",
     },
 )
 

@@ -30,12 +30,14 @@ from ..models import (
 )
 from ..scheduling import MAX_SUGGESTION_DAYS, suggested_visit_slots
 from ..services.calendar_feeds import calendar_feed_get
+from ..tool_kinds import ToolKind as ToolKindValues
 from .enums import ToolKind, ToolScope, VisitRole, VisitStatus
 from .loaders import load_cohort, load_teacher
 from .mutations import ObservationMutations
 from .types.calendar import CalendarFeedType
 from .types.slqs import StudentLearningQuestionType
 from .types.timetable import BellPeriodType, TimetablePeriodType
+from .types.tool_data import ToolKindInfo
 from .types.tools import ToolType
 from .types.visits import (
     ReflectionSheetType,
@@ -98,6 +100,11 @@ class ObservationQueries(graphene.ObjectType):
         graphene.NonNull(ToolType),
         required=True,
         description="The starter tools that ship with the app; copy one to adapt it.",
+    )
+    tool_kinds = graphene.List(
+        graphene.NonNull(ToolKindInfo),
+        required=True,
+        description="The tool kinds, with the JSON Schemas of their definitions and entries.",
     )
     bell_schedule = graphene.List(
         graphene.NonNull(BellPeriodType),
@@ -208,6 +215,11 @@ class ObservationQueries(graphene.ObjectType):
         if slq_id:
             tools = tools.filter(slq_id=_pk(slq_id, "StudentLearningQuestion", "slqId"))
         return tools
+
+    @staticmethod
+    @requires(SignedIn)
+    def resolve_tool_kinds(root, info):
+        return list(ToolKindValues)
 
     @staticmethod
     @requires(SignedIn)

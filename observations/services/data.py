@@ -10,7 +10,8 @@ batches that may overlap, repeat or arrive out of order:
 - each payload is validated against the tool's definition (`tool_kinds.validate_entry`) and
   stored normalised;
 - a request is all-or-nothing: if any entry is refused, nothing of the request is written and
-  every problem comes back with its path (`entries.3.payload.category`). The phone fixes or
+  every problem comes back with its path (`entries.3.payload.category`; the API names the
+  kind's field instead of `payload`). The phone fixes or
   drops those and sends again; the entries that were fine are then stored (re-sending them is
   harmless). One rule for the phone to follow, and no request is half-written.
 
@@ -32,7 +33,13 @@ from django.db import transaction
 from observations.errors import ObservationError
 
 from ..models import ObservationEntry, ReflectionSheet, Visit
-from ..tool_kinds import InvalidToolData, InvalidToolDefinition, summarize, validate_entry
+from ..tool_kinds import (
+    InvalidToolData,
+    InvalidToolDefinition,
+    ToolKind,
+    summarize,
+    validate_entry,
+)
 from .common import complete_if_due, ensure_open_for_data, lock_visit, now_or, require_visitor
 from .events import visit_changed
 
@@ -43,17 +50,12 @@ EARLY_DATA_GRACE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
-class MalformedPayload:
-    """A payload that did not even parse as JSON (the API reports it with the others)."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
 class EntryInput:
     client_id: uuid.UUID | str
     recorded_at: datetime
     payload: Any
+    # The tool kind the phone recorded it for; when given it must be the visit's tool's.
+    kind: str | None = None
 
 
 def _client_id(value) -> uuid.UUID | None:
@@ -155,12 +157,12 @@ def observation_data_submit(
                 )
             ]
             continue
-        if isinstance(item.payload, MalformedPayload):
+        if item.kind is not None and item.kind != tool.kind:
             errors[f"entries.{index}.payload"] = [
                 ValidationError(
-                    "This is not valid JSON: %(why)s",
+                    "This visit's tool is a %(kind)s tool; send its kind of entry.",
                     code=ObservationError.INVALID_TOOL_DATA,
-                    params={"why": item.payload.reason},
+                    params={"kind": ToolKind(tool.kind).label},
                 )
             ]
             continue

@@ -46,6 +46,8 @@ from enum import StrEnum
 from typing import Any
 
 from . import checklist, scripting, seating_chart, sweep, tally
+from .api_form import to_api_form, to_api_path, to_stored_form
+from .shapes import Context, Obj, document
 from .toolkit import (
     INVALID_TOOL_DATA,
     INVALID_TOOL_DEFINITION,
@@ -65,8 +67,15 @@ __all__ = [
     "InvalidToolDefinition",
     "ToolKind",
     "ToolValidationError",
+    "definition_json_schema",
+    "definition_shape",
+    "entry_json_schema",
+    "entry_shape",
     "field_errors",
     "summarize",
+    "to_api_form",
+    "to_api_path",
+    "to_stored_form",
     "validate_definition",
     "validate_entry",
     "validate_kind",
@@ -166,6 +175,46 @@ def summarize(
     } | summary
 
 
+def definition_shape(kind: ToolKind) -> Obj:
+    """The declared shape of a kind's definition (for the GraphQL types)."""
+    return _MODULES[kind].DEFINITION
+
+
+def entry_shape(kind: ToolKind, definition: Mapping[str, Any] | None = None) -> Obj:
+    """The declared shape of a kind's entries; with a definition, of that tool's entries."""
+    return _MODULES[kind].entry_shape(definition)
+
+
+def definition_json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a kind's definition in the API form (camelCase, as the
+    phone sends it in ``ToolDefinitionInput``)."""
+    tool_kind = ToolKind(kind)
+    return document(
+        f"{tool_kind.label} tool definition",
+        definition_shape(tool_kind),
+        Context(),
+        f"{SCHEMA_ID_BASE}/{tool_kind.value.lower()}.definition.json",
+    )
+
+
+def entry_json_schema(kind: str, definition: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a kind's entry in the API form (as the phone sends it in
+    ``ObservationEntryInput``). Without a definition it holds for every tool of the kind;
+    with a tool's (normalised, stored) definition it also knows that tool's keys, whether a
+    tally entry needs a group and how many sweeps there are."""
+    tool_kind = ToolKind(kind)
+    return document(
+        f"{tool_kind.label} entry",
+        entry_shape(tool_kind, definition),
+        Context(definition),
+        f"{SCHEMA_ID_BASE}/{tool_kind.value.lower()}.entry.json",
+    )
+
+
+# Where the server publishes them (observations/urls.py); committed under schema/tool-kinds/.
+SCHEMA_ID_BASE = "/observations/tool-kinds"
+
+
 def _validate_entry(
     kind: ToolKind, definition: dict[str, Any], entry: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -178,7 +227,7 @@ def _validate_entry(
 
 def _kind(kind: object, errors: _Errors) -> ToolKind | None:
     try:
-        return ToolKind(kind)
+        return ToolKind(kind)  # type: ignore[arg-type]  # any value: ValueError is the answer
     except ValueError:
         errors.add(
             ("kind",),
@@ -189,6 +238,14 @@ def _kind(kind: object, errors: _Errors) -> ToolKind | None:
         )
         return None
 
+
+_MODULES = {
+    ToolKind.SCRIPTING: scripting,
+    ToolKind.TALLY: tally,
+    ToolKind.SEATING_CHART: seating_chart,
+    ToolKind.CHECKLIST: checklist,
+    ToolKind.TIMED_INTERVAL_SWEEP: sweep,
+}
 
 _DEFINITION_VALIDATORS: dict[ToolKind, Callable[[object, _Errors], dict[str, Any]]] = {
     ToolKind.SCRIPTING: scripting.check_definition,

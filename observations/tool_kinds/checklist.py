@@ -8,44 +8,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from .toolkit import (
-    MAX_NOTE_LENGTH,
-    _bool,
-    _choice,
-    _Errors,
-    _fields,
-    _keyed_list,
-    _optional_text,
-    _present,
-    _time,
-)
+from .shapes import Bool, Choice, Context, Field, KeyedList, Obj, Text, Time
+from .toolkit import MAX_NOTE_LENGTH, _Errors
 
 MAX_CHECKLIST_ITEMS = 100
 
+DEFINITION = Obj(
+    name="Checklist",
+    description="A checklist: items ticked when seen.",
+    fields={
+        "items": Field(
+            KeyedList(max_items=MAX_CHECKLIST_ITEMS),
+            f"1 to {MAX_CHECKLIST_ITEMS} items to look for.",
+            required=True,
+        ),
+    },
+)
+
+
+def entry_shape(definition: dict | None = None) -> Obj:
+    return Obj(
+        name="Checklist",
+        description="An item ticked or unticked; the last entry per item counts.",
+        fields={
+            "item": Field(Choice("items", "checklist item"), "The item's key.", required=True),
+            "checked": Field(Bool(), "Whether it was seen.", required=True),
+            "note": Field(
+                Text(MAX_NOTE_LENGTH),
+                f"A note (at most {MAX_NOTE_LENGTH} characters); blank is none.",
+                blank_is_absent=True,
+            ),
+            "at": Field(Time(), "When."),
+        },
+    )
+
 
 def check_definition(definition: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(definition, (), errors, required=("items",))
-    if fields is None:
-        return {}
-    return {"items": _keyed_list(fields, "items", errors, max_items=MAX_CHECKLIST_ITEMS)}
+    return DEFINITION.check(definition, (), errors, Context())
 
 
 def check_entry(definition: dict, entry: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(entry, (), errors, required=("item", "checked"), optional=("note", "at"))
-    if fields is None:
-        return {}
-    normalized: dict[str, Any] = {
-        "item": _present(
-            fields, (), "item", _choice, errors, choices=definition["items"], what="checklist item"
-        ),
-        "checked": _present(fields, (), "checked", _bool, errors),
-    }
-    if fields.get("at") is not None:
-        normalized["at"] = _time(fields["at"], ("at",), errors)
-    note = _optional_text(fields, "note", errors, max_length=MAX_NOTE_LENGTH)
-    if note is not None:
-        normalized["note"] = note
-    return normalized
+    return entry_shape(definition).check(entry, (), errors, Context(definition))
 
 
 def summary(definition: dict, entries: list[dict]) -> dict[str, Any]:

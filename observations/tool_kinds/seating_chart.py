@@ -9,75 +9,134 @@ from __future__ import annotations
 
 from typing import Any
 
-from .toolkit import (
-    INVALID_CHOICE,
-    MAX_NOTE_LENGTH,
-    Path,
-    _choice,
-    _Errors,
-    _fields,
-    _int,
-    _keyed_list,
-    _number,
-    _optional_text,
-    _present,
-    _time,
+from .shapes import (
+    Choice,
+    Context,
+    Enum,
+    Field,
+    Int,
+    KeyedList,
+    Number,
+    Obj,
+    Shape,
+    Text,
+    Time,
 )
+from .toolkit import MAX_NOTE_LENGTH, _Errors
 
 MAX_SEATS = 200
 MAX_MARKS = 20
 MAX_GRID_CELL = 99
 
-_LAYOUTS = ("relative", "grid")
+LAYOUT = Enum(
+    values=("relative", "grid"),
+    message=f"Layout is 'relative' (x and y from 0 to 1) or 'grid' (cells from 0 to "
+    f"{MAX_GRID_CELL}).",
+    name="SeatingChartLayout",
+)
+# A seat's x and y: fractions of the room (relative) or cells (grid).
+COORDINATES: dict[str, Shape] = {
+    "relative": Number(0.0, 1.0),
+    "grid": Int(0, MAX_GRID_CELL),
+}
+COORDINATE_DOCS = {
+    "x": "Across the room: 0 to 1 (relative layout) or a cell from 0 to 99 (grid).",
+    "y": "From the front: 0 to 1 (relative layout) or a cell from 0 to 99 (grid).",
+}
+
+
+class _Coordinate(Shape):
+    """x or y: checked by the layout, and not at all when the layout itself is wrong (so
+    one wrong layout is one error, not one per seat)."""
+
+    def __init__(self, layout: str | None) -> None:
+        self.layout = layout
+
+    def check(self, value, path, errors, ctx):
+        shape = COORDINATES.get(self.layout or "")
+        return None if shape is None else shape.check(value, path, errors, ctx)
+
+    def json_schema(self, ctx):
+        return {"type": "number"}  # narrowed by the definition's if/then on the layout
+
+
+def _seats(layout: str | None) -> KeyedList:
+    coordinate = _Coordinate(layout)
+    return KeyedList(
+        max_items=MAX_SEATS,
+        extra={"x": coordinate, "y": coordinate},
+        item_name="SeatingChartSeat",
+        extra_descriptions=COORDINATE_DOCS,
+    )
+
+
+def _layout_conditions(ctx: Context) -> dict:
+    seats = _seats(None)
+
+    def seats_with(layout: str) -> dict:
+        shape = COORDINATES[layout]
+        return {"properties": {"seats": seats.json_schema(ctx, {"x": shape, "y": shape})}}
+
+    return {
+        "if": {"properties": {"layout": {"const": "GRID"}}, "required": ["layout"]},
+        "then": seats_with("grid"),
+        "else": seats_with("relative"),
+    }
+
+
+def _definition_shape(layout: str | None) -> Obj:
+    return Obj(
+        name="SeatingChart",
+        description="A seating chart: seats on a room plan and the marks put on them.",
+        fields={
+            "layout": Field(
+                LAYOUT,
+                "RELATIVE (x and y from 0 to 1, the default) or GRID (cells from 0 to 99).",
+                default="relative",
+            ),
+            "seats": Field(
+                _seats(layout),
+                f"1 to {MAX_SEATS} seats with their place on the plan.",
+                required=True,
+            ),
+            "marks": Field(
+                KeyedList(max_items=MAX_MARKS),
+                f"1 to {MAX_MARKS} marks a visitor can put on a seat.",
+                required=True,
+            ),
+        },
+        schema_extra=_layout_conditions,
+    )
+
+
+DEFINITION = _definition_shape(None)
+
+
+def entry_shape(definition: dict | None = None) -> Obj:
+    return Obj(
+        name="SeatingChart",
+        description="A mark put on a seat.",
+        fields={
+            "at": Field(Time(), "When.", required=True),
+            "seat": Field(Choice("seats", "seat"), "The seat's key.", required=True),
+            "mark": Field(Choice("marks", "mark"), "The mark's key.", required=True),
+            "note": Field(
+                Text(MAX_NOTE_LENGTH),
+                f"A note (at most {MAX_NOTE_LENGTH} characters); blank is none.",
+                blank_is_absent=True,
+            ),
+        },
+    )
 
 
 def check_definition(definition: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(definition, (), errors, required=("seats", "marks"), optional=("layout",))
-    if fields is None:
-        return {}
-    layout = fields.get("layout")
-    if layout is None:
-        layout = "relative"
-    elif layout not in _LAYOUTS:
-        errors.add(
-            ("layout",),
-            "Layout is 'relative' (x and y from 0 to 1) or 'grid' (cells from 0 to %(max)d).",
-            INVALID_CHOICE,
-            max=MAX_GRID_CELL,
-        )
-        layout = None
-
-    def coordinate(value: object, path: Path, errors: _Errors) -> float | int | None:
-        if layout == "grid":
-            return _int(value, path, errors, minimum=0, maximum=MAX_GRID_CELL)
-        if layout == "relative":
-            return _number(value, path, errors, minimum=0.0, maximum=1.0)
-        return None  # the layout itself is invalid; do not pile errors on every seat
-
-    seats = _keyed_list(
-        fields, "seats", errors, max_items=MAX_SEATS, extra={"x": coordinate, "y": coordinate}
-    )
-    marks = _keyed_list(fields, "marks", errors, max_items=MAX_MARKS)
-    return {"layout": layout, "seats": seats, "marks": marks}
+    raw = definition.get("layout") if isinstance(definition, dict) else None
+    layout = "relative" if raw is None else raw if raw in LAYOUT.values else None
+    return _definition_shape(layout).check(definition, (), errors, Context())
 
 
 def check_entry(definition: dict, entry: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(entry, (), errors, required=("at", "seat", "mark"), optional=("note",))
-    if fields is None:
-        return {}
-    normalized: dict[str, Any] = {
-        "at": _present(fields, (), "at", _time, errors),
-        "seat": _present(
-            fields, (), "seat", _choice, errors, choices=definition["seats"], what="seat"
-        ),
-        "mark": _present(
-            fields, (), "mark", _choice, errors, choices=definition["marks"], what="mark"
-        ),
-    }
-    note = _optional_text(fields, "note", errors, max_length=MAX_NOTE_LENGTH)
-    if note is not None:
-        normalized["note"] = note
-    return normalized
+    return entry_shape(definition).check(entry, (), errors, Context(definition))
 
 
 def summary(definition: dict, entries: list[dict]) -> dict[str, Any]:

@@ -8,44 +8,68 @@ from __future__ import annotations
 
 from typing import Any
 
-from .toolkit import _choice, _Errors, _fields, _int, _keyed_list, _present
+from .shapes import Choice, Context, Field, Int, KeyedList, Obj
+from .toolkit import _Errors
 
 MAX_BEHAVIOURS = 20
 MAX_INTERVAL_MINUTES = 30
 MAX_SWEEPS = 60
 MAX_SWEEP_STUDENTS = 500
 
+DEFINITION = Obj(
+    name="TimedIntervalSweep",
+    description="A timed interval sweep: every few minutes, students per behaviour.",
+    fields={
+        "interval_minutes": Field(
+            Int(1, MAX_INTERVAL_MINUTES),
+            f"Minutes between sweeps (1 to {MAX_INTERVAL_MINUTES}).",
+            required=True,
+        ),
+        "behaviours": Field(
+            KeyedList(max_items=MAX_BEHAVIOURS),
+            f"1 to {MAX_BEHAVIOURS} behaviours to count.",
+            required=True,
+        ),
+        "sweeps": Field(
+            Int(1, MAX_SWEEPS),
+            f"How many sweeps are planned (1 to {MAX_SWEEPS}); null when open-ended.",
+            default=None,
+        ),
+    },
+)
+
+
+def entry_shape(definition: dict | None = None) -> Obj:
+    planned = None if definition is None else definition["sweeps"]
+    last_sweep = (planned if planned is not None else MAX_SWEEPS) - 1
+    return Obj(
+        name="TimedIntervalSweep",
+        description="How many students showed one behaviour in one sweep.",
+        fields={
+            "sweep": Field(
+                Int(0, last_sweep),
+                "The sweep's index from 0 (below the planned sweeps, or 60).",
+                required=True,
+            ),
+            "behaviour": Field(
+                Choice("behaviours", "behaviour"), "The behaviour's key.", required=True
+            ),
+            "students": Field(
+                Int(0, MAX_SWEEP_STUDENTS),
+                f"How many students (0 to {MAX_SWEEP_STUDENTS}); a later entry for the same "
+                "sweep and behaviour replaces it.",
+                required=True,
+            ),
+        },
+    )
+
 
 def check_definition(definition: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(
-        definition, (), errors, required=("interval_minutes", "behaviours"), optional=("sweeps",)
-    )
-    if fields is None:
-        return {}
-    interval = _present(
-        fields, (), "interval_minutes", _int, errors, minimum=1, maximum=MAX_INTERVAL_MINUTES
-    )
-    sweeps = _present(fields, (), "sweeps", _int, errors, minimum=1, maximum=MAX_SWEEPS)
-    behaviours = _keyed_list(fields, "behaviours", errors, max_items=MAX_BEHAVIOURS)
-    return {"interval_minutes": interval, "behaviours": behaviours, "sweeps": sweeps}
+    return DEFINITION.check(definition, (), errors, Context())
 
 
 def check_entry(definition: dict, entry: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(entry, (), errors, required=("sweep", "behaviour", "students"))
-    if fields is None:
-        return {}
-    planned = definition["sweeps"]
-    last_sweep = (planned if planned is not None else MAX_SWEEPS) - 1
-    behaviours = definition["behaviours"]
-    return {
-        "sweep": _present(fields, (), "sweep", _int, errors, minimum=0, maximum=last_sweep),
-        "behaviour": _present(
-            fields, (), "behaviour", _choice, errors, choices=behaviours, what="behaviour"
-        ),
-        "students": _present(
-            fields, (), "students", _int, errors, minimum=0, maximum=MAX_SWEEP_STUDENTS
-        ),
-    }
+    return entry_shape(definition).check(entry, (), errors, Context(definition))
 
 
 def summary(definition: dict, entries: list[dict]) -> dict[str, Any]:

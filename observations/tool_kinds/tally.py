@@ -8,45 +8,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from .toolkit import _choice, _Errors, _fields, _int, _keyed_list, _present, _time
+from .shapes import Choice, Context, Field, Int, KeyedList, Obj, Time
+from .toolkit import _Errors
 
 MAX_CATEGORIES = 30
 MAX_STUDENT_GROUPS = 30
 MAX_TALLY_COUNT = 1000
 
+DEFINITION = Obj(
+    name="Tally",
+    description="A tally: counts per category, optionally per student group.",
+    fields={
+        "categories": Field(
+            KeyedList(max_items=MAX_CATEGORIES),
+            f"1 to {MAX_CATEGORIES} categories to count.",
+            required=True,
+        ),
+        "student_groups": Field(
+            KeyedList(max_items=MAX_STUDENT_GROUPS, min_items=0),
+            f"Up to {MAX_STUDENT_GROUPS} student groups; with groups, every entry names one.",
+            default=list,
+        ),
+    },
+)
+
+
+def entry_shape(definition: dict | None = None) -> Obj:
+    # "group" is required exactly when the tool defines student groups, unknown otherwise;
+    # without a definition (the kind's schema) it may be there or not.
+    groups = None if definition is None else bool(definition["student_groups"])
+    fields = {
+        "at": Field(Time(), "When it was counted.", required=True),
+        "category": Field(Choice("categories", "category"), "The category's key.", required=True),
+    }
+    if groups is not False:
+        fields["group"] = Field(
+            Choice("student_groups", "student group"),
+            "The student group's key: required when the tool has groups, absent otherwise.",
+            required=bool(groups),
+        )
+    fields["count"] = Field(
+        Int(1, MAX_TALLY_COUNT), f"How many (1 to {MAX_TALLY_COUNT}); 1 when absent.", default=1
+    )
+    return Obj(name="Tally", description="One count in a category.", fields=fields)
+
 
 def check_definition(definition: object, errors: _Errors) -> dict[str, Any]:
-    fields = _fields(definition, (), errors, required=("categories",), optional=("student_groups",))
-    if fields is None:
-        return {}
-    categories = _keyed_list(fields, "categories", errors, max_items=MAX_CATEGORIES)
-    groups = _keyed_list(
-        fields, "student_groups", errors, min_items=0, max_items=MAX_STUDENT_GROUPS
-    )
-    return {"categories": categories, "student_groups": groups}
+    return DEFINITION.check(definition, (), errors, Context())
 
 
 def check_entry(definition: dict, entry: object, errors: _Errors) -> dict[str, Any]:
-    groups = definition["student_groups"]
-    # "group" is required exactly when the tool defines student groups, unknown otherwise.
-    required = ("at", "category", "group") if groups else ("at", "category")
-    fields = _fields(entry, (), errors, required=required, optional=("count",))
-    if fields is None:
-        return {}
-    categories = definition["categories"]
-    normalized: dict[str, Any] = {
-        "at": _present(fields, (), "at", _time, errors),
-        "category": _present(
-            fields, (), "category", _choice, errors, choices=categories, what="category"
-        ),
-    }
-    if groups:
-        normalized["group"] = _present(
-            fields, (), "group", _choice, errors, choices=groups, what="student group"
-        )
-    count = _present(fields, (), "count", _int, errors, minimum=1, maximum=MAX_TALLY_COUNT)
-    normalized["count"] = 1 if fields.get("count") is None else count
-    return normalized
+    return entry_shape(definition).check(entry, (), errors, Context(definition))
 
 
 def summary(definition: dict, entries: list[dict]) -> dict[str, Any]:

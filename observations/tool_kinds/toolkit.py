@@ -44,6 +44,7 @@ MAX_NOTE_LENGTH = 500
 MAX_OFFSET_SECONDS = 24 * 60 * 60
 
 _KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_TIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 _ALL = NON_FIELD_ERRORS
 
 
@@ -64,9 +65,10 @@ class InvalidToolData(ToolValidationError):
 def field_errors(error: ValidationError) -> dict[str, list[dict[str, str]]]:
     """``{path: [{"message", "code"}]}`` for an API response, messages interpolated."""
     if not hasattr(error, "error_dict"):
-        return {_ALL: [{"message": message, "code": error.code or ""} for message in error]}
+        # The stubs type iteration as (field, messages) pairs too; a flat error yields texts.
+        return {_ALL: [{"message": str(message), "code": error.code or ""} for message in error]}
     return {
-        path: [{"message": next(iter(e)), "code": e.code or ""} for e in errors]
+        path: [{"message": str(next(iter(e))), "code": e.code or ""} for e in errors]
         for path, errors in error.error_dict.items()
     }
 
@@ -183,6 +185,9 @@ def _key(value: object, path: Path, errors: _Errors) -> str | None:
 def _int(
     value: object, path: Path, errors: _Errors, *, minimum: int, maximum: int | None
 ) -> int | None:
+    # A whole float (3.0) is a whole number, as JSON Schema and GraphQL's Float have it.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     # bool is an int subclass, but True is never a sensible count.
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add(path, "Expected a whole number.", INVALID_TYPE)
@@ -221,10 +226,13 @@ def _bool(value: object, path: Path, errors: _Errors) -> bool | None:
 def _time(value: object, path: Path, errors: _Errors) -> str | int | float | None:
     """An aware ISO-8601 timestamp (returned in UTC) or seconds since the visit started."""
     if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            moment = None
+        moment = None
+        # RFC 3339 only (what the JSON Schema says): fromisoformat alone takes more.
+        if _TIME_PATTERN.fullmatch(value):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                moment = None
         if moment is None or moment.tzinfo is None:
             errors.add(
                 path,

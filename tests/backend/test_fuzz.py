@@ -58,6 +58,15 @@ SCALARS = {
     "UUID": st.one_of(st.uuids().map(str), st.text(max_size=40)).map(nodes.String),
     "Decimal": st.decimals(allow_nan=False, allow_infinity=False).map(str).map(nodes.String),
     "JSONString": st.one_of(st.just("{}"), st.text(max_size=40)).map(nodes.String),
+    # An entry's time: a timestamp string or seconds since the visit started.
+    "ObservationTime": st.one_of(
+        st.datetimes(timezones=st.just(datetime.UTC))
+        .map(lambda d: d.isoformat())
+        .map(nodes.String),
+        st.integers(-5, 90_000).map(nodes.Int),
+        st.floats(-1, 90_000, allow_nan=False).map(nodes.Float),
+        st.text(max_size=20).map(nodes.String),
+    ),
     "GenericScalar": st.one_of(
         st.text(max_size=30).map(nodes.String), st.integers(-5, 5).map(nodes.Int)
     ),

@@ -2,6 +2,8 @@
 
 from graphql_relay import to_global_id
 
+from observations.tool_kinds import to_stored_form
+
 VISIT_FIELDS = """
   id status cycleNumber room notes
   when { startsAt endsAt timeZone date startTime endDate endTime minutes }
@@ -32,28 +34,74 @@ RESCHEDULE = visit_mutation("visitReschedule", "VisitRescheduleInput")
 COMPLETE = visit_mutation("visitComplete", "VisitCompleteInput")
 UPDATE_PLAN = visit_mutation("visitPlanUpdate", "VisitPlanUpdateInput")
 
-SUBMIT = """
-mutation Submit($input: ObservationDataSubmitInput!) {
-  observationDataSubmit(input: $input) {
-    createdCount
-    entries { clientId recordedAt receivedAt payload submittedBy { fullName } }
-    visit { status revision entryCount dataSummary }
-    errors { field code message }
+DEFINITION_FIELDS = """
+  __typename
+  ... on ScriptingDefinition { prompts }
+  ... on TallyDefinition { categories { key label } studentGroups { key label } }
+  ... on SeatingChartDefinition { layout seats { key label x y } marks { key label } }
+  ... on ChecklistDefinition { items { key label } }
+  ... on TimedIntervalSweepDefinition { intervalMinutes behaviours { key label } sweeps }
+"""
+ENTRY_FIELDS = """
+  __typename
+  ... on ScriptingEntry { at text student }
+  ... on TallyEntry { at category group count }
+  ... on SeatingChartEntry { at seat mark note }
+  ... on ChecklistEntry { item checked note at }
+  ... on TimedIntervalSweepEntry { sweep behaviour students }
+"""
+SUMMARY_FIELDS = """
+  __typename
+  ... on ScriptingSummary {
+    entryCount skippedEntries firstAt lastAt entriesPerStudent { student count }
   }
-}
+  ... on TallySummary {
+    entryCount skippedEntries total perCategory { key count } perGroup { key count }
+    perGroupAndCategory { group perCategory { key count } }
+  }
+  ... on SeatingChartSummary {
+    entryCount skippedEntries perSeat { seat perMark { key count } } perMark { key count }
+    seatsMarked seatsNeverMarked
+  }
+  ... on ChecklistSummary {
+    entryCount skippedEntries itemCount checkedCount checked unchecked notes { item notes }
+  }
+  ... on TimedIntervalSweepSummary {
+    entryCount skippedEntries intervalMinutes averageShare { key share }
+    sweeps { sweep minute observed totalStudents students { key count } share { key share } }
+  }
 """
 
-WRITE_SHEET = """
-mutation Write($input: ReflectionSheetWriteInput!) {
-  reflectionSheetWrite(input: $input) {
-    reflectionSheet {
-      id cycleNumber slqQuestion dataSummary considerations nextSteps keepsSlq sharedWithCohort
-      facilitator { fullName } host { fullName }
-    }
-    visit { status hasReflectionSheet }
-    errors { field code message }
-  }
-}
+
+def as_stored(value):
+    """A typed definition or entry from the API as the stored (snake_case) JSON, to compare."""
+    return to_stored_form({k: v for k, v in value.items() if k != "__typename"})
+
+
+SUBMIT = f"""
+mutation Submit($input: ObservationDataSubmitInput!) {{
+  observationDataSubmit(input: $input) {{
+    createdCount
+    entries {{
+      clientId recordedAt receivedAt payload {{ {ENTRY_FIELDS} }} submittedBy {{ fullName }}
+    }}
+    visit {{ status revision entryCount dataSummary {{ {SUMMARY_FIELDS} }} }}
+    errors {{ field code message }}
+  }}
+}}
+"""
+
+WRITE_SHEET = f"""
+mutation Write($input: ReflectionSheetWriteInput!) {{
+  reflectionSheetWrite(input: $input) {{
+    reflectionSheet {{
+      id cycleNumber slqQuestion dataSummary {{ {SUMMARY_FIELDS} }} considerations nextSteps
+      keepsSlq sharedWithCohort facilitator {{ fullName }} host {{ fullName }}
+    }}
+    visit {{ status hasReflectionSheet }}
+    errors {{ field code message }}
+  }}
+}}
 """
 
 SHARE_SHEET = """
@@ -92,9 +140,9 @@ mutation T($input: TimetableSetInput!) {
 }
 """
 
-TOOL_FIELDS = """
-  id name kind sharing definition isLibraryTool isMine exampleQuestions
-  copiedFrom { name } slq { question }
+TOOL_FIELDS = f"""
+  id name kind sharing definition {{ {DEFINITION_FIELDS} }} isLibraryTool isMine exampleQuestions
+  copiedFrom {{ name }} slq {{ question }}
 """
 UPDATE_TOOL = f"""
 mutation U($input: ToolUpdateInput!) {{

@@ -60,7 +60,7 @@ LEAK_PROBE = """
 query Probe($id: ID!) {
   node(id: $id) {
     __typename
-    ... on Visit { notes slq { question } entries { payload } }
+    ... on Visit { notes slq { question } entries { payload { __typename } } }
     ... on VisitSummary { status }
   }
 }

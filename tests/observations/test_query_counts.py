@@ -25,7 +25,7 @@ MY_VISITS = """
     totalCount
     edges { node {
       id status when { startsAt date startTime timeZone } cycleNumber myRole hasReflectionSheet
-      entryCount dataSummary
+      entryCount dataSummary { ... on TallySummary { total perCategory { key count } } }
       proposedBy { fullName school { name } } statusChangedBy { fullName school { name } }
       host { fullName school { name } } visitors { fullName roles }
       slq { question photos { id url } } tool { name kind roomPhoto { id thumbnailUrl } }
@@ -210,7 +210,7 @@ query {
   myVisits(first: 100) { edges { node { ...Card } } }
 }
 fragment Card on Visit {
-  id photos { id } dataSummary statusChangedBy { fullName }
+  id photos { id } dataSummary { __typename } statusChangedBy { fullName }
   slq { ...Pictures } tool { roomPhoto { id } } reflectionSheet { photos { id } }
 }
 fragment Pictures on StudentLearningQuestion { photos { id url } }

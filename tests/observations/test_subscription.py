@@ -190,11 +190,12 @@ subscription Changed {
   visitChanged {
     change
     visit {
-      id myRole status revision room notes entryCount dataSummary hasReflectionSheet
+      id myRole status revision room notes entryCount dataSummary { __typename }
+      hasReflectionSheet
       when { startsAt endsAt timeZone date startTime endTime minutes }
       host { fullName email } visitors { fullName email } proposedBy { fullName }
       statusChangedBy { fullName } slq { question } tool { name kind }
-      entries { clientId payload submittedBy { fullName } }
+      entries { clientId payload { __typename } submittedBy { fullName } }
       photos { id } reflectionSheet { id }
       summary { id visit { id } sharedReflectionSheet { id } }
     }

@@ -7,7 +7,6 @@ matrix fails if it needs some). Selections are built from the schema (`selection
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -164,9 +163,8 @@ MUTATIONS: dict[str, list[Variables]] = {
     "toolCreate": [
         _input(
             lambda w: {
-                "kind": "SCRIPTING",
                 "name": "Matrix tool",
-                "definition": json.dumps({"prompts": ["What do students say?"]}),
+                "definition": {"scripting": {"prompts": ["What do students say?"]}},
             }
         )
     ],
@@ -227,7 +225,7 @@ MUTATIONS: dict[str, list[Variables]] = {
                     {
                         "clientId": str(uuid.uuid4()),
                         "recordedAt": (timezone.now() - timedelta(minutes=80)).isoformat(),
-                        "payload": json.dumps({"at": 600, "text": "A student asks why."}),
+                        "scripting": {"at": 600, "text": "A student asks why."},
                     }
                 ],
             }

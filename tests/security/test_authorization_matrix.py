@@ -111,6 +111,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Query.myStudentLearningQuestions": SIGNED_IN,
     "Query.tools": SIGNED_IN,
     "Query.toolLibrary": SIGNED_IN,
+    "Query.toolKinds": SIGNED_IN,
     "Query.bellSchedule": DISTRICT_A,  # of school A1
     "Query.myTimetable": SIGNED_IN,
     "Query.suggestedVisitSlots": DISTRICT_A,  # visits cross schools within a district

@@ -1,4 +1,5 @@
 import graphene
+from django.core.exceptions import ValidationError
 
 from backend.graphql.mutations import BaseMutation
 from backend.graphql.permissions import SignedIn
@@ -6,15 +7,56 @@ from observations.errors import ObservationError as Codes
 
 from ...models import Sharing
 from ...services.tools import UNSET, tool_copy, tool_create, tool_update
-from .. import json_text
-from ..enums import ToolKind, ToolSharing
+from ...tool_kinds import ToolKind as Kind
+from ...tool_kinds import to_api_path
+from ..enums import ToolSharing
 from ..errors import ObservationError
 from ..loaders import load_slq, load_tool, optional
+from ..types.tool_data import ToolDefinitionInput, api_field, one_of
 from ..types.tools import ToolType
 
 
-def _definition(text: str):
-    return json_text.load(text, field="definition", code=Codes.INVALID_TOOL_DEFINITION)
+def _definition(value, *, kind: str | None = None) -> tuple[Kind, dict]:
+    """The kind and stored form of a ToolDefinitionInput, which sets exactly one kind's field
+    (and, for an existing tool, its own kind's)."""
+    chosen = one_of(value)
+    if len(chosen) != 1:
+        raise ValidationError(
+            {
+                "definition": ValidationError(
+                    "Set exactly one field of the definition, the one of the tool's kind "
+                    "(%(count)d set).",
+                    code=Codes.INVALID_TOOL_DEFINITION,
+                    params={"count": len(chosen)},
+                )
+            }
+        )
+    (chosen_kind, stored), *_ = chosen
+    if kind is not None and chosen_kind != kind:
+        raise ValidationError(
+            {
+                f"definition.{api_field(chosen_kind)}": ValidationError(
+                    "This is a %(kind)s tool: send definition.%(field)s (copy a tool to change "
+                    "its kind).",
+                    code=Codes.INVALID_TOOL_DEFINITION,
+                    params={"kind": Kind(kind).label, "field": api_field(Kind(kind))},
+                )
+            }
+        )
+    return chosen_kind, stored
+
+
+def _definition_paths(exc: ValidationError, kind: Kind) -> ValidationError:
+    """The service's `definition.<stored path>` as the input's `definition.<kind>.<camelCase>`."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    renamed = {}
+    for key, problems in exc.error_dict.items():
+        # `definition` itself (TOOL_IN_USE) stays: it is about the tool, not a field.
+        if key.startswith("definition."):
+            key = f"definition.{api_field(kind)}.{to_api_path(key.removeprefix('definition.'))}"
+        renamed[key] = problems
+    return ValidationError(renamed)
 
 
 def _value(enum_member, default=None):
@@ -24,12 +66,12 @@ def _value(enum_member, default=None):
 class ToolCreateInput(graphene.InputObjectType):
     """A new data-collection tool."""
 
-    kind = graphene.Field(ToolKind, required=True, description="What it records.")
     name = graphene.String(required=True, description="Its name.")
     description = graphene.String(description="How to use it.")
-    definition = graphene.String(
+    definition = graphene.Field(
+        ToolDefinitionInput,
         required=True,
-        description="The definition for the kind (see ToolKind) as a JSON text, snake_case keys.",
+        description="Its definition; the one field set says the tool's kind.",
     )
     sharing = graphene.Field(ToolSharing, description="Who can see it; PRIVATE by default.")
     slq_id = graphene.ID(description="The Student Learning Question it is crafted for.")
@@ -37,7 +79,7 @@ class ToolCreateInput(graphene.InputObjectType):
 
 class ToolCreate(BaseMutation):
     """Craft a data-collection tool. Definition problems come back per field
-    (`definition.categories.2.label`) with code INVALID_TOOL_DEFINITION."""
+    (`definition.tally.categories.2.label`) with code INVALID_TOOL_DEFINITION."""
 
     tool = graphene.Field(ToolType, description="The new tool.")
 
@@ -50,15 +92,19 @@ class ToolCreate(BaseMutation):
 
     @classmethod
     def perform(cls, info, input):
-        tool = tool_create(
-            actor=info.context.user,
-            kind=input.kind.value,
-            name=input.name,
-            description=input.description or "",
-            definition=_definition(input.definition),
-            sharing=_value(input.sharing, Sharing.PRIVATE),
-            slq=optional(load_slq, info, input.slq_id),
-        )
+        kind, definition = _definition(input.definition)
+        try:
+            tool = tool_create(
+                actor=info.context.user,
+                kind=kind.value,
+                name=input.name,
+                description=input.description or "",
+                definition=definition,
+                sharing=_value(input.sharing, Sharing.PRIVATE),
+                slq=optional(load_slq, info, input.slq_id),
+            )
+        except ValidationError as exc:
+            raise _definition_paths(exc, kind) from exc
         return {"tool": tool}
 
 
@@ -68,7 +114,10 @@ class ToolUpdateInput(graphene.InputObjectType):
     tool_id = graphene.ID(required=True, description="The tool to change.")
     name = graphene.String(description="Its name.")
     description = graphene.String(description="How to use it.")
-    definition = graphene.String(description="A new definition for its kind, as a JSON text.")
+    definition = graphene.Field(
+        ToolDefinitionInput,
+        description="A new definition, with the field of the tool's kind set (the kind stays).",
+    )
     sharing = graphene.Field(ToolSharing, description="Who can see it.")
     slq_id = graphene.ID(description="The Student Learning Question it is crafted for.")
 
@@ -88,15 +137,24 @@ class ToolUpdate(BaseMutation):
 
     @classmethod
     def perform(cls, info, input):
-        tool = tool_update(
-            actor=info.context.user,
-            tool=load_tool(info, input.tool_id),
-            name=input.name,
-            description=input.description,
-            definition=_definition(input.definition) if input.definition is not None else UNSET,
-            sharing=_value(input.sharing),
-            slq=load_slq(info, input.slq_id) if input.slq_id else UNSET,
+        tool = load_tool(info, input.tool_id)
+        kind, definition = (
+            _definition(input.definition, kind=tool.kind)
+            if input.definition is not None
+            else (Kind(tool.kind), UNSET)
         )
+        try:
+            tool = tool_update(
+                actor=info.context.user,
+                tool=tool,
+                name=input.name,
+                description=input.description,
+                definition=definition,
+                sharing=_value(input.sharing),
+                slq=load_slq(info, input.slq_id) if input.slq_id else UNSET,
+            )
+        except ValidationError as exc:
+            raise _definition_paths(exc, kind) from exc
         return {"tool": tool}
 
 

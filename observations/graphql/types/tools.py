@@ -9,10 +9,10 @@ from backend.graphql.types import CountableConnection
 
 from ... import selectors
 from ...models import StudentLearningQuestion, Tool
-from .. import json_text
 from ..enums import ToolKind, ToolSharing
 from .photos import PhotoType, photo_prefetch, photos_of
 from .slqs import StudentLearningQuestionType
+from .tool_data import KindData, ToolDefinition, tool_entry_json_schema
 from .visibility import viewer_of, visible_link, visible_link_prefetches
 
 
@@ -23,10 +23,15 @@ class ToolType(DjangoObjectType):
     kind = graphene.Field(ToolKind, required=True, description="What the tool records.")
     name = graphene.String(required=True, description="Its name.")
     description = graphene.String(required=True, description="How to use it; may be empty.")
-    definition = graphene.String(
+    definition = graphene.Field(
+        ToolDefinition,
         required=True,
-        description="The validated definition as a JSON text, shaped by the kind (see ToolKind), "
-        "snake_case keys.",
+        description="The validated definition: the type of the tool's kind.",
+    )
+    entry_json_schema = graphene.String(
+        required=True,
+        description="JSON Schema (draft 2020-12, as a JSON text) of an entry for this tool: "
+        "its kind's schema narrowed to this tool's keys, for checking on the phone offline.",
     )
     sharing = graphene.Field(ToolSharing, required=True, description="Who can see and copy it.")
     is_library_tool = graphene.Boolean(
@@ -101,7 +106,11 @@ class ToolType(DjangoObjectType):
 
     @staticmethod
     def resolve_definition(root, info):
-        return json_text.dump(root.definition)
+        return KindData(root.kind, root.definition)
+
+    @staticmethod
+    def resolve_entry_json_schema(root, info):
+        return tool_entry_json_schema(root.kind, root.definition)
 
     @staticmethod
     def resolve_sharing(root, info):

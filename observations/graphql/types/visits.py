@@ -34,11 +34,11 @@ from ...models import (
     VisitRole,
     VisitSummaryRecord,
 )
-from .. import json_text
 from ..enums import VisitChange, VisitStatus
 from ..enums import VisitRole as VisitRoleEnum
 from .photos import photo_prefetch, photos_field, photos_of
 from .slqs import StudentLearningQuestionType
+from .tool_data import KindData, ObservationEntryData, ToolDataSummary, typed_summary
 from .tools import ToolType
 from .visibility import viewer_of
 
@@ -152,15 +152,26 @@ class ObservationEntryType(graphene.ObjectType):
 
     @staticmethod
     def resolve_payload(root, info):
-        return json_text.dump(root.payload)
+        # The kind is the visit's tool's: set by whoever loaded the entries with their visit.
+        kind = getattr(root, "tool_kind", None) or root.visit.tool.kind
+        return KindData(kind, root.payload)
 
     recorded_at = graphene.DateTime(required=True, description="The phone's time of recording.")
     received_at = graphene.DateTime(required=True, description="When the server stored it.")
-    payload = graphene.String(
+    payload = graphene.Field(
+        ObservationEntryData,
         required=True,
-        description="The entry as a JSON text, normalised (times in UTC), shaped by the tool kind.",
+        description="What it recorded, normalised (times in UTC): the type of the tool's kind.",
     )
     submitted_by = graphene.Field(PersonType, required=True, description="The visitor who sent it.")
+
+
+def with_tool_kind(entries: list, visit: Visit) -> list:
+    """Entries that know their visit's tool kind (their payload's type), without a query each."""
+    kind = visit.tool.kind if visit.tool_id else None
+    for entry in entries:
+        entry.tool_kind = kind
+    return entries
 
 
 class ReflectionSheetType(DjangoObjectType):
@@ -175,8 +186,10 @@ class ReflectionSheetType(DjangoObjectType):
     )
     slq_area_of_focus = graphene.String(required=True, description="The SLQ's area of focus.")
     slq_question = graphene.String(required=True, description="The SLQ as it was then.")
-    data_summary = graphene.String(
-        required=True, description="The tool's summary of the data, as a JSON text."
+    data_summary = graphene.Field(
+        ToolDataSummary,
+        description="The tool's summary of the data as it was then; null when the visit had "
+        "no tool.",
     )
     considerations = graphene.String(required=True, description="What stands out in the data.")
     next_steps = graphene.String(required=True, description="What the host will try next.")
@@ -219,7 +232,7 @@ class ReflectionSheetType(DjangoObjectType):
 
     @staticmethod
     def resolve_data_summary(root, info):
-        return json_text.dump(root.data_summary)
+        return typed_summary(root.data_summary)
 
     @staticmethod
     def resolve_photos(root, info):
@@ -303,8 +316,8 @@ class VisitType(_VisitTimes, DjangoObjectType):
         description="The data collected, in recorded order (for one visit's screen; not in lists).",
     )
     entry_count = graphene.Int(required=True, description="How many entries were collected.")
-    data_summary = graphene.String(
-        description="The tool's summary of the data as a JSON text; null without a tool."
+    data_summary = graphene.Field(
+        ToolDataSummary, description="The tool's summary of the data; null without a tool."
     )
     reflection_sheet = graphene.Field(ReflectionSheetType, description="The reflection sheet.")
     photos = photos_field("the visit")
@@ -364,10 +377,11 @@ class VisitType(_VisitTimes, DjangoObjectType):
         if prefetched is not None and all(
             "submitted_by" in entry._state.fields_cache for entry in prefetched
         ):
-            return list(prefetched)
-        return list(
+            return with_tool_kind(list(prefetched), root)
+        entries = list(
             root.entries.select_related("submitted_by__school").order_by("recorded_at", "id")
         )
+        return with_tool_kind(entries, root)
 
     @staticmethod
     def resolve_entry_count(root, info):
@@ -378,7 +392,7 @@ class VisitType(_VisitTimes, DjangoObjectType):
     def resolve_data_summary(root, info):
         from ...services.data import visit_data_summary
 
-        return json_text.dump(visit_data_summary(root))
+        return typed_summary(visit_data_summary(root))
 
     @staticmethod
     def resolve_reflection_sheet(root, info):

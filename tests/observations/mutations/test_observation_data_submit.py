@@ -1,4 +1,3 @@
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +24,7 @@ def entry(category="asks-peer", *, client_id=None, seconds=30):
     return {
         "clientId": str(client_id or uuid.uuid4()),
         "recordedAt": (START + timedelta(seconds=seconds)).isoformat(),
-        "payload": json.dumps({"at": seconds, "category": category, "group": "g1"}),
+        "tally": {"at": seconds, "category": category, "group": "g1"},
     }
 
 
@@ -42,7 +41,8 @@ def test_the_phone_sends_entries_and_gets_them_back_stored(api_for, visitor, vis
     assert payload["errors"] == []
     assert payload["createdCount"] == 2
     stored = payload["entries"][0]
-    assert json.loads(stored.pop("payload")) == {
+    assert stored.pop("payload") == {
+        "__typename": "TallyEntry",
         "at": 30,
         "category": "asks-peer",
         "group": "g1",
@@ -56,8 +56,16 @@ def test_the_phone_sends_entries_and_gets_them_back_stored(api_for, visitor, vis
     }
     assert payload["visit"]["status"] == "COMPLETED"
     assert payload["visit"]["entryCount"] == 2
-    summary = json.loads(payload["visit"]["dataSummary"])
-    assert summary["per_category"] == {"asks-peer": 1, "asks-teacher": 1}
+    summary = payload["visit"]["dataSummary"]
+    assert summary["__typename"] == "TallySummary"
+    assert summary["perCategory"] == [
+        {"key": "asks-peer", "count": 1},
+        {"key": "asks-teacher", "count": 1},
+    ]
+    assert summary["perGroupAndCategory"][0] == {
+        "group": "g1",
+        "perCategory": [{"key": "asks-peer", "count": 1}, {"key": "asks-teacher", "count": 1}],
+    }
 
 
 def test_sending_again_after_a_lost_response_is_harmless(api_for, visitor, visit):
@@ -80,7 +88,7 @@ def test_each_problem_names_its_entry_and_field_and_nothing_is_stored(api_for, v
 
     assert payload["createdCount"] is None
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
-        ("entries.1.payload.category", "INVALID_TOOL_DATA"),
+        ("entries.1.tally.category", "INVALID_TOOL_DATA"),
         ("entries.2.clientId", "CLIENT_ID_CONFLICT"),
     ]
     assert payload["errors"][0]["message"] == "No category with key 'shouts' in this tool."
@@ -103,10 +111,47 @@ def test_a_malformed_client_id_is_that_entrys_error(api_for, visitor, visit):
     ]
 
 
-def test_a_payload_that_is_not_json_is_that_entrys_error(api_for, visitor, visit):
-    payload = submit(api_for(visitor), visit, {**entry(), "payload": "{at: 1"}, entry("nope"))
+def test_an_entry_of_another_kind_is_that_entrys_error(api_for, visitor, visit):
+    # given a tally visit and an entry sent as a scripting note, next to a wrong category
+    note = {**entry(), "tally": None, "scripting": {"at": 1, "text": "Asks why."}}
+
+    payload = submit(api_for(visitor), visit, note, entry("nope"))
+
+    # then both name their entry and the field the phone set
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("entries.0.scripting", "INVALID_TOOL_DATA"),
+        ("entries.1.tally.category", "INVALID_TOOL_DATA"),
+    ]
+    assert payload["errors"][0]["message"] == (
+        "This visit's tool is a Tally tool; send its kind of entry."
+    )
+    assert ObservationEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [{}, {"scripting": {"at": 1, "text": "x"}}],
+    ids=["none", "two"],
+)
+def test_an_entry_sets_exactly_one_kind(api_for, visitor, visit, kinds):
+    # given an entry with no kind's field, or with two
+    sent = {**entry(), **kinds} if kinds else {**entry(), "tally": None}
+
+    payload = submit(api_for(visitor), visit, entry(), sent)
+
+    # then that entry is refused by its index and nothing is stored
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("entries.1", "INVALID_TOOL_DATA")
+    ]
+    assert ObservationEntry.objects.count() == 0
+
+
+def test_error_paths_inside_an_entry_are_camel_case(api_for, visitor, visit):
+    payload = submit(
+        api_for(visitor), visit, {**entry(), "tally": {"at": "yesterday", "category": "asks-peer"}}
+    )
 
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
-        ("entries.0.payload", "INVALID_TOOL_DATA"),
-        ("entries.1.payload.category", "INVALID_TOOL_DATA"),
+        ("entries.0.tally.group", "INVALID_TOOL_DATA"),
+        ("entries.0.tally.at", "INVALID_TOOL_DATA"),
     ]

@@ -1,14 +1,14 @@
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from cohorts.models import Role
+from observations.models import ReflectionSheet
 from tests.factories import TeacherFactory
 from tests.observations.conftest import gid
 from tests.observations.factories import MembershipFactory
 from tests.observations.factories import visit as make_visit
-from tests.observations.operations import NODE, SHARE_SHEET, WRITE_SHEET
+from tests.observations.operations import NODE, SHARE_SHEET, SUMMARY_FIELDS, WRITE_SHEET
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_the_visitor_writes_the_sheet(api_for, visitor, visit, slq):
         True,
     )
     assert sheet["facilitator"] == {"fullName": "Victor Visitor"}
-    assert json.loads(sheet["dataSummary"])["kind"] == "TALLY"
+    assert sheet["dataSummary"]["__typename"] == "TallySummary"
     assert payload["visit"] == {"status": "COMPLETED", "hasReflectionSheet": True}
 
 
@@ -101,3 +101,42 @@ def test_only_the_host_shares(api_for, visitor, visit):
     assert [(e["field"], e["code"]) for e in payload["reflectionSheetShare"]["errors"]] == [
         ("visitId", "NOT_VISIT_HOST")
     ]
+
+
+SHEET_SUMMARY = f"""
+query S($id: ID!) {{
+  node(id: $id) {{ ... on ReflectionSheet {{ dataSummary {{ {SUMMARY_FIELDS} }} }} }}
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ({}, None),
+        ({"note": "no kind"}, None),
+        (
+            {"kind": "TALLY", "entry_count": 3},
+            {
+                "__typename": "TallySummary",
+                "entryCount": 3,
+                "skippedEntries": 0,
+                "total": 0,
+                "perCategory": [],
+                "perGroup": [],
+                "perGroupAndCategory": [],
+            },
+        ),
+    ],
+    ids=["no tool", "no kind", "older snapshot"],
+)
+def test_a_sheets_stored_summary_always_answers(api_for, visitor, visit, stored, expected):
+    # given a sheet whose summary snapshot was written without some keys (older servers, seeds)
+    write(api_for(visitor), visit)
+    sheet = ReflectionSheet.objects.get(visit=visit)
+    sheet.data_summary = stored
+    sheet.save(update_fields=["data_summary"])
+
+    # when it is read, then missing keys read as empty, and no kind as no summary
+    found = api_for(visitor).data(SHEET_SUMMARY, {"id": gid("ReflectionSheet", sheet)})["node"]
+    assert found["dataSummary"] == expected

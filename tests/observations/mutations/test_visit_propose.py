@@ -93,7 +93,7 @@ def test_signing_in_is_required(api, host):
 PROPOSE_BRIEF = """
 mutation Propose($input: VisitProposeInput!) {
   visitPropose(input: $input) {
-    visit { id cycleNumber slq { question } tool { name definition } }
+    visit { id cycleNumber slq { question } tool { name kind } }
     errors { field code message }
   }
 }
