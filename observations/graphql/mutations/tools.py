@@ -1,7 +1,7 @@
 import graphene
 
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn
+from backend.graphql.permissions import SignedIn, Teacher
 from observations.errors import ObservationError as Codes
 
 from ...models import Sharing
@@ -45,7 +45,7 @@ class CreateTool(BaseMutation):
         input = CreateToolInput(required=True, description="The tool.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod
@@ -118,7 +118,7 @@ class CopyTool(BaseMutation):
         input = CopyToolInput(required=True, description="What to copy.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod

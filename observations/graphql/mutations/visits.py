@@ -1,7 +1,7 @@
 import graphene
 
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn
+from backend.graphql.permissions import SignedIn, Teacher
 
 from ...services.visits import (
     UNSET,
@@ -64,7 +64,7 @@ class ProposeVisit(VisitPayloadMixin, BaseMutation):
         input = ProposeVisitInput(required=True, description="The proposal.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod
