@@ -30,7 +30,7 @@ from ..models import (
 from ..scheduling import MAX_SUGGESTION_DAYS, suggested_visit_slots
 from ..services.calendar_feeds import calendar_feed_get
 from .enums import ToolKind, ToolScope, VisitRole, VisitStatus
-from .loaders import load_cohort, load_teacher
+from .loaders import load_cohort, load_slq, load_teacher
 from .mutations import ObservationMutations
 from .types.calendar import CalendarFeedType
 from .types.slqs import StudentLearningQuestionType
@@ -205,7 +205,9 @@ class ObservationQueries(graphene.ObjectType):
                 "LIBRARY": lambda: tools.filter(sharing=Sharing.LIBRARY),
             }[scope.value]()
         if slq_id:
-            tools = tools.filter(slq_id=_pk(slq_id, "StudentLearningQuestion", "slqId"))
+            # Only a question you may see: another's id answers as one that does not exist.
+            slq = _argument(load_slq, info, slq_id, "slqId")
+            tools = tools.none() if slq is None else tools.filter(slq=slq)
         return tools
 
     @staticmethod
