@@ -36,9 +36,11 @@ from tests.security.test_authorization_matrix import DECLARATION, NODE_DECLARATI
 from tests.security.world import (
     ANONYMOUS,
     CALLERS,
+    HOST,
     OTHER_COORDINATOR,
     SIGNED_IN,
     STAFF,
+    VISITOR,
     build_world,
 )
 
@@ -438,3 +440,28 @@ def test_node_answers_null_without_an_error_for_ids_you_may_not_see_or_that_do_n
                     wrong.append(f"node {type_name}:{hidden} as {caller}: {seen.text[:200]}")
     assert cases > 300
     assert wrong == [], "\n".join(wrong)
+
+
+# --- you see the object but may not do this to it: a payload error, never a top-level one ------
+
+NOT_ALLOWED_CASES = [
+    # (mutation, caller, what the payload says)
+    ("acceptVisit", VISITOR, [{"field": "visitId", "code": "NOT_VISIT_HOST"}]),
+    ("shareReflectionSheet", VISITOR, [{"field": "reflectionSheetId", "code": "NOT_VISIT_HOST"}]),
+    ("updateTool", HOST, [{"field": "toolId", "code": "NOT_TOOL_OWNER"}]),
+    ("cohortUpdate", STAFF, None),  # staff may; a member who is not the leader: below
+    ("membershipEnd", HOST, [{"field": None, "code": "NOT_ALLOWED"}]),  # another's membership
+    ("updateSurveyReportNote", STAFF, [{"field": None, "code": "NOT_ALLOWED"}]),  # not its author
+    ("revokeInvitation", STAFF, None),
+]
+
+
+@pytest.mark.parametrize(("name", "caller", "errors"), NOT_ALLOWED_CASES)
+def test_an_object_you_see_but_may_not_change_is_refused_in_the_payload(
+    world, callers, ids, name, caller, errors
+):
+    outcome = run(callers, "mutation", name, caller, base_variables("mutation", name, world), ids)
+
+    assert outcome.top_codes == []
+    found = [{"field": e["field"], "code": e["code"]} for e in outcome.value["errors"]]
+    assert found == (errors or [])
