@@ -31,4 +31,8 @@ class CommonError(ErrorCode):
     INVALID = "INVALID", "The value is not acceptable (see the message)."
     INVALID_ID = "INVALID_ID", "The id is not the id of the expected kind of object."
     NOT_FOUND = "NOT_FOUND", "No such object, or you may not see it."
+    NOT_ALLOWED = (
+        "NOT_ALLOWED",
+        "You can see the object but may not do this to it (the message says who may).",
+    )
     REQUIRED = "REQUIRED", "A value is needed."

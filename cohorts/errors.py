@@ -13,6 +13,10 @@ class CohortError(ErrorCode):
     INVALID = "INVALID", "The value is not acceptable; the message says why."
     INVALID_ID = "INVALID_ID", "The id is not the id of the expected kind of object."
     NOT_FOUND = "NOT_FOUND", "No such object, or you may not see it."
+    NOT_ALLOWED = (
+        "NOT_ALLOWED",
+        "You can see the object but may not do this to it (the message says who may).",
+    )
     REQUIRED = "REQUIRED", "A value is needed."
     INVALID_SCHOOL_YEAR = "INVALID_SCHOOL_YEAR", "Write the school year as 2026-2027."
     DUPLICATE_NAME = "DUPLICATE_NAME", "The name is already used here."

@@ -11,7 +11,8 @@ a cohort no longer sees it, and someone who joined late sees its whole year.
 
 A scope that does not exist and one the viewer may not even know about give the same answer
 (`ScopeNotFound`), so ids reveal nothing. A school or district the viewer can see exists (their
-own) but may not map is refused with `PermissionDenied` (FORBIDDEN).
+own) but may not map is refused with `PermissionDenied`. The API answers both with a null map
+and the links with 404 (README "How the API fails"): only the domain tells them apart.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ class ObservationError(ErrorCode):
     INVALID = "INVALID", "The value is not acceptable (see the message)."
     INVALID_ID = "INVALID_ID", "The id is not an id of the expected type."
     NOT_FOUND = "NOT_FOUND", "No such object, or you may not see it."
+    NOT_ALLOWED = (
+        "NOT_ALLOWED",
+        "You can see the object but may not do this to it (the message says who may).",
+    )
     REQUIRED = "REQUIRED", "The field must be given."
     NOT_VISIT_PARTICIPANT = (
         "NOT_VISIT_PARTICIPANT",

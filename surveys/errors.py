@@ -13,6 +13,10 @@ class SurveyError(ErrorCode):
     INVALID = "INVALID", "Something in the input is not acceptable."
     INVALID_ID = "INVALID_ID", "An id is not the id of the expected kind of object."
     NOT_FOUND = "NOT_FOUND", "No such object, or you may not see it."
+    NOT_ALLOWED = (
+        "NOT_ALLOWED",
+        "You can see the object but may not do this to it (the message says who may).",
+    )
     REQUIRED = "REQUIRED", "A required value is missing."
     TOO_LONG = "TOO_LONG", "A text is longer than allowed."
     UNKNOWN_SCALE = "UNKNOWN_SCALE", "No response scale with this key."

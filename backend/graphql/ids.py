@@ -15,6 +15,9 @@ from backend.errors import CommonError
 
 from .errors import ApiErrorCode, PublicError
 
+# Past a 64-bit integer no row exists (and SQLite cannot even compare with it).
+MAX_PK = 2**63
+
 
 def split_global_id(global_id) -> tuple[str, str]:
     """(type name, pk as text) of a global id; ("", "") for anything that is not one."""
@@ -34,6 +37,20 @@ def decode_global_id(global_id, *type_names: str) -> int | None:
     if type_name not in type_names or not (pk.isascii() and pk.isdigit()):
         return None
     return int(pk)
+
+
+def read_pk(global_id, type_name: str) -> int | None:
+    """The pk behind the id given to a read of one object (`cohort(id:)`): None, so the read
+    answers null, for an id of another type or one whose pk is not a number, as for an object
+    that does not exist or that the caller may not see. A string that is not a global id at
+    all is the client's bug: BAD_USER_INPUT, as for `node(id:)`."""
+    kind, pk = split_global_id(global_id)
+    if not kind or not pk:
+        raise PublicError(
+            f"{str(global_id)[:40]!r} is not a valid id.", code=ApiErrorCode.BAD_USER_INPUT
+        )
+    pk = decode_global_id(global_id, type_name)
+    return pk if pk is not None and pk < MAX_PK else None
 
 
 def pk_from_global_id(global_id: str, type_name: str, *, field: str) -> str:

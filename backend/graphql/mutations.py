@@ -3,16 +3,23 @@
 A mutation's payload has `errors: [XError!]!`, empty on success. Services raise Django's
 `ValidationError(message, code=...)` (optionally keyed by input field) for what a user can fix;
 this turns it into the list and rolls the transaction back, so nothing is half-written.
+
+The failure model (README "How the API fails"): only `Meta.permission`, checked before anything
+is read, refuses at the top level (UNAUTHENTICATED signed out, FORBIDDEN for a role that may
+never use the mutation). Everything about the objects the input names is in the payload: an id
+that does not exist or that the caller may not see is NOT_FOUND on its field (`load_node`), and
+an object-level "may not" (`PermissionDenied` from a service, `ensure`) is NOT_ALLOWED.
 """
 
 import logging
 
 import graphene
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from graphene.types.mutation import MutationOptions
 from graphene.utils.str_converters import to_camel_case
 
+from .errors import ApiErrorCode, PublicError
 from .permissions import Permission
 
 logger = logging.getLogger("backend.graphql")
@@ -87,6 +94,18 @@ def errors_from_validation(exc: ValidationError, code_enum, *, prefix: str = "")
     return rows
 
 
+NOT_ALLOWED_MESSAGE = "You may not do this to this object."
+
+
+def _refusal(exc: Exception, code: str, code_enum) -> dict:
+    """One payload error about the object as a whole (`field` null)."""
+    return {
+        "field": None,
+        "message": str(exc) or NOT_ALLOWED_MESSAGE,
+        "code": code_enum._meta.enum[code],
+    }
+
+
 class BaseMutationOptions(MutationOptions):
     permission: Permission | None = None
     error_enum = None
@@ -132,6 +151,15 @@ class BaseMutation(graphene.Mutation):
                 result = cls.perform(info, **arguments)
         except ValidationError as exc:
             return cls(errors=errors_from_validation(exc, cls._meta.error_enum))
+        except PermissionDenied as exc:
+            return cls(errors=[_refusal(exc, "NOT_ALLOWED", cls._meta.error_enum)])
+        except PublicError as exc:
+            # `ensure` (FORBIDDEN) and NotFound inside `perform` are about an object the input
+            # names, not about the caller's role: payload errors like PermissionDenied's.
+            code = {ApiErrorCode.FORBIDDEN: "NOT_ALLOWED", ApiErrorCode.NOT_FOUND: "NOT_FOUND"}
+            if exc.code not in code:
+                raise
+            return cls(errors=[_refusal(exc, code[exc.code], cls._meta.error_enum)])
         if result is None:
             result = {}
         if isinstance(result, dict):

@@ -28,6 +28,12 @@ class Permission:
 
 AllowAny = Permission("ANY", requires_sign_in=False, check=lambda user: True)
 SignedIn = Permission("SIGNED_IN", requires_sign_in=True, check=lambda user: True)
+# Who teaches at a school (teacher leaders too): visits, SLQs, tools and timetables are theirs.
+Teacher = Permission(
+    "TEACHER",
+    requires_sign_in=True,
+    check=lambda user: user.school_id is not None,
+)
 TeacherLeader = Permission(
     "TEACHER_LEADER",
     requires_sign_in=True,
@@ -87,6 +93,8 @@ def _is_async_generator(function) -> bool:
 
 
 def ensure(condition: bool, message: str | None = None) -> None:
-    """Object-level check inside a resolver or service: refuse with FORBIDDEN."""
+    """Object-level check: inside a mutation's `perform` it becomes the payload's NOT_ALLOWED
+    (BaseMutation); elsewhere a top-level FORBIDDEN. A read answers null instead (the model
+    in README "How the API fails"), so prefer returning None in a query resolver."""
     if not condition:
         raise Forbidden(message) if message else Forbidden()

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from graphene_django import DjangoConnectionField
 
-from backend.graphql.ids import pk_from_global_id
+from backend.graphql.ids import read_pk
 from backend.graphql.permissions import SignedIn, requires
 from backend.graphql.selection import requested_fields
 
@@ -73,9 +73,7 @@ class CohortQueries(graphene.ObjectType):
     def resolve_cohorts(root, info, school_id=None, school_year=None, include_archived=False, **_):
         queryset = Cohort.objects.order_by("-school_year", "name", "id")
         if school_id:
-            queryset = queryset.filter(
-                school_id=pk_from_global_id(school_id, "School", field="schoolId")
-            )
+            queryset = queryset.filter(school_id=_filter_pk(school_id, "School"))
         if school_year:
             queryset = queryset.filter(school_year=school_year)
         if not include_archived:
@@ -85,7 +83,9 @@ class CohortQueries(graphene.ObjectType):
     @staticmethod
     @requires(SignedIn)
     def resolve_cohort(root, info, id):
-        pk = pk_from_global_id(id, "Cohort", field="id")
+        pk = read_pk(id, "Cohort")
+        if pk is None:
+            return None
         queryset = CohortType.get_queryset(Cohort.objects.filter(pk=pk), info)
         return cohort_queryset(queryset, requested_fields(info)).first()
 
@@ -94,9 +94,7 @@ class CohortQueries(graphene.ObjectType):
     def resolve_meetings(root, info, cohort_id=None, upcoming=None, include_cancelled=False, **_):
         queryset = Meeting.objects.order_by("starts_at", "id")
         if cohort_id:
-            queryset = queryset.filter(
-                cohort_id=pk_from_global_id(cohort_id, "Cohort", field="cohortId")
-            )
+            queryset = queryset.filter(cohort_id=_filter_pk(cohort_id, "Cohort"))
         if upcoming is not None:
             ended = Q(ends_at__lte=timezone.now())
             queryset = queryset.exclude(ended) if upcoming else queryset.filter(ended)
@@ -107,7 +105,9 @@ class CohortQueries(graphene.ObjectType):
     @staticmethod
     @requires(SignedIn)
     def resolve_meeting(root, info, id):
-        pk = pk_from_global_id(id, "Meeting", field="id")
+        pk = read_pk(id, "Meeting")
+        if pk is None:
+            return None
         queryset = MeetingType.get_queryset(Meeting.objects.filter(pk=pk), info)
         return meeting_queryset(queryset, requested_fields(info)).first()
 
@@ -116,7 +116,7 @@ class CohortQueries(graphene.ObjectType):
     def resolve_protocols(root, info, school_id=None):
         queryset = ProtocolType.get_queryset(Protocol.objects.all(), info)
         if school_id:
-            pk = pk_from_global_id(school_id, "School", field="schoolId")
+            pk = _filter_pk(school_id, "School")
             queryset = queryset.filter(Q(school__isnull=True) | Q(school_id=pk))
         return list(
             queryset.select_related("school__district")
@@ -128,6 +128,13 @@ class CohortQueries(graphene.ObjectType):
     @requires(SignedIn)
     def resolve_agenda_templates(root, info, kind=None):
         return agenda_templates(kind)
+
+
+def _filter_pk(global_id: str, type_name: str) -> int:
+    """The pk a list's filter names; -1 (nothing matches) for an id of another type, as for
+    one that does not exist. A string that is not an id at all is BAD_USER_INPUT."""
+    pk = read_pk(global_id, type_name)
+    return -1 if pk is None else pk
 
 
 class CohortMutations(CohortMutationFields):

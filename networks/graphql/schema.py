@@ -7,12 +7,13 @@ from datetime import date
 from types import SimpleNamespace
 
 import graphene
+from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from graphql import FieldNode, InlineFragmentNode
 
-from backend.graphql.errors import ApiErrorCode, NotFound, PublicError, RateLimited
-from backend.graphql.ids import decode_global_id
+from backend.graphql.errors import ApiErrorCode, PublicError, RateLimited
+from backend.graphql.ids import read_pk
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.throttle import RateLimit
 from networks import downloads, images, maps, stuck_list
@@ -59,16 +60,13 @@ class NetworkScopeInput(graphene.InputObjectType):
     district_id = graphene.ID(description="Your district (coordinators).")
 
 
-def _pk(global_id: str, type_name: str, field: str) -> int:
-    pk = decode_global_id(global_id, type_name)
-    if pk is None or pk >= 10**18:
-        raise PublicError(
-            f"`{field}` must be the id of a {type_name}.", code=ApiErrorCode.BAD_USER_INPUT
-        )
-    return pk
+def _pk(global_id: str, type_name: str) -> int | None:
+    """The pk of the id; None (the map is null) for an id of another type, as for a scope
+    that does not exist; a string that is not an id at all is BAD_USER_INPUT."""
+    return read_pk(global_id, type_name)
 
 
-def _scope(scope_input) -> Scope:
+def _scope(scope_input) -> Scope | None:
     given = [(key, value) for key, value in scope_input.items() if value is not None]
     if len(given) != 1:
         raise PublicError(
@@ -76,8 +74,9 @@ def _scope(scope_input) -> Scope:
             code=ApiErrorCode.BAD_USER_INPUT,
         )
     key, value = given[0]
-    kind, type_name, field = _SCOPE_TYPES[key]
-    return Scope(kind, _pk(value, type_name, field))
+    kind, type_name, _field = _SCOPE_TYPES[key]
+    pk = _pk(value, type_name)
+    return None if pk is None else Scope(kind, pk)
 
 
 BETWEENNESS_FIELDS = frozenset({"betweenness", "mostConnecting", "betweennessIsExact"})
@@ -104,11 +103,13 @@ def _selects(info, names: frozenset[str]) -> bool:
     return any(node.selection_set and walk(node.selection_set) for node in info.field_nodes)
 
 
-def _map(info, scope: Scope, as_of: date | None) -> maps.NetworkMap:
+def _map(info, scope: Scope | None, as_of: date | None) -> maps.NetworkMap | None:
     """The map, computed at most once per request for the same scope, date and measures.
 
     Betweenness, the costly measure on a district, is computed only when the operation asks
     for it (`betweenness`, `mostConnecting` or `betweennessIsExact`)."""
+    if scope is None:
+        return None
     cache = info.context.loaders.setdefault("networks.maps", {})
     with_betweenness = _selects(info, BETWEENNESS_FIELDS)
     key = (scope, as_of, with_betweenness)
@@ -123,8 +124,10 @@ def _map(info, scope: Scope, as_of: date | None) -> maps.NetworkMap:
             cache[key] = maps.network_map(
                 viewer=user, scope=scope, as_of=as_of, with_betweenness=with_betweenness
             )
-        except ScopeNotFound as exc:
-            raise NotFound("No such cohort, school or district to map.") from exc
+        except (ScopeNotFound, PermissionDenied):
+            # A scope that does not exist, that you may not see, or that is too wide for you
+            # (a teacher's school) reads as null alike.
+            cache[key] = None
     return cache[key]
 
 
@@ -162,7 +165,6 @@ def _stuck_view(found: stuck_list.StuckList) -> list[SimpleNamespace]:
 class NetworkQueries(graphene.ObjectType):
     network_map = graphene.Field(
         NetworkMap,
-        required=True,
         scope=NetworkScopeInput(required=True, description="The cohort, school or district."),
         as_of=graphene.Date(
             description="Show the map as it was at the end of this day (default: now), to "
@@ -170,8 +172,8 @@ class NetworkQueries(graphene.ObjectType):
         ),
         description="The network map of a cohort (its members), a school (its leaders and "
         "coordinators) or a district (its coordinators): who visited whom, ready-to-draw "
-        "positions, programme progress per cohort and network measures. Refused with "
-        "NOT_FOUND for what you may not see, FORBIDDEN for a scope too wide for you. A "
+        "positions, programme progress per cohort and network measures. Null for a scope "
+        "that does not exist, that you may not see or that is too wide for you. A "
         "district map is hundreds of thousands of fields: fetch it with "
         "`networkMapDownload` instead.",
     )
@@ -186,11 +188,10 @@ class NetworkQueries(graphene.ObjectType):
         ),
         as_of=graphene.Date(description="Judge as at the end of this day (default: now)."),
         description="The district's running cohorts that need a nudge, by school and name "
-        "(coordinators of the district).",
+        "(coordinators of the district; empty for a district you do not coordinate).",
     )
     network_map_image = graphene.Field(
         NetworkMapImage,
-        required=True,
         cohort_id=graphene.ID(required=True, description="A cohort whose map you may see."),
         format=MapImageFormat(default_value=MapImageFormat.PNG, description="PNG or SVG."),
         as_of=graphene.Date(description="Draw the map as at the end of this day (default: now)."),
@@ -200,12 +201,12 @@ class NetworkQueries(graphene.ObjectType):
             f"{images.MAX_SIZE}.",
         ),
         description="A link to a picture of a cohort's map (dots coloured by role) for reports "
-        "and evidence. The link works without signing in and expires after "
+        "and evidence; null for a cohort whose map you may not see. The link works without "
+        "signing in and expires after "
         f"{int(images.TICKET_LIFETIME.total_seconds() // 60)} minutes.",
     )
     network_map_download = graphene.Field(
         NetworkMapDownload,
-        required=True,
         scope=NetworkScopeInput(required=True, description="The cohort, school or district."),
         as_of=graphene.Date(
             description="Show the map as it was at the end of this day (default: now)."
@@ -217,7 +218,8 @@ class NetworkQueries(graphene.ObjectType):
         ),
         description="A link to the whole map as one compact JSON document (see "
         "NetworkMapDownload): the way to get a district map, which is too big to ask for "
-        "field by field. Who may map what is as for `networkMap`, checked now and again "
+        "field by field. Who may map what is as for `networkMap` (null when you may not), "
+        "checked now and again "
         "when the link is fetched. The link works without signing in and expires after "
         f"{int(downloads.TICKET_LIFETIME.total_seconds() // 60)} minutes.",
     )
@@ -237,7 +239,9 @@ class NetworkQueries(graphene.ObjectType):
                 f"`weeksWithoutVisit` must be 1 to {MAX_WEEKS_WITHOUT_VISIT}.",
                 code=ApiErrorCode.BAD_USER_INPUT,
             )
-        pk = _pk(district_id, "District", "districtId")
+        pk = _pk(district_id, "District")
+        if pk is None:
+            return []
         try:
             found = stuck_list.stuck_cohorts(
                 viewer=info.context.user,
@@ -245,8 +249,8 @@ class NetworkQueries(graphene.ObjectType):
                 weeks_without_visit=weeks_without_visit,
                 as_of=as_of,
             )
-        except ScopeNotFound as exc:
-            raise NotFound("No such district.") from exc
+        except (ScopeNotFound, PermissionDenied):
+            return []  # a list leaves out what you may not see: here, all of it
         return _stuck_view(found)
 
     @staticmethod
@@ -261,12 +265,14 @@ class NetworkQueries(graphene.ObjectType):
                 f"`size` must be {images.MIN_SIZE} to {images.MAX_SIZE}.",
                 code=ApiErrorCode.BAD_USER_INPUT,
             )
-        pk = _pk(cohort_id, "Cohort", "cohortId")
+        pk = _pk(cohort_id, "Cohort")
         user = info.context.user
+        if pk is None:
+            return None
         try:
             map_target(user, Scope(ScopeKind.COHORT, pk))  # refuse now, not when fetched
-        except ScopeNotFound as exc:
-            raise NotFound("No such cohort to map.") from exc
+        except (ScopeNotFound, PermissionDenied):
+            return None
         image_format = format.value if hasattr(format, "value") else str(format)
         expires_at = _link_expiry(images.TICKET_LIFETIME)
         token = images.sign_ticket(
@@ -289,10 +295,12 @@ class NetworkQueries(graphene.ObjectType):
     def resolve_network_map_download(root, info, scope, as_of=None, with_betweenness=False):
         map_scope = _scope(scope)
         user = info.context.user
+        if map_scope is None:
+            return None
         try:
             map_target(user, map_scope)  # refuse now, not when fetched
-        except ScopeNotFound as exc:
-            raise NotFound("No such cohort, school or district to map.") from exc
+        except (ScopeNotFound, PermissionDenied):
+            return None
         ticket = downloads.DownloadTicket(user.pk, map_scope, as_of, bool(with_betweenness))
         expires_at = _link_expiry(downloads.TICKET_LIFETIME)
         return SimpleNamespace(

@@ -12,7 +12,7 @@ from graphql_relay import to_global_id
 
 from backend.accounts import scope as school_scope
 from backend.accounts.graphql.types import SchoolType
-from backend.graphql.ids import load_node, pk_from_global_id
+from backend.graphql.ids import load_node, read_pk
 from backend.graphql.permissions import SignedIn, requires
 from backend.live import VISIT_CHANGED, user_group
 from observations.errors import ObservationError
@@ -32,7 +32,7 @@ from ..scheduling import MAX_SUGGESTION_DAYS, suggested_visit_slots
 from ..services.calendar_feeds import calendar_feed_get
 from ..tool_kinds import ToolKind as ToolKindValues
 from .enums import ToolKind, ToolScope, VisitRole, VisitStatus
-from .loaders import load_cohort, load_teacher
+from .loaders import load_cohort, load_slq, load_teacher
 from .mutations import ObservationMutations
 from .types.calendar import CalendarFeedType
 from .types.slqs import StudentLearningQuestionType
@@ -179,7 +179,8 @@ class ObservationQueries(graphene.ObjectType):
     ):
         visits = VisitSummaryRecord.objects.order_by("starts_at", "id")
         if cohort_id:
-            visits = visits.filter(cohort=_argument(load_cohort, info, cohort_id, "cohortId"))
+            cohort = _argument(load_cohort, info, cohort_id, "cohortId")
+            visits = visits.none() if cohort is None else visits.filter(cohort=cohort)
         if host_id:
             visits = visits.filter(host_id=_pk(host_id, "Person", "hostId"))
         return _filter_visits(visits, statuses, starts_after, starts_before, None)
@@ -213,7 +214,9 @@ class ObservationQueries(graphene.ObjectType):
                 "LIBRARY": lambda: tools.filter(sharing=Sharing.LIBRARY),
             }[scope.value]()
         if slq_id:
-            tools = tools.filter(slq_id=_pk(slq_id, "StudentLearningQuestion", "slqId"))
+            # Only a question you may see: another's id answers as one that does not exist.
+            slq = _argument(load_slq, info, slq_id, "slqId")
+            tools = tools.none() if slq is None else tools.filter(slq=slq)
         return tools
 
     @staticmethod
@@ -237,6 +240,8 @@ class ObservationQueries(graphene.ObjectType):
                 school_id,
                 "schoolId",
             )
+            if school is None:
+                return []
             school_pk = school.pk
         else:
             school_pk = user.school_id
@@ -251,7 +256,6 @@ class ObservationQueries(graphene.ObjectType):
     @requires(SignedIn)
     def resolve_suggested_visit_slots(root, info, host_id, from_, to, minutes):
         user = info.context.user
-        host = _argument(load_teacher, info, host_id, "hostId")
         if not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
             raise _bad_argument("minutes", "A visit lasts 10 to 240 minutes.")
         if to < from_ or to - from_ > timedelta(days=MAX_SUGGESTION_DAYS):
@@ -259,7 +263,8 @@ class ObservationQueries(graphene.ObjectType):
         today = timezone.now().date()
         if abs((from_ - today).days) > MAX_SUGGESTION_REACH_DAYS:
             raise _bad_argument("from", "Ask for dates within a year or two of today.")
-        if host.pk == user.pk:
+        host = _argument(load_teacher, info, host_id, "hostId")
+        if host is None or host.pk == user.pk:
             return []
         return suggested_visit_slots(
             host=host, visitor=user, first=from_, last=to, minutes=minutes, now=timezone.now()
@@ -272,9 +277,8 @@ class ObservationQueries(graphene.ObjectType):
     ):
         sheets = ReflectionSheet.objects.order_by("host_id", "cycle_number", "id")
         if cohort_id:
-            sheets = sheets.filter(
-                visit__cohort=_argument(load_cohort, info, cohort_id, "cohortId")
-            )
+            cohort = _argument(load_cohort, info, cohort_id, "cohortId")
+            sheets = sheets.none() if cohort is None else sheets.filter(visit__cohort=cohort)
         if host_id:
             sheets = sheets.filter(host_id=_pk(host_id, "Person", "hostId"))
         if cycle_number is not None:
@@ -288,12 +292,21 @@ class ObservationQueries(graphene.ObjectType):
 
 
 def _pk(global_id: str, type_name: str, field: str) -> int:
-    pk = pk_from_global_id(global_id, type_name, field=field)
-    return int(pk) if pk.isdigit() else -1
+    """The pk a list's filter names; -1 (nothing matches) for an id of another type: a list
+    leaves out what is not there. A string that is not an id at all is BAD_USER_INPUT."""
+    pk = read_pk(global_id, type_name)
+    return -1 if pk is None else pk
 
 
 def _argument(loader, info, global_id, field):
-    return loader(info, global_id, field=field)
+    """The object a list's argument names, or None when it names nothing the caller may see
+    (the list is then empty, the same answer as for an id that does not exist). A string that
+    is not an id at all is BAD_USER_INPUT."""
+    read_pk(global_id, "")  # only to refuse garbage
+    try:
+        return loader(info, global_id, field=field)
+    except ValidationError:
+        return None
 
 
 def _moment(value, field: str):

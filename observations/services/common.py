@@ -52,12 +52,14 @@ def role_in(visit: Visit, actor) -> str | None:
     )
 
 
-def require_participant(visit: Visit, actor) -> str:
+def require_participant(visit: Visit, actor, *, field: str = "visitId") -> str:
+    """The actor's role in the visit; refused on `field`, the input that named the visit (or
+    the sheet, photo... of it)."""
     role = role_in(visit, actor)
     if role is None:
         raise ValidationError(
             {
-                "visitId": ValidationError(
+                field: ValidationError(
                     "Only the host and visitors of this visit can do this.",
                     code=ObservationError.NOT_VISIT_PARTICIPANT,
                 )
@@ -66,11 +68,11 @@ def require_participant(visit: Visit, actor) -> str:
     return role
 
 
-def require_host(visit: Visit, actor) -> None:
-    if require_participant(visit, actor) != VisitRole.HOST:
+def require_host(visit: Visit, actor, *, field: str = "visitId") -> None:
+    if require_participant(visit, actor, field=field) != VisitRole.HOST:
         raise ValidationError(
             {
-                "visitId": ValidationError(
+                field: ValidationError(
                     "Only the host teacher can do this.", code=ObservationError.NOT_VISIT_HOST
                 )
             }

@@ -126,7 +126,7 @@ def reflection_sheet_share(
     """The host lets the visit's cohort (leader, blue and yellow dots) read the sheet, or stops."""
     now = now_or(now)
     visit = lock_visit(sheet.visit)
-    require_host(visit, actor)
+    require_host(visit, actor, field="reflectionSheetId")
     if shared and visit.cohort_id is None:
         raise ValidationError(
             {

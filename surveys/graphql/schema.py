@@ -9,7 +9,7 @@ from django.utils import timezone
 from graphene_django import DjangoConnectionField
 from graphql_relay import to_global_id
 
-from backend.graphql.errors import Forbidden
+from backend.graphql.errors import NotFound
 from backend.graphql.ids import decode_global_id
 from backend.graphql.permissions import LeaderOrCoordinator, SignedIn, TeacherLeader, requires
 from backend.live import RESPONSE_COUNT, SURVEY_WINDOW_CHANGED, survey_group
@@ -40,10 +40,12 @@ def _administration(info, global_id: str) -> Administration | None:
 
 
 def _readable(info, global_id: str) -> Administration | None:
+    """An administration whose report the caller reads, or None: respondents who can see the
+    survey (invited, not running or overseeing it) never see reports, and get the same null as
+    for a survey that does not exist."""
     administration = _administration(info, global_id)
     if administration is not None and not administration.viewer_reads_report:
-        # Invited, but not running or overseeing it: respondents never see reports.
-        raise Forbidden("Only the survey's leader and coordinators read its report.")
+        return None
     return administration
 
 
@@ -191,7 +193,8 @@ class SurveySubscriptions(graphene.ObjectType):
         # the client gets an error result at once.
         found = await database_sync_to_async(_managed_counts)(info.context.user, administration_id)
         if found is None:
-            raise Forbidden("Only the survey's leader follows its response count.")
+            # A survey you do not run is answered as one that does not exist.
+            raise NotFound("No survey you run has this id.")
         administration, counts = found
         global_id = to_global_id(SurveyAdministrationType._meta.name, administration.pk)
 

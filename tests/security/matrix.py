@@ -40,7 +40,7 @@ REFUSAL_CODES = frozenset({"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"})
 TYPED_REFUSAL_CODES = frozenset(
     {
         "NOT_FOUND",
-        "FORBIDDEN",
+        "NOT_ALLOWED",  # you see the object but may not do this to it
         "NOT_INVITED",  # a survey you were not invited to answer
         "ALREADY_RESPONDED",  # the host and visitor answered the survey already
         "NOT_SLQ_HOST",
@@ -95,12 +95,16 @@ class Outcome:
 
     @property
     def refused(self) -> bool:
-        """Refused at the top level with a code, or answered with nothing (null, a typed
-        refusal and no object)."""
+        """Refused at the top level with a code, or answered with nothing (null, an empty list
+        or connection, a typed refusal and no object)."""
         if self.top_codes:
             return set(self.top_codes) <= REFUSAL_CODES and self.value is None
-        if self.value is None or self.value is False:
+        if self.value is None or self.value is False or self.value == []:
             return True
+        # A list filtered by an id the caller may not see answers as for one that does not
+        # exist: empty (the failure model), not a top-level NOT_FOUND.
+        if isinstance(self.value, dict) and self.value.get("edges") == []:
+            return self.value.get("totalCount") in (0, None)
         if isinstance(self.value, dict) and "errors" in self.value:
             objects = {k: v for k, v in self.value.items() if k not in ("errors", "__typename")}
             return (

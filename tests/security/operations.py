@@ -57,7 +57,9 @@ QUERIES: dict[str, list[Variables]] = {
     ],
     "visitSummaries": [lambda w: {"cohortId": w.gid("Cohort", "cohort")}],
     "myStudentLearningQuestions": [lambda w: {"includeRetired": True}],
-    "tools": [lambda w: {"slqId": w.gid("StudentLearningQuestion", "slq")}],
+    # Filtered by the SLQ (its host and visitor), and unfiltered: staff see the private tool
+    # but not the question, and a filter by a question you may not see lists nothing.
+    "tools": [lambda w: {"slqId": w.gid("StudentLearningQuestion", "slq")}, lambda w: {}],
     "bellSchedule": [lambda w: {"schoolId": w.gid("School", "school_a1")}],
     "suggestedVisitSlots": [
         lambda w: {

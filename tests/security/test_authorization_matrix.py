@@ -2,10 +2,12 @@
 
 `DECLARATION` says, for every root query field, mutation and subscription, which kinds of
 caller may use it on the world's objects (see `world.py`): they must succeed; everyone else must
-be refused (a top-level UNAUTHENTICATED / FORBIDDEN / NOT_FOUND, a null, or a typed error with
-no object). Whatever the outcome, the response must not hold a secret of the world the caller
-may not see (`world.SECRETS`, and the global ids of `matrix.id_secrets`), no error may be
-malformed or a crash, and no connection's `totalCount` may count more than it shows.
+be refused (a null, a typed error with no object, or a top-level UNAUTHENTICATED, or FORBIDDEN
+for a role the field's declared permission refuses: never for a role it lets in, and never a
+top-level NOT_FOUND; the failure model, tests/backend/test_failure_model.py). Whatever the
+outcome, the response must not hold a secret of the world the caller may not see
+(`world.SECRETS`, and the global ids of `matrix.id_secrets`), no error may be malformed or a
+crash, and no connection's `totalCount` may count more than it shows.
 
 A root field the schema has and the table does not (a new field) fails
 `test_every_root_field_is_declared`: declare who may use it, and add its arguments to
@@ -24,11 +26,14 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
+from graphene.utils.str_converters import to_snake_case
+from graphql import get_named_type
 from graphql_relay import to_global_id
 
 from backend.accounts.services.tokens import access_token_issue
 from backend.asgi import application
-from backend.schema import schema
+from backend.graphql.permissions import declared_permission
+from backend.schema import Query, schema
 
 from . import matrix, operations, selections
 from .world import (
@@ -329,9 +334,32 @@ def _malformed_errors(outcome: matrix.Outcome) -> list[str]:
     return problems
 
 
-def check(key: str, outcome: matrix.Outcome, allowed: frozenset[str]) -> list[str]:
+def _role_may_use(key: str, caller: str, world) -> bool:
+    """Whether the field's declared permission lets this kind of caller use it at all."""
+    root, name = key.split(".")
+    if root == "Mutation":
+        payload = get_named_type(schema.graphql_schema.mutation_type.fields[name].type)
+        permission = payload.graphene_type._meta.permission
+    else:
+        permission = declared_permission(getattr(Query, f"resolve_{to_snake_case(name)}"))
+    user = world.users[caller]
+    return permission.check(user) if user is not None else not permission.requires_sign_in
+
+
+def check(key: str, outcome: matrix.Outcome, allowed: frozenset[str], world=None) -> list[str]:
     """What is wrong with one outcome (empty: nothing)."""
     problems = []
+    # The failure model: a top-level FORBIDDEN is for a role that may never use the field,
+    # never about an object (that is a payload error or a null); NOT_FOUND is never top-level
+    # for a query or mutation.
+    if "NOT_FOUND" in outcome.top_codes:
+        problems.append(f"top-level NOT_FOUND: {outcome.text[:300]}")
+    if (
+        world is not None
+        and "FORBIDDEN" in outcome.top_codes
+        and _role_may_use(key, outcome.caller, world)
+    ):
+        problems.append(f"top-level FORBIDDEN for a role that may use it: {outcome.text[:300]}")
     if outcome.crashed:
         problems.append(f"crashed: {outcome.text[:300]}")
     problems += _malformed_errors(outcome)
@@ -366,7 +394,7 @@ def run_field(world, callers, ids, kind: str, name: str, only=None):
                 files=files() if files else None,
                 ids=ids,
             )
-            yield key, caller, outcome, check(key, outcome, DECLARATION[key])
+            yield key, caller, outcome, check(key, outcome, DECLARATION[key], world)
 
 
 def test_every_query_and_mutation_as_every_kind_of_caller(world, capsys):
@@ -413,7 +441,7 @@ def test_node_lookups_of_every_type_as_every_kind_of_caller(world, capsys):
                 cases += 1
                 if (type_name, object_key, caller) in KNOWN_NODE_FAILURES:
                     continue
-                problems = check("Query.node", outcome, allowed)
+                problems = check("Query.node", outcome, allowed, world)
                 failures += [f"node {type_name}:{object_key} as {caller}: {p}" for p in problems]
     with capsys.disabled():
         print(f"\nnode lookups: {len(NODE_DECLARATION)} types, {cases} type x caller cases")

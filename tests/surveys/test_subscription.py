@@ -117,8 +117,9 @@ async def test_another_leader_cannot_follow_the_count(leader, peers):
     other = await database_sync_to_async(LeaderFactory)(school=leader.school)
     socket = await follow_count(other, survey)
 
+    # A survey you do not run answers as one that does not exist (FORBIDDEN is for a role).
     message = await socket.receive_json_from(timeout=3)
-    assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     await socket.disconnect()
 
 

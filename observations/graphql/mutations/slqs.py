@@ -1,7 +1,7 @@
 import graphene
 
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn
+from backend.graphql.permissions import SignedIn, Teacher
 
 from ...services.slqs import UNSET, slq_create, slq_update
 from ..errors import ObservationError
@@ -29,7 +29,7 @@ class StudentLearningQuestionCreate(BaseMutation):
         input = StudentLearningQuestionCreateInput(required=True, description="The question.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod

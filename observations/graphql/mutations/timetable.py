@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from backend.accounts.graphql.types import SchoolType
 from backend.graphql.ids import load_node
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn, TeacherLeader
+from backend.graphql.permissions import Teacher, TeacherLeader
 from observations.errors import ObservationError as Codes
 
 from ...services.timetable import BellPeriodInput as BellPeriodData
@@ -49,7 +49,7 @@ class TimetableSet(BaseMutation):
         input = TimetableSetInput(required=True, description="The timetable.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod

@@ -2,7 +2,7 @@ import graphene
 from django.core.exceptions import ValidationError
 
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn
+from backend.graphql.permissions import SignedIn, Teacher
 from observations.errors import ObservationError as Codes
 
 from ...models import Sharing
@@ -87,7 +87,7 @@ class ToolCreate(BaseMutation):
         input = ToolCreateInput(required=True, description="The tool.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod
@@ -176,7 +176,7 @@ class ToolCopy(BaseMutation):
         input = ToolCopyInput(required=True, description="What to copy.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod

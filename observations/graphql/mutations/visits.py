@@ -1,7 +1,7 @@
 import graphene
 
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn
+from backend.graphql.permissions import SignedIn, Teacher
 from backend.graphql.schedule import ScheduleInput
 
 from ...services.visits import (
@@ -79,7 +79,7 @@ class VisitPropose(VisitPayloadMixin, BaseMutation):
         input = VisitProposeInput(required=True, description="The proposal.")
 
     class Meta:
-        permission = SignedIn
+        permission = Teacher
         error_type = ObservationError
 
     @classmethod

@@ -2,7 +2,7 @@ import pytest
 
 from cohorts.models import BlueYellowLink, Membership, Role
 from tests.cohorts.conftest import gid
-from tests.conftest import error_codes, top_level_codes
+from tests.conftest import error_codes
 from tests.factories import LeaderFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,9 @@ def test_a_blue_dot_cannot_hand_over(api_for, network):
     blue.is_teacher_leader = True
     blue.save()
 
-    assert top_level_codes(leader_set(api_for(blue), network.cohort, blue)) == ["FORBIDDEN"]
+    result = leader_set(api_for(blue), network.cohort, blue)
+
+    assert error_codes(result["data"]["cohortLeaderSet"]) == ["NOT_ALLOWED"]
 
 
 def test_outsiders_get_not_found(api_for, network):

@@ -50,7 +50,11 @@ def test_a_member_who_is_not_the_leader_cannot_update(api_for, network):
 
     result = update(api_for(blue), network.cohort, name="Mine")
 
-    assert top_level_codes(result) == ["FORBIDDEN"]
+    # A member sees the cohort: "not the leader" is the payload's NOT_ALLOWED, not FORBIDDEN.
+    assert "errors" not in result
+    assert result["data"]["cohortUpdate"]["errors"] == [
+        {"field": None, "code": "NOT_ALLOWED", "message": "Only the cohort's leader can change it."}
+    ]
     assert Cohort.objects.get().name != "Mine"
 
 

@@ -98,8 +98,9 @@ def test_only_the_host_shares(api_for, visitor, visit):
         SHARE_SHEET, {"input": {"reflectionSheetId": sheet_id, "shared": True}}
     )
 
+    # The error names the input field the phone sent (reflectionSheetShare takes no visitId).
     assert [(e["field"], e["code"]) for e in payload["reflectionSheetShare"]["errors"]] == [
-        ("visitId", "NOT_VISIT_HOST")
+        ("reflectionSheetId", "NOT_VISIT_HOST")
     ]
 
 

@@ -111,7 +111,7 @@ def test_the_host_shares_it_with_the_cohort_and_can_stop(cohort, visit, visitor,
     sheet = write(visitor, visit)
 
     assert refused(reflection_sheet_share, actor=visitor, sheet=sheet, shared=True) == [
-        ("visitId", "NOT_VISIT_HOST")
+        ("reflectionSheetId", "NOT_VISIT_HOST")
     ]
     shared = reflection_sheet_share(actor=host, sheet=sheet, shared=True)
     assert shared.shared_with_cohort and shared.shared_at is not None
