@@ -4,7 +4,7 @@ import graphene
 from graphene_django import DjangoConnectionField
 
 from backend.graphql.errors import ApiErrorCode, PublicError
-from backend.graphql.ids import decode_global_id
+from backend.graphql.ids import read_pk
 from backend.graphql.permissions import Coordinator, SignedIn, requires
 from backend.live import SESSION_REVOKED, token_group
 
@@ -86,11 +86,12 @@ class AccountQueries(graphene.ObjectType):
             )
         school_pk = None
         if school_id is not None:
-            school_pk = decode_global_id(school_id, SchoolType._meta.name)
-            if school_pk is None or school_pk >= 10**18:
-                raise PublicError(
-                    "`schoolId` must be the id of a School.", code=ApiErrorCode.BAD_USER_INPUT
-                )
+            # The failure model's filter by id: an id of another type (or of no school) lists
+            # nothing, as a school you may not see does; only a string that is no id at all is
+            # the client's bug (BAD_USER_INPUT, from read_pk).
+            school_pk = read_pk(school_id, SchoolType._meta.name)
+            if school_pk is None:
+                return selectors.people_search(info.context.user, search).none()
         return selectors.people_search(info.context.user, search, school_id=school_pk)
 
     @staticmethod
