@@ -60,14 +60,17 @@ def _people(info, global_ids: list[str]) -> list:
             )
         pks.append(int(pk))
     people = list(PersonType.get_queryset(get_user_model().objects.filter(pk__in=set(pks)), info))
-    if len(people) != len(set(pks)):
-        raise ValidationError(
-            {
-                "personIds": ValidationError(
-                    "Someone in the list was not found.", code=Codes.NOT_FOUND
-                )
-            }
-        )
+    found = {person.pk for person in people}
+    for index, pk in enumerate(pks):
+        if pk not in found:
+            # The failure model: NOT_FOUND on the id's own field (`personIds.1`), as for any id.
+            raise ValidationError(
+                {
+                    f"person_ids.{index}": ValidationError(
+                        "No Person with this id.", code=Codes.NOT_FOUND
+                    )
+                }
+            )
     return people
 
 

@@ -4,7 +4,9 @@
   FORBIDDEN only for a role that may never use the root field (its declared permission,
   checked before anything is read).
 - A mutation's payload `errors`: everything about the objects its input names. An id that does
-  not exist and one of an object the caller may not see are the same NOT_FOUND on that field.
+  not exist and one of an object the caller may not see are the same NOT_FOUND on that field,
+  nested ones too: an element of a list of ids (`personIds.1`) and an id in a list of input
+  objects (`answers.1.itemId`) name their dotted path; an id of another type is INVALID_ID there.
 - Reads of one object by id (`node`, `cohort(id:)`, a map, a report) answer null with no error
   for both; lists filtered by such an id answer the same for both.
 
@@ -25,24 +27,31 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    Undefined,
     get_named_type,
 )
 from graphql_relay import to_global_id
 
 from backend.graphql.permissions import SignedIn, declared_permission
 from backend.schema import Query, schema
+from cohorts.models import AgendaItem
+from observations.models import BellPeriod
+from tests.cohorts.factories import ProtocolFactory
 from tests.security import matrix, operations, selections
 from tests.security.test_authorization_matrix import DECLARATION, NODE_DECLARATION
 from tests.security.world import (
     ANONYMOUS,
     CALLERS,
+    COORDINATOR,
     HOST,
+    OTHER_COHORT_MEMBER,
     OTHER_COORDINATOR,
     SIGNED_IN,
     STAFF,
     VISITOR,
     build_world,
 )
+from tests.surveys.factories import small_instrument
 
 GRAPHQL = schema.graphql_schema
 NODE_TYPES = frozenset(t.name for t in GRAPHQL.get_possible_types(GRAPHQL.type_map["Node"]))
@@ -135,7 +144,31 @@ def with_id(variables: dict, argument: str, inner: str | None, value: str) -> di
 # Objects hidden under every rule, first: a teacher of another district. (The matrix's Person,
 # the host, is hidden from a teacher of another school by node lookups, but visits, and so
 # `visitPropose(hostId:)`, cross schools within a district.)
-HIDDEN_EVERYWHERE = {"Person": [("signin_user", frozenset({OTHER_COORDINATOR, STAFF}))]}
+# The objects of district B (and of another cohort's meeting) that `more_hidden_objects` adds
+# give the types ids nested in inputs name (items, bell periods, protocols, agenda items) one
+# hidden from the callers who may use those mutations.
+OF_DISTRICT_B = frozenset({OTHER_COORDINATOR, STAFF})
+HIDDEN_EVERYWHERE = {
+    "Person": [("signin_user", OF_DISTRICT_B)],
+    "SurveyItem": [("item_b1", OF_DISTRICT_B)],
+    "BellPeriod": [("bell_period_b1", OF_DISTRICT_B)],
+    "Protocol": [("protocol_b1", OF_DISTRICT_B)],
+    "AgendaItem": [("other_agenda_item", frozenset({OTHER_COHORT_MEMBER, COORDINATOR, STAFF}))],
+}
+
+
+def more_hidden_objects(world) -> None:
+    """Objects of HIDDEN_EVERYWHERE the matrix's world lacks (added here only, so the matrix
+    keeps its world)."""
+    school_b1 = world.objects["school_b1"]
+    world.objects["item_b1"] = small_instrument(school=school_b1).items.get(key="q1")
+    world.objects["bell_period_b1"] = BellPeriod.objects.create(
+        school=school_b1, name="Period 1", start_time="08:00", end_time="08:50"
+    )
+    world.objects["protocol_b1"] = ProtocolFactory(school=school_b1)
+    world.objects["other_agenda_item"] = AgendaItem.objects.create(
+        meeting=world.objects["other_meeting"], position=1, title="Norms", minutes=10
+    )
 
 
 # A visit's id names what its summary shows to leaders, coordinators and staff: that it exists.
@@ -165,10 +198,16 @@ def run(callers, kind, name, caller, variables, ids):
     )
 
 
+# A moment the call itself wrote (`invitedAt` of an invitation a partial mutation made), and a
+# signed link (it signs the moment it was made: two calls a second apart differ).
+WRITTEN_NOW = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-]\d\d:\d\d")
+SIGNED_LINK = re.compile(r'"http://testserver/[^"]*"')
+
+
 def mask(text: str, *ids: str) -> str:
     for global_id in ids:
         text = text.replace(global_id, "<id>")
-    return text
+    return SIGNED_LINK.sub('"<link>"', WRITTEN_NOW.sub("<now>", text))
 
 
 @pytest.fixture
@@ -181,7 +220,9 @@ def world(db, settings, tmp_path):
         "max_cost": 10**8,
         "cost_per_minute": 10**12,
     }
-    return build_world()
+    world = build_world()
+    more_hidden_objects(world)
+    return world
 
 
 @pytest.fixture
@@ -465,3 +506,211 @@ def test_an_object_you_see_but_may_not_change_is_refused_in_the_payload(
     assert outcome.top_codes == []
     found = [{"field": e["field"], "code": e["code"]} for e in outcome.value["errors"]]
     assert found == (errors or [])
+
+
+# --- ids nested in a mutation's input: list elements and fields of input objects -----------------
+
+Path = tuple  # ("input", "answers", 0, "itemId"): where the id goes in the variables
+
+
+def _unwrap(graphql_type):
+    return graphql_type.of_type if isinstance(graphql_type, GraphQLNonNull) else graphql_type
+
+
+def nested_id_paths(field) -> list[tuple[Path, object]]:
+    """(path with `[]` for a list element, the element's input type or None) of every ID the
+    root field takes that `input_id_fields` does not: an element of a list of ids, and an ID
+    field of an input object in a list (or an input object in an input object)."""
+    found: list[tuple[Path, object]] = []
+
+    def walk(graphql_type, path: Path, depth: int, owner) -> None:
+        inner = _unwrap(graphql_type)
+        if isinstance(inner, GraphQLList):
+            element = _unwrap(inner.of_type)
+            walk(inner.of_type, (*path, []), depth + 1, element)
+        elif get_named_type(inner).name == "ID":
+            if len(path) > 2 or [] in path:
+                found.append((path, owner))
+        elif isinstance(inner, GraphQLInputObjectType) and depth < 6:
+            for name, inner_field in inner.fields.items():
+                walk(inner_field.type, (*path, name), depth + 1, owner)
+
+    for name, argument in field.args.items():
+        walk(argument.type, (name,), 0, None)
+    return found
+
+
+def _filler(graphql_type, path: Path):
+    """A value for a required input field of an element the representative call lacks."""
+    named = get_named_type(graphql_type)
+    if isinstance(named, GraphQLInputObjectType):
+        return {
+            n: _filler(f.type, path)
+            for n, f in named.fields.items()
+            if isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined
+        }
+    if hasattr(named, "values"):  # an enum: its first value
+        return next(iter(named.values))
+    return {"Boolean": True, "Int": 1, "Float": 1.0}.get(named.name, "x")
+
+
+def visible_objects(type_name: str, caller: str) -> list[str]:
+    declared = NODE_DECLARATION.get(KNOWN_AS.get(type_name, type_name), [])
+    return [key for key, allowed in declared if caller in allowed]
+
+
+def with_nested_id(
+    variables: dict, path: Path, owner, value: str, fellow: str | None
+) -> tuple[dict, str]:
+    """The variables with `value` at `path`, and the dotted field the server should name.
+
+    A list of ids gets `fellow` (an object of the type the caller sees) first where there is
+    one, so the index is not always 0; a list of input objects gets the id in a copy of the
+    representative call's first element after its elements, or in an element of only its
+    required fields."""
+    changed = json.loads(json.dumps(variables))
+    node, field_path = changed, []
+    for position, step in enumerate(path):
+        last = position == len(path) - 1
+        if step == []:
+            items = node if isinstance(node, list) else []
+            if last:  # an element of a list of ids
+                if fellow is not None and not items:
+                    items.append(fellow)
+                items.append(value)
+                field_path.append(str(len(items) - 1))
+                return changed, ".".join(field_path)
+            # After the call's own elements, so the index is not always 0.
+            items.append(json.loads(json.dumps(items[0])) if items else _filler(owner, path))
+            node = items[-1]
+            field_path.append(str(len(items) - 1))
+            continue
+        following = path[position + 1] if not last else None
+        if last:
+            node[step] = value
+        else:
+            if node.get(step) is None:
+                node[step] = [] if following == [] else {}
+            node = node[step]
+        if not (position == 0 and step == "input"):
+            field_path.append(step)
+    return changed, ".".join(field_path)
+
+
+def _path_label(path: Path) -> str:
+    return ".".join("[]" if step == [] else step for step in path)
+
+
+def _nested_id_cases():
+    """(mutation, path, element type, id type, callers) for every nested id: every signed-in
+    caller the matrix lets use the mutation, those with an object of the type hidden first."""
+    for name, field in root_fields("mutation").items():
+        permission = permission_of("mutation", name)
+        if not permission.requires_sign_in:
+            continue
+        allowed = [c for c in CALLERS if c in DECLARATION[f"Mutation.{name}"] and c != ANONYMOUS]
+        for path, owner in nested_id_paths(field):
+            stem = next(step for step in reversed(path) if step != [])
+            type_name = id_type(stem, None) if stem != "id" else owner.name.removesuffix("Input")
+            yield name, path, owner, type_name, allowed
+
+
+def test_every_nested_id_input_names_a_node_type():
+    found = list(_nested_id_cases())
+    assert len(found) >= 10, [(n, _path_label(p)) for n, p, *_ in found]
+    for name, path, _owner, type_name, _allowed in found:
+        assert type_name in NODE_TYPES, f"{name} {_path_label(path)}: {type_name}"
+
+
+def _first_difference(one: str, other: str, around: int = 150) -> str:
+    pairs = enumerate(zip(one, other, strict=False))
+    at = next((i for i, (a, b) in pairs if a != b), min(len(one), len(other)))
+    start = max(0, at - around)
+    return f"  hidden:  ...{one[start : at + around]}\n  missing: ...{other[start : at + around]}"
+
+
+# An id of another kind of object than the field names.
+OTHER_TYPE = {"Person": "Cohort"} | dict.fromkeys(NODE_TYPES - {"Person"}, "Person")
+
+
+def _payload_errors(outcome) -> list[dict]:
+    value = outcome.value if isinstance(outcome.value, dict) else {}
+    return [{"field": e.get("field"), "code": e.get("code")} for e in value.get("errors") or []]
+
+
+def test_a_nested_id_you_may_not_see_is_not_found_on_its_dotted_field_like_a_missing_one(
+    world, callers, ids, capsys
+):
+    """A nested id (`answers.0.itemId`, `personIds.1`): a payload NOT_FOUND on its dotted path,
+    never a top-level error, for an object that does not exist and for one the caller may not
+    see alike, as every caller the matrix lets use the mutation."""
+    wrong, cases, hidden_cases = [], 0, 0
+    for name, path, owner, type_name, allowed in _nested_id_cases():
+        base = base_variables("mutation", name, world)
+        missing_id = to_global_id(type_name, MISSING_PK)
+        for caller in allowed:
+            fellow = next(iter(visible_objects(type_name, caller)), None)
+            fellow_id = world.gid(type_name, fellow) if fellow else None
+            variables, where = with_nested_id(base, path, owner, missing_id, fellow_id)
+            label = f"{name}.{where} {type_name} as {caller}"
+            missing = run(callers, "mutation", name, caller, variables, ids)
+            cases += 1
+            expected = {"field": where, "code": "NOT_FOUND"}
+            if missing.top_codes or expected not in _payload_errors(missing):
+                wrong.append(f"{label}, missing: {missing.text[:300]}")
+                continue
+            # An id of another kind of object: INVALID_ID on the same field.
+            other_id = to_global_id(OTHER_TYPE[type_name], MISSING_PK)
+            variables, _ = with_nested_id(base, path, owner, other_id, fellow_id)
+            other = run(callers, "mutation", name, caller, variables, ids)
+            cases += 1
+            if other.top_codes or {"field": where, "code": "INVALID_ID"} not in _payload_errors(
+                other
+            ):
+                wrong.append(f"{label}, an id of another type: {other.text[:300]}")
+            for hidden in hidden_objects(type_name, caller)[:1]:
+                hidden_id = world.gid(type_name, hidden)
+                variables, _ = with_nested_id(base, path, owner, hidden_id, fellow_id)
+                seen = run(callers, "mutation", name, caller, variables, ids)
+                hidden_cases += 1
+                masked = mask(seen.text, hidden_id), mask(missing.text, missing_id)
+                if masked[0] != masked[1]:
+                    wrong.append(
+                        f"{label}, {type_name}:{hidden} differs from a missing id:\n"
+                        + _first_difference(*masked)
+                    )
+    with capsys.disabled():
+        print(f"\nfailure model: {cases} nested mutation ids, {hidden_cases} with a hidden object")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_every_role_gets_the_same_answer_for_a_hidden_nested_id_as_for_a_missing_one(
+    world, callers, ids
+):
+    """Beyond the callers the matrix lets use each mutation: everyone whose role may call it,
+    with an object of the nested id's type they may not see, learns nothing from the answer."""
+    wrong, cases = [], 0
+    for name, path, owner, type_name, _allowed in _nested_id_cases():
+        permission = permission_of("mutation", name)
+        base = base_variables("mutation", name, world)
+        missing_id = to_global_id(type_name, MISSING_PK)
+        for caller in sorted(SIGNED_IN):
+            hidden = hidden_objects(type_name, caller)
+            if not hidden or not allowed_by_role(permission, world, caller):
+                continue
+            fellow = next(iter(visible_objects(type_name, caller)), None)
+            fellow_id = world.gid(type_name, fellow) if fellow else None
+            hidden_id = world.gid(type_name, hidden[0])
+            missing_vars, where = with_nested_id(base, path, owner, missing_id, fellow_id)
+            hidden_vars, _ = with_nested_id(base, path, owner, hidden_id, fellow_id)
+            missing = run(callers, "mutation", name, caller, missing_vars, ids)
+            seen = run(callers, "mutation", name, caller, hidden_vars, ids)
+            cases += 1
+            masked = mask(seen.text, hidden_id), mask(missing.text, missing_id)
+            if missing.top_codes or masked[0] != masked[1]:
+                wrong.append(
+                    f"{name}.{where} {type_name}:{hidden[0]} as {caller}:\n"
+                    + _first_difference(*masked)
+                )
+    assert cases > 20  # 23 today: Person, SurveyItem, BellPeriod, Protocol, AgendaItem
+    assert wrong == [], "\n".join(wrong)
