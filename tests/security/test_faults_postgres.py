@@ -58,7 +58,7 @@ def _write(port, seeded, client_id: str) -> tuple[bool, int]:
                 {
                     "clientId": client_id,
                     "recordedAt": recorded,
-                    "payload": '{"at": 60, "text": "ok"}',
+                    "scripting": {"at": 60, "text": "ok"},
                 }
             ],
         }
