@@ -10,6 +10,14 @@ the event loop ran the reply late. The root fix is that the socket timeout alway
 the blocking read (settings.py passes both and refuses a timeout that does not); the timeout
 stays finite so a Redis that vanishes without a reset is still noticed.
 
+A cancelled read must also end. redis-py can lose a cancellation that lands while a blocking
+read waits: the read's connection is dropped, the drop surfaces as a ConnectionError, redis-py's
+own retry reconnects and blocks again, and channels-redis's receive loop asks again whenever the
+read comes back empty. The socket's receive task then never finishes: a consumer that has gone
+keeps a Redis connection polling for ever, and whoever waits for the task (a server shutting
+down, a test's event loop closing) waits for ever too. `_brpop_with_clean` below checks, after
+every read, whether its task was asked to stop, and stops.
+
 `InProcessChannelLayer` is the in-memory layer made safe to call from another thread. The
 in-memory layer's queues belong to the event loop of the server that reads them; the embedded
 reminder worker (`manage.py serve` without Redis, see serve.py) runs in a thread of the same
@@ -28,6 +36,21 @@ class RedisChannelLayer(BaseRedisChannelLayer):
         super().__init__(**config)
         # BZPOPMIN takes a decimal timeout (Redis >= 6); 0 would block forever.
         self.brpop_timeout = blocking_read_seconds
+
+    async def _brpop_with_clean(self, index, channel, timeout):
+        task = asyncio.current_task()
+        try:
+            member = await super()._brpop_with_clean(index, channel, timeout)
+        except Exception as error:
+            if task is not None and task.cancelling():
+                # The cancellation came back as a connection error: it is still a cancellation.
+                raise asyncio.CancelledError() from error
+            raise
+        if task is not None and task.cancelling():
+            # Swallowed on the way (see the module's docstring). A message popped here stays in
+            # the channel's backup queue, where the next read of this channel puts it back.
+            raise asyncio.CancelledError()
+        return member
 
 
 class InProcessChannelLayer(InMemoryChannelLayer):

@@ -129,6 +129,11 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
         except ClientDisconnected:
             logger.debug("Client went away while we sent to it")
         except CHANNEL_LAYER_ERRORS:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # We were being stopped (the client went, the server shuts down) and the layer's
+                # read answered the cancellation with a connection error: not Redis failing.
+                raise asyncio.CancelledError() from None
             # Redis went away under us. 1013 (try again later) makes clients reconnect; the
             # database stays the truth, so they refetch what they missed.
             logger.warning("Channel layer unavailable; closing the socket with 1013", exc_info=True)

@@ -45,3 +45,60 @@ async def test_a_send_from_another_thread_reaches_the_reader_at_once():
     # The bound is what a woken reader meets even on a loaded CI machine (0.56 s seen with
     # eight jobs on two CPUs); a reader that is not woken waits out the 3 s and reads inf.
     assert await _send_from_a_worker_thread(InProcessChannelLayer()) < 2
+
+
+# --- Redis: a cancelled read ends -------------------------------------------------------------
+
+REDIS_URL = __import__("os").environ.get("REDIS_URL", "")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="needs Redis (REDIS_URL); CI runs it")
+
+
+def _redis_layer(**options):
+    from backend.graphql.layers import RedisChannelLayer
+
+    return RedisChannelLayer(hosts=[REDIS_URL], blocking_read_seconds=0.2, **options)
+
+
+async def _cancel_a_waiting_read(layer) -> None:
+    channel = await layer.new_channel()
+    reading = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0.05)
+    reading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(reading, 3)
+
+
+@needs_redis
+async def test_a_cancelled_read_on_redis_ends():
+    # What a socket's receive task meets when its client goes: cancelled while Redis blocks.
+    layer = _redis_layer()
+    try:
+        for _ in range(20):
+            await _cancel_a_waiting_read(layer)
+    finally:
+        await layer.flush()
+
+
+@needs_redis
+async def test_a_cancellation_redis_py_swallows_still_ends_the_read(monkeypatch):
+    # redis-py can turn a cancellation during a blocking read into a dropped connection, which
+    # its retry mends by blocking again; channels-redis then asks again when the read comes back
+    # empty, for ever (a socket's task that never ended hung CI's event loop at teardown). Here
+    # the read swallows every cancellation, the worst case: the layer must still stop.
+    layer = _redis_layer()
+    from redis.asyncio import Redis
+
+    real_bzpopmin = Redis.bzpopmin
+
+    async def swallowing_bzpopmin(self, keys, timeout=0):
+        try:
+            return await real_bzpopmin(self, keys, timeout=timeout)
+        except asyncio.CancelledError:
+            return None
+
+    monkeypatch.setattr(Redis, "bzpopmin", swallowing_bzpopmin)
+    try:
+        await _cancel_a_waiting_read(layer)
+    finally:
+        monkeypatch.undo()
+        await layer.flush()
