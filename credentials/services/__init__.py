@@ -1,0 +1,1 @@
+"""What changes credentials: definitions (staff), pursuits, evidence, consent, packets."""
