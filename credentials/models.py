@@ -12,6 +12,8 @@ draft; submitting copies what they say into a `Packet`, which the database refus
 delete afterwards, so later edits or deletions of the sources cannot touch it.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -533,6 +535,9 @@ class Packet(models.Model):
     refuses deletion (migration 0003's triggers)."""
 
     pursuit = models.ForeignKey(Pursuit, on_delete=models.PROTECT, related_name="packets")
+    # Names the packet in its manifest and exports; made before the row, so the manifest is
+    # written with it and the frozen row never needs a second write.
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     attempt = models.PositiveIntegerField()
     version = models.ForeignKey(CredentialVersion, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
