@@ -1,0 +1,1 @@
+"""The credential catalogue as plain data, loaded by the `credentials` data migration."""
