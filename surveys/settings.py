@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from .models import AdministrationKind, AudienceKind
 from .statistics import MINIMUM_GROUP_SIZE
 
 # Below this a group is too small to hide anyone in, whatever is configured.
@@ -24,3 +25,33 @@ def minimum_comment_group_size() -> int:
     default 8); never below the minimum for numbers."""
     configured = getattr(settings, "SURVEY_MIN_GROUP_SIZE_TEXT", DEFAULT_COMMENT_GROUP_SIZE)
     return max(int(configured), minimum_group_size())
+
+
+# Peer feedback asked of the peers whose classes the launcher visited: the programme asks for
+# four respondents. Four is below the general minimums on purpose and only for this one kind
+# of survey; the cost is written in the README's threat model.
+DEFAULT_PEER_FEEDBACK_GROUP_SIZE = 4
+
+
+def peer_feedback_minimum_group_size() -> int:
+    """Fewest respondents behind the figures and the comments of a peer-feedback survey sent to
+    visited peers (SURVEY_PEER_FEEDBACK_MIN_GROUP_SIZE, default 4, never below 3)."""
+    configured = getattr(
+        settings, "SURVEY_PEER_FEEDBACK_MIN_GROUP_SIZE", DEFAULT_PEER_FEEDBACK_GROUP_SIZE
+    )
+    return max(int(configured), ABSOLUTE_FLOOR)
+
+
+def is_peer_feedback_to_visited_peers(kind: str, audience: str) -> bool:
+    """The one kind of survey with its own rules: peer feedback to peers the launcher visited.
+    Any current cohort member may launch it, and four respondents are enough to report it."""
+    return kind == AdministrationKind.PEER_FEEDBACK and audience == AudienceKind.VISITED_PEERS
+
+
+def report_minimums(kind: str, audience: str) -> tuple[int, int]:
+    """(figures, comments): the fewest respondents, besides those who run the survey, behind a
+    report's figures and behind its comments, for an administration of `kind` to `audience`."""
+    if is_peer_feedback_to_visited_peers(kind, audience):
+        minimum = peer_feedback_minimum_group_size()
+        return minimum, minimum
+    return minimum_group_size(), minimum_comment_group_size()

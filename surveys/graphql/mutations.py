@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from backend.accounts.graphql.types import PersonType
 from backend.graphql.ids import load_node, pk_from_global_id
 from backend.graphql.mutations import BaseMutation
-from backend.graphql.permissions import SignedIn, TeacherLeader
+from backend.graphql.permissions import Permission, SignedIn, TeacherLeader
 from cohorts.graphql.types.meetings import MeetingType
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_visible_to
@@ -31,6 +31,15 @@ from .types import (
     SurveyItemType,
     SurveyReceiptType,
     SurveyReportNoteType,
+)
+
+# Who may call `surveyAdministrationLaunch`: any teacher (peer feedback to the peers they
+# visited is every cohort member's) and staff. The service refuses by kind of survey: every
+# other kind stays with teacher leaders, as the payload's NOT_ALLOWED.
+TeacherOrStaff = Permission(
+    "TEACHER_OR_STAFF",
+    requires_sign_in=True,
+    check=lambda user: user.school_id is not None or user.is_staff,
 )
 
 
@@ -188,7 +197,8 @@ class SurveyAdministrationLaunchInput(graphene.InputObjectType):
     )
     cohort_id = graphene.ID(
         description="The cohort you lead whose group is asked (every audience but "
-        "VISITED_PEERS needs it)."
+        "VISITED_PEERS needs it). For PEER_FEEDBACK to VISITED_PEERS, optionally a cohort "
+        "you are a current member of."
     )
     person_ids = graphene.List(
         graphene.NonNull(graphene.ID),
@@ -212,10 +222,12 @@ class SurveyAdministrationLaunch(BaseMutation):
     (`SurveyAudience`), never a list composed person by person, and never includes you: a
     whole group you lead as it stands now, or for peer feedback peers you visited, or for
     session feedback the peers present at a session. It must hold at least the minimum group
-    size besides you. Invitees get a notification when it opens and a reminder two days before
-    it closes. A BASELINE also schedules its six-month follow-up: same instrument and kind of
-    audience, six calendar months later, editable with `surveyAdministrationUpdate`; it asks the
-    whole group as it stands when it opens."""
+    size besides you. Teacher leaders launch every kind; any current member of a cohort may
+    launch PEER_FEEDBACK to VISITED_PEERS (other kinds: NOT_ALLOWED), which needs the smaller
+    peer-feedback minimum (four unless configured otherwise). Invitees get a notification when
+    it opens and a reminder two days before it closes. A BASELINE also schedules its six-month
+    follow-up: same instrument and kind of audience, six calendar months later, editable with
+    `surveyAdministrationUpdate`; it asks the whole group as it stands when it opens."""
 
     administration = graphene.Field(SurveyAdministrationType, description="The survey launched.")
     follow_up = graphene.Field(
@@ -228,7 +240,7 @@ class SurveyAdministrationLaunch(BaseMutation):
         )
 
     class Meta:
-        permission = TeacherLeader
+        permission = TeacherOrStaff
         error_type = SurveyError
 
     @classmethod

@@ -106,7 +106,8 @@ class SurveyCommentsType(graphene.ObjectType):
 
 
 class SurveyReportType(graphene.ObjectType):
-    """The aggregated report of one survey for its leader and the district's coordinators.
+    """The aggregated report of one survey for those who run it and the district's
+    coordinators.
 
     Figures appear only after the survey closes and only for groups of at least
     `minimumGroupSize`. There is no breakdown by role or any other subgroup."""
@@ -124,10 +125,15 @@ class SurveyReportType(graphene.ObjectType):
     responded_count = graphene.Int(required=True, description="How many answered.")
     response_rate = graphene.Float(description="Answered / invited, 0 to 1.")
     minimum_group_size = graphene.Int(
-        required=True, description="Fewest answers behind any figure shown."
+        required=True,
+        description="Fewest answers behind any figure shown: the one applied to this survey "
+        "(peer feedback to VISITED_PEERS has its own, smaller one), raised by one for each "
+        "person who runs the survey and answered it.",
     )
     minimum_comment_group_size = graphene.Int(
-        required=True, description="Fewest respondents before comments are shown."
+        required=True,
+        description="Fewest respondents before comments are shown (for peer feedback to "
+        "VISITED_PEERS the same as `minimumGroupSize`).",
     )
     constructs = graphene.List(
         graphene.NonNull(SurveyConstructReportType),

@@ -131,8 +131,10 @@ class SurveyQueries(graphene.ObjectType):
             SurveyAdministrationType.get_queryset(waiting, info), prefix="instrument__"
         )
 
+    # Any signed-in person: a teacher who launched peer feedback reads its report too. Who may
+    # read which report is `_readable` (those who run it and coordinators); others get null.
     @staticmethod
-    @requires(LeaderOrCoordinator)
+    @requires(SignedIn)
     def resolve_survey_report(root, info, administration_id):
         administration = _readable(info, administration_id)
         if administration is None:

@@ -6,7 +6,9 @@ Rules that keep answers anonymous:
   response could be subtracted from one another to recover the newest respondent's answers;
 - no figure (n, mean, SD, distribution, comparison) is shown for fewer answers than
   `minimum_group_size()`; open-text comments need `minimum_comment_group_size()` respondents
-  and are shuffled each time they are shown;
+  and are shuffled each time they are shown. Peer feedback to visited peers shows both from
+  `peer_feedback_minimum_group_size()` respondents (`settings.report_minimums`). Each minimum
+  counts people besides those who run the survey;
 - there is no breakdown by role, school or any other subgroup, so no group can be subtracted
   from another;
 - withholding is **complementary** (issue #18): no shown figure lets anyone compute a withheld

@@ -20,7 +20,7 @@ from cohorts.models import Membership, Role
 from .. import statistics
 from ..models import Administration, Answer, Construct, Invitee, Item, ItemFormat, ScalePoint
 from ..services.responses import responses_open
-from ..settings import minimum_comment_group_size, minimum_group_size
+from ..settings import report_minimums
 from .results import (
     CommentSet,
     ConstructFigures,
@@ -106,9 +106,10 @@ def _counts(administration: Administration) -> tuple[int, int, int, int]:
     survey (its launcher, its cohort's current leader) and answered it.
 
     Since #18 the launcher is never invited, but a survey launched before then may list them,
-    and a peer who answered may since have become the cohort's leader. Each knows their own
-    answers, so every figure they read must stand on `minimum_group_size()` answers *besides
-    theirs*: the minimum is raised by `insiders`."""
+    and a peer who answered may since have become the cohort's leader (a cohort's leader also
+    runs a peer-feedback survey a member of the cohort sent with it). Each knows their own
+    answers, so every figure they read must stand on the minimum (`report_minimums`) of answers
+    *besides theirs*: the minimum is raised by `insiders`."""
     leads = Membership.objects.filter(
         cohort_id=administration.cohort_id,
         person_id=OuterRef("person_id"),
@@ -258,8 +259,13 @@ def administration_report(
     # Responses stay sealed until the close: open them first (once) so none is missing.
     responses_open(administration=administration, now=now)
     invited, responded, response_count, insiders = _counts(administration)
-    minimum = minimum_group_size() + insiders
-    comment_minimum = minimum_comment_group_size() + insiders
+    # Peer feedback to visited peers has its own minimum, for figures and comments alike
+    # (`report_minimums`); every minimum counts people *besides* the insiders.
+    figures_minimum, comments_minimum = report_minimums(
+        administration.kind, administration.audience
+    )
+    minimum = figures_minimum + insiders
+    comment_minimum = comments_minimum + insiders
     report = Report(
         administration=administration,
         status=_status(administration, response_count, now, minimum),

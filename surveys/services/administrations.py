@@ -31,7 +31,11 @@ from ..models import (
     Invitee,
 )
 from ..selectors import can_manage, instruments_visible_to
-from ..settings import minimum_group_size
+from ..settings import (
+    is_peer_feedback_to_visited_peers,
+    minimum_group_size,
+    peer_feedback_minimum_group_size,
+)
 
 FOLLOW_UP_AFTER = relativedelta(months=6)
 CLOSING_REMINDER_BEFORE = timedelta(days=2)
@@ -196,8 +200,12 @@ def audience_people(
     return [person for person in people if person.pk != launcher.pk]
 
 
-def _check_audience_size(people: list) -> None:
-    minimum = minimum_group_size()
+def _check_audience_size(people: list, *, kind: str, audience: str) -> None:
+    minimum = (
+        peer_feedback_minimum_group_size()
+        if is_peer_feedback_to_visited_peers(kind, audience)
+        else minimum_group_size()
+    )
     if len(people) < minimum:
         raise _error(
             "audience",
@@ -205,6 +213,38 @@ def _check_audience_size(people: list) -> None:
             f"{minimum}, so it cannot be surveyed.",
             SurveyError.AUDIENCE_TOO_SMALL,
         )
+
+
+def _check_may_launch(*, actor, kind: str, audience: str, cohort: Cohort | None) -> None:
+    """Who may launch: teacher leaders (to a cohort only if they lead it) and staff; peer
+    feedback to visited peers also anyone holding a current membership of a cohort (of `cohort`
+    when one is given), since the programme asks every teacher to seek it. Refusals are
+    object-level (the payload's NOT_ALLOWED): the mutation lets every teacher in, because the
+    kind of survey decides."""
+    if actor.is_staff:
+        return
+    if actor.is_teacher_leader and (
+        cohort is None or is_current_leader(cohort=cohort, person=actor)
+    ):
+        return
+    if is_peer_feedback_to_visited_peers(kind, audience):
+        memberships = Membership.objects.filter(
+            person=actor, ended_at__isnull=True, cohort__archived_at__isnull=True
+        )
+        if cohort is not None:
+            memberships = memberships.filter(cohort=cohort)
+        if memberships.exists():
+            return
+        raise PermissionDenied(
+            "Peer feedback is asked by a current member of a cohort"
+            + (" (of the cohort chosen)." if cohort is not None else ".")
+        )
+    if cohort is not None and actor.is_teacher_leader:
+        raise PermissionDenied("Only the cohort's leader launches its surveys.")
+    raise PermissionDenied(
+        "Only teacher leaders launch this kind of survey; anyone in a cohort may ask the peers "
+        "whose classes they visited for feedback (PEER_FEEDBACK to VISITED_PEERS)."
+    )
 
 
 @transaction.atomic
@@ -226,20 +266,17 @@ def administration_launch(
     The audience is a kind, never a list the launcher composes: a whole group the launcher
     leads as it stands now, or for peer feedback peers whose classes they visited, or for
     session feedback the peers present at a session (see `ALLOWED_AUDIENCES`). The launcher is
-    never invited, and it must hold at least `minimum_group_size()` people besides them, so no
-    report can be about fewer other people.
+    never invited, and it must hold at least `minimum_group_size()` people besides them (for
+    peer feedback to visited peers `peer_feedback_minimum_group_size()`), so no report can be
+    about fewer other people. Who may launch: `_check_may_launch`.
 
     A BASELINE also creates its SIX_MONTH follow-up unless `schedule_follow_up` is off: same
     instrument and kind of audience, six calendar months later, editable. It is sent to the
     group as it stands today, and takes that whole group again as it stands when it opens
     (`follow_up_take_group`): who left the cohort is no longer asked, who joined is."""
     now = now or timezone.now()
-    if not (actor.is_teacher_leader or actor.is_staff):
-        raise PermissionDenied("Only teacher leaders launch surveys.")
-    if cohort is not None and not (
-        actor.is_staff or is_current_leader(cohort=cohort, person=actor)
-    ):
-        raise PermissionDenied("Only the cohort's leader launches its surveys.")
+    audience = audience or AudienceChoice(kind=AudienceKind.COHORT_PEERS)
+    _check_may_launch(actor=actor, kind=kind, audience=audience.kind, cohort=cohort)
     if not instruments_visible_to(actor).filter(pk=instrument.pk).exists():
         raise PermissionDenied("You cannot use this instrument.")
     if kind not in AdministrationKind.values:
@@ -255,13 +292,12 @@ def administration_launch(
         )
     opens_at = opens_at or now
     _check_window(opens_at, closes_at, now)
-    audience = audience or AudienceChoice(kind=AudienceKind.COHORT_PEERS)
     _check_allowed(kind=kind, instrument=instrument, audience=audience.kind)
     school = cohort.school if cohort is not None else actor.school
     if school is None:
         raise _error("cohortId", "Choose a cohort.", SurveyError.REQUIRED)
     invitees = audience_people(launcher=actor, cohort=cohort, choice=audience, now=now)
-    _check_audience_size(invitees)
+    _check_audience_size(invitees, kind=kind, audience=audience.kind)
 
     administration = Administration.objects.create(
         instrument=instrument,
@@ -486,7 +522,7 @@ def administration_update(
             now=now,
         )
         audience = [person for person in audience if person.pk != actor.pk]
-        _check_audience_size(audience)
+        _check_audience_size(audience, kind=administration.kind, audience=administration.audience)
         keep = {person.pk for person in audience}
         for invitee in invitees:
             if invitee.person_id not in keep:

@@ -43,6 +43,7 @@ from tests.security.test_authorization_matrix import DECLARATION, NODE_DECLARATI
 from tests.security.world import (
     ANONYMOUS,
     CALLERS,
+    COHORT_MEMBER,
     COORDINATOR,
     HOST,
     OTHER_COHORT_MEMBER,
@@ -513,6 +514,10 @@ NOT_ALLOWED_CASES = [
     ("membershipEnd", HOST, [{"field": None, "code": "NOT_ALLOWED"}]),  # another's membership
     ("surveyReportNoteUpdate", STAFF, [{"field": None, "code": "NOT_ALLOWED"}]),  # not its author
     ("invitationRevoke", STAFF, None),
+    # Every teacher may launch (peer feedback to visited peers is theirs); any other kind is a
+    # teacher leader's: a member who is not the leader gets NOT_ALLOWED, not FORBIDDEN (#21).
+    ("surveyAdministrationLaunch", COHORT_MEMBER, [{"field": None, "code": "NOT_ALLOWED"}]),
+    ("surveyAdministrationLaunch", STAFF, None),
 ]
 
 

@@ -6,7 +6,7 @@ from graphql_relay import to_global_id
 
 from surveys.models import Administration
 from tests.conftest import error_codes, top_level_codes
-from tests.factories import LeaderFactory, TeacherFactory
+from tests.factories import CoordinatorFactory, LeaderFactory, TeacherFactory
 from tests.surveys.factories import small_instrument
 from tests.surveys.graphql import LAUNCH, gid, person_id
 from tests.surveys.visits import visited
@@ -109,9 +109,28 @@ def test_a_window_in_the_past_is_refused(api_for, leader, cohort, trust):
     assert error_codes(payload) == ["INVALID_WINDOW"]
 
 
-def test_teachers_cannot_launch(api_for, peers, cohort, trust):
+def test_a_teacher_who_is_not_a_leader_cannot_launch_a_culture_survey(
+    api_for, peers, cohort, trust
+):
+    # Every teacher may call the mutation (peer feedback is theirs too); the kind decides, so
+    # the refusal is the payload's NOT_ALLOWED and nothing is written.
     body = api_for(peers[0]).post_graphql(LAUNCH, variables(trust, cohortId=gid("Cohort", cohort)))
 
+    assert top_level_codes(body) == []
+    payload = body["data"]["surveyAdministrationLaunch"]
+    assert payload["administration"] is None
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [(None, "NOT_ALLOWED")]
+    assert not Administration.objects.exists()
+
+
+def test_a_coordinator_still_cannot_launch(api_for, cohort, trust):
+    coordinator = CoordinatorFactory(coordinated_district=cohort.school.district)
+
+    body = api_for(coordinator).post_graphql(
+        LAUNCH, variables(trust, cohortId=gid("Cohort", cohort))
+    )
+
+    # No school: not a teacher, a role that may never launch (top level, before anything is read).
     assert top_level_codes(body) == ["FORBIDDEN"]
 
 

@@ -130,9 +130,11 @@ def test_leader_and_four_peers_cannot_be_surveyed(api_for, audience):
     assert payload["errors"][0]["field"] == "audience"
 
 
-def test_leader_and_four_peers_cannot_list_themselves_to_reach_five(api_for, leader):
-    four = TeacherFactory.create_batch(4, school=leader.school)
-    visited(leader, four)
+def test_leader_and_three_visited_peers_cannot_list_themselves_to_reach_four(api_for, leader):
+    # Peer feedback to visited peers needs four besides the launcher (not five): three plus
+    # the launcher is still too few, and the launcher cannot be listed.
+    three = TeacherFactory.create_batch(3, school=leader.school)
+    visited(leader, three)
     own = small_instrument(school=leader.school)
 
     payload = api_for(leader).data(
@@ -141,7 +143,7 @@ def test_leader_and_four_peers_cannot_list_themselves_to_reach_five(api_for, lea
             own,
             kind="PEER_FEEDBACK",
             audience="VISITED_PEERS",
-            personIds=[person_id(p) for p in (leader, *four)],
+            personIds=[person_id(p) for p in (leader, *three)],
         ),
     )["surveyAdministrationLaunch"]
 
@@ -152,7 +154,7 @@ def test_leader_and_four_peers_cannot_list_themselves_to_reach_five(api_for, lea
             own,
             kind="PEER_FEEDBACK",
             audience="VISITED_PEERS",
-            personIds=[person_id(p) for p in four],
+            personIds=[person_id(p) for p in three],
         ),
     )["surveyAdministrationLaunch"]
     assert error_codes(payload) == ["AUDIENCE_TOO_SMALL"]
