@@ -30,6 +30,19 @@ class Kind(models.TextChoices):
     MEETING_TOMORROW = "MEETING_TOMORROW", "A meeting tomorrow"
     COHORT_CHANGED = "COHORT_CHANGED", "Your cohort changed"
     INVITATION = "INVITATION", "You were invited"
+    CONSENT_REQUESTED = (
+        "CONSENT_REQUESTED",
+        "Someone asks to use your record or name as evidence",
+    )
+    CREDENTIAL_REQUIREMENT_MET = (
+        "CREDENTIAL_REQUIREMENT_MET",
+        "A requirement of a credential you pursue is met",
+    )
+    CREDENTIAL_READY = "CREDENTIAL_READY", "A credential you pursue is ready to submit"
+    CREDENTIAL_SLOT_BLOCKED = (
+        "CREDENTIAL_SLOT_BLOCKED",
+        "A requirement of a credential you pursue is blocked (consent declined or taken back)",
+    )
     TEST = "TEST", "A test notification you asked for"
 
 
