@@ -823,7 +823,10 @@ def _list(slot: Slot, own: Sequence[EvidenceRow], ctx: Context) -> RequirementPr
 
 
 def _choice(
-    slot: Slot, rows: Sequence[Any], ctx: Context, evidence: Sequence[EvidenceRow]
+    slot: Slot,
+    rows: Sequence[Any] | Mapping[str, Sequence[Any]],
+    ctx: Context,
+    evidence: Sequence[EvidenceRow],
 ) -> RequirementProgress:
     chosen_key = next(
         (

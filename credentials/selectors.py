@@ -53,8 +53,9 @@ def pursuit_for(person, pursuit_id: Any) -> Pursuit | None:
 def _slot_trees(version_ids: list[int]) -> tuple[dict[int, list[Slot]], dict[int, str]]:
     """Top-level slots per version, CHOICE options nested, and each version's title (one
     query)."""
-    rows = list(
-        RequirementSlot.objects.filter(version_id__in=version_ids)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in RequirementSlot.objects.filter(version_id__in=version_ids)
         .order_by("version_id", "position", "id")
         .values(
             "id",
@@ -67,7 +68,7 @@ def _slot_trees(version_ids: list[int]) -> tuple[dict[int, list[Slot]], dict[int
             "spec",
             "later_capability",
         )
-    )
+    ]
     children: dict[int, list[dict]] = defaultdict(list)
     titles: dict[int, str] = {}
     for row in rows:

@@ -200,6 +200,18 @@ def surveys_launched_by(person_ids: Iterable[int]) -> list[SurveyRow]:
     ).values("person_id")
     queryset = (
         Administration.objects.filter(created_by_id__in=list(person_ids), cancelled_at__isnull=True)
+        # values() before annotate(): grouped by these columns only, never by the title.
+        .values(
+            "id",
+            "created_by_id",
+            "cohort_id",
+            "kind",
+            "instrument__kind",
+            "audience",
+            "follows_id",
+            "opens_at",
+            "closes_at",
+        )
         .annotate(
             invited=Count("invitees", distinct=True),
             response_count=Count("responses", distinct=True),
@@ -253,6 +265,8 @@ def meetings_of(cohort_ids: Iterable[int], now: datetime) -> list[MeetingRow]:
         Meeting.objects.filter(
             cohort_id__in=list(cohort_ids), cancelled_at__isnull=True, starts_at__lte=now
         )
+        # values() before annotate(): grouped by these columns only, never by title or notes.
+        .values("id", "cohort_id", "kind", "starts_at")
         .annotate(items=Count("agenda_items"))
         .order_by("starts_at", "id")
         .values_list("id", "cohort_id", "kind", "starts_at", "items")

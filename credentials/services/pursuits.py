@@ -48,24 +48,23 @@ def missing_prerequisites(person, version: CredentialVersion) -> list[str]:
     foundational series starts empty, so its advocates wait until staff add them). The
     credential's own series may require another whole series too.
     """
-    rows = list(
+    rows: list[tuple[int | None, int | None, str | None]] = list(
         Prerequisite.objects.filter(version=version).values_list(
             "required_credential_id", "required_series_id", "required_series__title"
         )
     )
-    credential = version.credential
-    if credential.series_id is not None and credential.series.requires_series_id is not None:
-        required = credential.series.requires_series
-        assert required is not None  # checked just above; says so to mypy
+    series = version.credential.series
+    if series is not None and series.requires_series is not None:
+        required = series.requires_series
         rows.append((None, required.pk, required.title))
     if not rows:
         return []
     series_ids = {series for _, series, _ in rows if series is not None}
     members: dict[int, set[int]] = {series: set() for series in series_ids}
-    for credential_id, series_id in Credential.objects.filter(series_id__in=series_ids).values_list(
+    for member_id, member_series in Credential.objects.filter(series_id__in=series_ids).values_list(
         "id", "series_id"
     ):
-        members[series_id].add(credential_id)
+        members[member_series].add(member_id)
     earned = set(
         Pursuit.objects.filter(person_id=person.pk, state=PursuitState.EARNED).values_list(
             "credential_id", flat=True

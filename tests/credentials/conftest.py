@@ -139,6 +139,24 @@ def catalogue(db) -> Catalogue:
             records("pdsa", "PDSA", 2),
         ],
     )
+    cat.add(
+        "everything",
+        "Everything",
+        [
+            records("a", "VISIT_AS_VISITOR_TO_ROLE", 4, host_role="BLUE"),
+            records("b", "VISIT_BY_ROLE_TO_ROLE", 8),
+            records("c", "REFLECTION_SHEET_AS_FACILITATOR", 8),
+            records("d", "REFLECTION_SHEET_AS_HOST", 2),
+            records("e", "SLQ_TOOL_CRAFTED_FOR_PEER", 3),
+            records("f", "DATA_SET_COLLECTED", 3),
+            records("g", "SURVEY_PAIR", 2),
+            records("h", "SURVEY_ADMINISTRATION", 1, kind="PEER_FEEDBACK", min_invitees=4),
+            records("i", "MEETING_AGENDA", 1, meeting_kind="BLUE_GROUP"),
+            records("j", "PROTOCOL_SESSION", 1, protocol_key="looking-at-student-work"),
+            records("k", "PROTOCOL_SESSION", 1, as_facilitator=True),
+            text("l", "Reflection"),
+        ],
+    )
     return cat
 
 
