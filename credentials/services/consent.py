@@ -35,10 +35,7 @@ def _locked(person, consent: ConsentGrant) -> tuple[Pursuit, ConsentGrant]:
         raise missing
     pursuit = Pursuit.objects.select_for_update().filter(pk=pursuit_id).first()
     fresh = (
-        ConsentGrant.objects.select_for_update()
-        .filter(pk=consent.pk, grantor_id=person.pk)
-        .select_related("evidence_item")
-        .first()
+        ConsentGrant.objects.select_for_update().filter(pk=consent.pk, grantor_id=person.pk).first()
     )
     if pursuit is None or fresh is None:  # the item left the draft meanwhile
         raise missing

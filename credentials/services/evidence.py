@@ -273,7 +273,7 @@ def _people_in(record: Any) -> dict[str, list]:
             return _people_in(record.reflection_sheet)
         if record.slq_id:
             return _people_in(record.slq)
-        if record.tool_id:
+        if record.tool is not None:
             hosts = named = [record.tool.owner]
     return {"host": hosts, "facilitator": facilitators, "named": named}
 
@@ -505,7 +505,7 @@ def _check_words(pursuit: Pursuit, slot: RequirementSlot, prompt_key: str, text:
     others = EvidenceItem.objects.filter(
         pursuit=pursuit, slot_key=slot.key, text__isnull=False
     ).exclude(prompt_key=prompt_key)
-    other_words = sum(word_count(t) for t in others.values_list("text", flat=True))
+    other_words = sum(word_count(t or "") for t in others.values_list("text", flat=True))
     total = other_words + count
     prompts = {p.get("key") for p in (slot.spec or {}).get("prompts", []) if isinstance(p, dict)}
     written = set(others.values_list("prompt_key", flat=True)) | {prompt_key}
