@@ -10,6 +10,12 @@ from backend.accounts.graphql.schema import (
 from backend.graphql.ids import resolve_global_id
 from backend.graphql.permissions import AllowAny, requires
 from cohorts.graphql.schema import CohortMutations, CohortQueries, CohortSubscriptions
+from credentials.graphql.schema import (
+    CREDENTIAL_TYPES,
+    CredentialMutations,
+    CredentialQueries,
+    CredentialSubscriptions,
+)
 from networks.graphql.schema import NetworkMutations, NetworkQueries, NetworkSubscriptions
 from notifications.graphql.schema import (
     NotificationMutations,
@@ -31,6 +37,7 @@ class Query(
     SurveyQueries,
     NotificationQueries,
     NetworkQueries,
+    CredentialQueries,
     graphene.ObjectType,
 ):
     """Everything the app can read."""
@@ -54,6 +61,7 @@ class Mutation(
     SurveyMutations,
     NotificationMutations,
     NetworkMutations,
+    CredentialMutations,
     graphene.ObjectType,
 ):
     """Everything the app can change."""
@@ -66,9 +74,12 @@ class Subscription(
     SurveySubscriptions,
     NotificationSubscriptions,
     NetworkSubscriptions,
+    CredentialSubscriptions,
     graphene.ObjectType,
 ):
     """Live updates over the WebSocket at /graphql/ (graphql-transport-ws)."""
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription)
+schema = graphene.Schema(
+    query=Query, mutation=Mutation, subscription=Subscription, types=CREDENTIAL_TYPES
+)

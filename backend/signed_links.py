@@ -82,6 +82,9 @@ class LinkKind(StrEnum):
     MAP_IMAGE = "map-image"
     MAP_DOWNLOAD = "map-download"
     PRINTABLE_AGENDA = "printable-agenda"
+    PACKET_PDF = "packet-pdf"
+    PACKET_ZIP = "packet-zip"
+    PACKET_JSON = "packet-json"
     # The calendar feed is a stored secret, not a token (see the module docstring).
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("cohorts/", include("cohorts.urls")),
+    path("credentials/", include("credentials.urls")),
     path("networks/", include("networks.urls")),
     path("observations/", include("observations.urls")),
 ]

@@ -41,6 +41,15 @@ def pursuits_of(person, state: str | None = None) -> QuerySet[Pursuit]:
     return queryset
 
 
+def pursuits_visible_to(user, queryset: QuerySet[Pursuit] | None = None) -> QuerySet[Pursuit]:
+    """Pursuits `user` may read: their own, nobody else's (not their leader's, coordinator's
+    or staff's: a pursuit holds the teacher's own words and choices)."""
+    queryset = Pursuit.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(person_id=user.pk)
+
+
 def pursuit_for(person, pursuit_id: Any) -> Pursuit | None:
     """The pursuit if it is the person's own; None for anyone else's and for unknown ids."""
     try:

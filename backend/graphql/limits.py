@@ -79,6 +79,24 @@ LIST_SIZES = {
     "Query.stuckCohorts": 100,
     "Query.toolLibrary": 100,
     "Query.myStudentLearningQuestions": 100,
+    # Credentials: the programme's largest definition holds 11 requirements and 12 criteria
+    # (seed 000's choices, seed 004's artifacts); staff-made ones get room.
+    "Credential.requirements": 15,
+    "Credential.reviewCriteria": 20,
+    "Credential.skills": 10,
+    "Credential.prerequisites": 5,
+    "Credential.resources": 10,
+    "ChoiceRequirement.options": 6,
+    "TextRequirement.prompts": 8,
+    "RecordsRequirement.rules": 8,
+    "ReviewCriterion.levels": 3,
+    "Pursuit.requirements": 15,
+    "Pursuit.evidence": 60,
+    "Pursuit.evidenceCandidates": 20,
+    "Pursuit.consents": 30,
+    "Pursuit.packets": 5,
+    "RequirementProgress.missingPeople": 12,
+    "EvidenceItem.listEntries": 20,
 }
 # Mutation payloads list their errors: a handful at most.
 LIST_SIZE_BY_NAME = {"errors": 10, "warnings": 10}

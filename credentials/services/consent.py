@@ -32,6 +32,13 @@ def _locked(person, consent: ConsentGrant) -> tuple[Pursuit, ConsentGrant]:
         .first()
     )
     if pursuit_id is None:
+        if ConsentGrant.objects.filter(pk=consent.pk, pursuit__person_id=person.pk).exists():
+            # Its owner sees the request (and its answer) but is not the one asked.
+            raise field_error(
+                "consent_id",
+                "Only the person asked can answer this request.",
+                CredentialError.NOT_ALLOWED,
+            )
         raise missing
     pursuit = Pursuit.objects.select_for_update().filter(pk=pursuit_id).first()
     fresh = (

@@ -76,6 +76,8 @@ ID_NAMES = {
     "item": "SurveyItem",
     "coordinatedDistrict": "District",
     "copyAgendaFromMeeting": "Meeting",
+    "consent": "ConsentRequest",
+    "record": "Visit",  # evidence: also a sheet, question, survey, meeting or photo
 }
 MISSING_PK = 987_654_321  # a well-formed id of an object that does not exist
 

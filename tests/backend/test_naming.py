@@ -35,11 +35,12 @@ from backend.schema import schema
 # and to CONTRIBUTING's list.
 ACTIONS = frozenset(
     {
-        "Accept", "Add", "ApplyTemplate", "Approve", "Archive", "Assign", "Cancel", "Close",
-        "Complete", "Copy", "Create", "Decide", "Decline", "Delete", "End", "Extend", "Invite",
-        "Launch", "MarkAllRead", "MarkRead", "Propose", "Record", "Register", "Remove",
-        "Replace", "Reschedule", "Revoke", "RoleChange", "Rotate", "SendTest", "Set", "Share",
-        "SignIn", "SignOut", "Submit", "Unassign", "Unregister", "Update", "Upload", "Write",
+        "Accept", "Add", "ApplyTemplate", "Approve", "Archive", "Assign", "Attest", "Cancel",
+        "Close", "Complete", "Confirm", "Copy", "Create", "Decide", "Decline", "Delete", "End",
+        "Extend", "Grant", "Invite", "Launch", "MarkAllRead", "MarkRead", "Propose", "Record",
+        "Register", "Remove", "Replace", "Reschedule", "Revoke", "RoleChange", "Rotate", "Save",
+        "Select", "SendTest", "Set", "Share", "SignIn", "SignOut", "Start", "Submit", "Unassign",
+        "Unregister", "Update", "Upload", "Withdraw", "Write",
     }
 )  # fmt: skip
 
@@ -51,6 +52,11 @@ ENTITY_NOUNS = frozenset(
         "cohortLeader",  # the cohort's leader (a Person)
         "cohortMembers",  # people added to a cohort at once
         "cohortPeer",  # a cohort member invited by e-mail
+        "consent",  # a ConsentRequest, answered by the person asked
+        "evidence",  # a pursuit's evidence as a whole (an attestation)
+        "evidenceChoice",  # the option chosen for a choice requirement
+        "evidenceList",  # the entries of a list requirement
+        "evidenceText",  # the answer to one prompt of a text requirement
         "districtEmailDomains",  # District.emailDomains
         "meetingAgenda",  # Meeting.agenda
         "observationData",  # a visit's ObservationEntries

@@ -125,12 +125,18 @@ def test_nobody_but_the_grantor_answers_or_revokes(asked, pursuit, people):
     consent_grant(person=people.blue, consent=asked[0])
     missing = ConsentGrant(pk=10**9)
 
-    for attacker in (people.outsider, people.leader, people.yellow):
+    for attacker in (people.outsider, people.yellow):
         for call in (consent_grant, consent_decline, consent_revoke):
             for consent in asked:
                 rows = refused(call, person=attacker, consent=consent)
                 assert rows == refused(call, person=attacker, consent=missing)
                 assert rows == [("consent_id", "NOT_FOUND", "No such consent request.")]
+    # The pursuit's owner sees the requests (and the answers) but cannot answer for anyone.
+    for call in (consent_grant, consent_decline, consent_revoke):
+        for consent in asked:
+            assert refused(call, person=people.leader, consent=consent) == [
+                ("consent_id", "NOT_ALLOWED", "Only the person asked can answer this request.")
+            ]
 
     states = list(ConsentGrant.objects.order_by("id").values_list("state", flat=True))
     assert states == ["GRANTED", "REQUESTED"]

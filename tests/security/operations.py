@@ -76,6 +76,8 @@ QUERIES: dict[str, list[Variables]] = {
     "protocols": [lambda w: {"schoolId": w.gid("School", "school_a1")}],
     "node": [lambda w: {"id": w.gid("Visit", "done")}],
     # The host by name, then by the start of her address (a secret of school A1's).
+    "credential": [lambda w: {"id": w.gid("Credential", "credential_version")}],
+    "pursuit": [lambda w: {"id": w.gid("Pursuit", "pursuit")}],
     "people": [lambda w: {"search": "hana"}, lambda w: {"search": HOST_EMAIL[:6]}],
 }
 
@@ -85,6 +87,60 @@ def _when(days: int, hour: str = "10:00") -> dict:
 
 
 MUTATIONS: dict[str, list[Variables]] = {
+    "pursuitStart": [_input(lambda w: {"credentialId": w.gid("Credential", "open_credential")})],
+    "pursuitWithdraw": [_input(lambda w: {"pursuitId": w.gid("Pursuit", "pursuit")})],
+    "evidenceItemAdd": [
+        _input(
+            lambda w: {
+                "pursuitId": w.gid("Pursuit", "pursuit"),
+                "requirementKey": "work",
+                "recordId": w.gid("Photo", "photo"),
+            }
+        )
+    ],
+    "evidenceItemRemove": [
+        _input(lambda w: {"evidenceItemId": w.gid("EvidenceItem", "evidence_item")})
+    ],
+    "evidenceItemConfirm": [
+        _input(lambda w: {"evidenceItemId": w.gid("EvidenceItem", "evidence_item")})
+    ],
+    "evidenceTextSave": [
+        _input(
+            lambda w: {
+                "pursuitId": w.gid("Pursuit", "pursuit"),
+                "requirementKey": "why",
+                "promptKey": "why",
+                "text": "Because it helps.",
+            }
+        )
+    ],
+    "evidenceChoiceSelect": [
+        _input(
+            lambda w: {
+                "pursuitId": w.gid("Pursuit", "pursuit"),
+                "requirementKey": "how",
+                "optionKey": "how-words",
+            }
+        )
+    ],
+    "evidenceListSave": [
+        _input(
+            lambda w: {
+                "pursuitId": w.gid("Pursuit", "pursuit"),
+                "requirementKey": "sources",
+                "entries": [{"title": "A book", "url": "https://example.org/book"}],
+            }
+        )
+    ],
+    "evidenceAttest": [
+        _input(lambda w: {"pursuitId": w.gid("Pursuit", "pursuit"), "requirementKey": "promise"})
+    ],
+    "consentGrant": [_input(lambda w: {"consentId": w.gid("ConsentRequest", "consent")})],
+    "consentDecline": [_input(lambda w: {"consentId": w.gid("ConsentRequest", "consent")})],
+    "consentRevoke": [_input(lambda w: {"consentId": w.gid("ConsentRequest", "consent_granted")})],
+    "packetSubmit": [
+        _input(lambda w: {"pursuitId": w.gid("Pursuit", "ready_pursuit"), "expectedRevision": 1})
+    ],
     "deviceRegister": [_input(lambda w: {"token": "matrix-new-token", "platform": "ANDROID"})],
     "deviceUnregister": [_input(lambda w: {"token": DEVICE_TOKEN})],
     "notificationMarkRead": [

@@ -180,6 +180,26 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Query.networkMapImage": COHORT_VIEWERS,
     "Query.networkMapDownload": COHORT_VIEWERS,
     "Query.stuckCohorts": frozenset({COORDINATOR, STAFF}),  # of district A
+    # credentials: the catalogue is everyone's; a pursuit, its evidence and packets their
+    # owner's alone; a consent request its owner's and the person asked's.
+    "Query.credentials": SIGNED_IN,
+    "Query.credential": SIGNED_IN,
+    "Query.myPursuits": SIGNED_IN,
+    "Query.pursuit": frozenset({VISITOR}),
+    "Query.myConsentRequests": SIGNED_IN,
+    "Mutation.pursuitStart": TEACHERS,
+    "Mutation.pursuitWithdraw": frozenset({VISITOR}),
+    "Mutation.evidenceItemAdd": frozenset({VISITOR}),
+    "Mutation.evidenceItemRemove": frozenset({VISITOR}),
+    "Mutation.evidenceItemConfirm": frozenset({VISITOR}),
+    "Mutation.evidenceTextSave": frozenset({VISITOR}),
+    "Mutation.evidenceChoiceSelect": frozenset({VISITOR}),
+    "Mutation.evidenceListSave": frozenset({VISITOR}),
+    "Mutation.evidenceAttest": frozenset({VISITOR}),
+    "Mutation.consentGrant": frozenset({HOST}),
+    "Mutation.consentDecline": frozenset({HOST}),
+    "Mutation.consentRevoke": frozenset({LEADER}),
+    "Mutation.packetSubmit": frozenset({VISITOR}),
 }
 
 # Checks of what an allowed call did, beyond succeeding: (field, caller, value) -> ok.
@@ -221,6 +241,11 @@ NODE_DECLARATION: dict[str, list[tuple[str, frozenset[str]]]] = {
     "SurveyItem": [("item_q1", SCHOOL_A1 | {COORDINATOR, STAFF})],
     "SurveyAdministration": [("survey", COHORT_VIEWERS)],
     "SurveyReportNote": [("note", frozenset({LEADER, COORDINATOR, STAFF}))],
+    "Credential": [("credential_version", SIGNED_IN)],
+    "Pursuit": [("pursuit", frozenset({VISITOR}))],
+    "EvidenceItem": [("evidence_item", frozenset({VISITOR}))],
+    "ConsentRequest": [("consent", frozenset({VISITOR, HOST}))],
+    "Packet": [("packet", frozenset({VISITOR}))],
 }
 
 # (root field, caller) cases that fail, with what is wrong; none today (all fixed).

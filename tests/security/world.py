@@ -113,6 +113,7 @@ DEVICE_TOKEN = _marker("devicetoken")
 TOOL_NAME = _marker("privatetool")
 HOST_EMAIL = f"{_marker('hostmail')}@example.org"
 INVITEE_EMAIL = f"{_marker('inviteemail')}@example.org"
+EVIDENCE_TEXT = _marker("evidencetext")
 
 SECRETS: dict[str, frozenset[str]] = {
     # A visit's content: its host and visitor only (never the leader, coordinators or staff).
@@ -141,6 +142,8 @@ SECRETS: dict[str, frozenset[str]] = {
     HOST_EMAIL: SCHOOL_A1 | {COORDINATOR, STAFF},
     # A pending invitation: the leader who sent it, the district's coordinator, staff.
     INVITEE_EMAIL: frozenset({LEADER, COORDINATOR, STAFF}),
+    # What a teacher writes for a credential: theirs alone (not their leader's, nor staff's).
+    EVIDENCE_TEXT: frozenset({VISITOR}),
 }
 
 
@@ -369,6 +372,10 @@ def build_world() -> World:
         instrument=instrument, people=respondents, created_by=leader, cohort=cohort
     )
 
+    credentials = _credentials(
+        now, visitor=visitor, host=host, leader=leader, cohort=cohort, done=done
+    )
+
     # --- inbox, phones, invitations ------------------------------------------------------------
     notification = DeliveredNotificationFactory(
         recipient=host, kind=Kind.VISIT_TOMORROW, body=NOTIFICATION_BODY
@@ -448,7 +455,145 @@ def build_world() -> World:
         "open_invitation": open_invitation,
         "awaiting_invitation": awaiting_invitation,
         **memberships,
+        **credentials,
         **{f"user_{kind}": user for kind, user in users.items() if user is not None},
     }
     values = {"receipt": receipt, "invitation_code": code, "password": "correct-horse-battery"}
     return World(users=users, objects=objects, values=values)
+
+
+def _credentials(now, *, visitor, host, leader, cohort, done) -> dict:
+    """Three credentials: one the visitor gathers evidence for (the `done` visit to the host,
+    which asks the host's consent; a text; the leader's granted consent to be named), one
+    the visitor has submitted a packet of, one nobody pursues."""
+    from credentials.models import (
+        ConsentGrant,
+        ConsentScope,
+        ConsentState,
+        Credential,
+        CredentialVersion,
+        EvidenceItem,
+        Packet,
+        Programme,
+        Pursuit,
+        PursuitState,
+        RequirementSlot,
+    )
+
+    programme = Programme.objects.create(key="matrix", title="Matrix programme")
+
+    def credential(key: str, position: int, slots: list[dict]) -> CredentialVersion:
+        made = Credential.objects.create(programme=programme, key=key, position=position)
+        version = CredentialVersion.objects.create(credential=made, number=1, title=key.title())
+        parents = {}
+        for index, slot in enumerate(slots, start=1):
+            parent = parents.get(slot.pop("parent", None))
+            parents[slot["key"]] = RequirementSlot.objects.create(
+                version=version, parent=parent, position=index, **slot
+            )
+        CredentialVersion.objects.filter(pk=version.pk).update(status="PUBLISHED", published_at=now)
+        version.refresh_from_db()
+        return version
+
+    text = {"prompts": [{"key": "why", "text": "Why?"}], "words": {"min": 0, "max": 100}}
+    gathering = credential(
+        "matrix-gathering",
+        1,
+        [
+            {
+                "key": "visits",
+                "kind": "RECORDS",
+                "title": "Visits",
+                "consent_from": "HOST",
+                "spec": {
+                    "source": "VISIT_AS_VISITOR_TO_ROLE",
+                    "count": 2,
+                    "rules": {"host_role": "YELLOW"},
+                },
+            },
+            {"key": "why", "kind": "TEXT", "title": "Why", "spec": text},
+            {"key": "how", "kind": "CHOICE", "title": "How", "spec": {"choose": 1}},
+            {
+                "key": "how-words",
+                "kind": "TEXT",
+                "title": "In words",
+                "spec": text,
+                "parent": "how",
+            },
+            {"key": "sources", "kind": "LIST", "title": "Sources", "spec": {"count": {"min": 1}}},
+            {
+                "key": "promise",
+                "kind": "ATTESTATION",
+                "title": "Promise",
+                "spec": {"statement": "I will."},
+            },
+            {
+                "key": "work",
+                "kind": "UPLOAD",
+                "title": "Student work",
+                "spec": {"media": "PHOTO", "count": 1},
+            },
+        ],
+    )
+    ready = credential(
+        "matrix-ready",
+        4,
+        [{"key": "promise", "kind": "ATTESTATION", "title": "P", "spec": {"statement": "I am."}}],
+    )
+    submitted = credential(
+        "matrix-submitted",
+        2,
+        [{"key": "promise", "kind": "ATTESTATION", "title": "P", "spec": {"statement": "I did."}}],
+    )
+    unpursued = credential(
+        "matrix-open",
+        3,
+        [{"key": "promise", "kind": "ATTESTATION", "title": "P", "spec": {"statement": "I do."}}],
+    )
+    pursuit = Pursuit.objects.create(
+        person=visitor, credential=gathering.credential, version=gathering, cohort=cohort
+    )
+    visit_item = EvidenceItem.objects.create(pursuit=pursuit, slot_key="visits", visit=done)
+    text_item = EvidenceItem.objects.create(
+        pursuit=pursuit, slot_key="why", prompt_key="why", text=f"Because {EVIDENCE_TEXT}"
+    )
+    consent = ConsentGrant.objects.create(
+        pursuit=pursuit, grantor=host, scope=ConsentScope.ITEM, evidence_item=visit_item
+    )
+    granted = ConsentGrant.objects.create(
+        pursuit=pursuit,
+        grantor=leader,
+        scope=ConsentScope.NAME,
+        state=ConsentState.GRANTED,
+        decided_at=now,
+    )
+    ready_pursuit = Pursuit.objects.create(
+        person=visitor, credential=ready.credential, version=ready
+    )
+    EvidenceItem.objects.create(pursuit=ready_pursuit, slot_key="promise", attested_at=now)
+    done_pursuit = Pursuit.objects.create(
+        person=visitor,
+        credential=submitted.credential,
+        version=submitted,
+        state=PursuitState.SUBMITTED,
+    )
+    packet = Packet.objects.create(
+        pursuit=done_pursuit,
+        attempt=1,
+        version=submitted,
+        submitted_at=now,
+        submitted_by=visitor,
+        content={"teacher": {"name": "Victor Visitor"}, "requirements": []},
+        manifest={},
+        manifest_sha256="0" * 64,
+    )
+    return {
+        "credential_version": gathering,
+        "open_credential": unpursued,
+        "pursuit": pursuit,
+        "ready_pursuit": ready_pursuit,
+        "evidence_item": text_item,
+        "consent": consent,
+        "consent_granted": granted,
+        "packet": packet,
+    }
