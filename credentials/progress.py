@@ -207,6 +207,8 @@ class Context:
     memberships: Sequence[MembershipRow] = ()
     """The pursuit's cohort's history, every row (ended ones too)."""
     minimum_group_size: int = 5
+    peer_feedback_minimum: int = 4
+    """The report's minimum for peer feedback (SURVEY_PEER_FEEDBACK_MIN_GROUP_SIZE)."""
 
     def role_at(self, person_id: int, at: datetime) -> str | None:
         """The role `person_id` held in the cohort at `at` (the latest-started place if the
@@ -635,6 +637,9 @@ def survey_administration(slot: Slot, rows: Sequence[SurveyRow], ctx: Context):
     audience = _rule(slot, "audience", None)
     min_invitees = int(_rule(slot, "min_invitees", 0))
     base = int(_rule(slot, "min_responses", ctx.minimum_group_size))
+    if kind == "PEER_FEEDBACK":
+        # Never met on fewer responses than its report shows figures for.
+        base = max(base, ctx.peer_feedback_minimum)
     same_cohort = bool(_rule(slot, "same_cohort", False))
     need = _count(slot.spec)
     counted, waiting, short = [], [], []

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from surveys.settings import minimum_group_size
+from surveys.settings import minimum_group_size, peer_feedback_minimum_group_size
 
 from . import sources
 from .models import EvidenceItem, Pursuit, RequirementSlot
@@ -210,6 +210,7 @@ def pursuit_progress(pursuits: Iterable[Pursuit]) -> dict[int, list[RequirementP
             title=titles.get(pursuit.version_id, ""),
             memberships=history.get(pursuit.cohort_id, []) if pursuit.cohort_id else [],
             minimum_group_size=minimum,
+            peer_feedback_minimum=peer_feedback_minimum_group_size(),
         )
         items = evidence.get(pursuit.pk, [])
         result[pursuit.pk] = [

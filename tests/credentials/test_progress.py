@@ -301,3 +301,46 @@ def test_unknown_rule_keys_and_a_missing_cohort_do_not_crash():
     assert evaluate(odd, [], ctx([]), []).state == NOT_STARTED
     lost = Context(person_id=ME, cohort_id=None, now=NOW, title="T")
     assert evaluate(odd, [], lost, []).state == BLOCKED
+
+
+FEEDBACK = Slot(
+    "peer-feedback",
+    "RECORDS",
+    "Peer feedback",
+    {
+        "source": "SURVEY_ADMINISTRATION",
+        "count": 1,
+        "rules": {"kind": "PEER_FEEDBACK", "min_invitees": 4, "min_responses": 4},
+    },
+)
+
+
+def test_peer_feedback_is_met_on_four_responses_besides_the_launcher():
+    # The programme's four (SURVEY_PEER_FEEDBACK_MIN_GROUP_SIZE, #21), not the usual five.
+    c = ctx([], title="Soliciting Feedback from Peers")
+    four = survey(1, "PEER_FEEDBACK", closes=20, responses=4)
+    three = survey(1, "PEER_FEEDBACK", closes=20, responses=3)
+
+    assert evaluate(FEEDBACK, [four], c, []).state == MET
+    assert evaluate(FEEDBACK, [three], c, []).state == BLOCKED
+    # An insider who answered raises it, as the report's minimum does.
+    assert (
+        evaluate(
+            FEEDBACK, [survey(1, "PEER_FEEDBACK", closes=20, responses=4, insiders=1)], c, []
+        ).state
+        == BLOCKED
+    )
+
+
+def test_peer_feedback_follows_a_raised_report_minimum():
+    # A district that raises the report's minimum to 6 cannot have it met on 4 responses
+    # the report would not even show.
+    c = Context(person_id=ME, cohort_id=7, now=NOW, title="Soliciting", peer_feedback_minimum=6)
+
+    assert (
+        evaluate(FEEDBACK, [survey(1, "PEER_FEEDBACK", closes=20, responses=5)], c, []).state
+        == BLOCKED
+    )
+    assert (
+        evaluate(FEEDBACK, [survey(1, "PEER_FEEDBACK", closes=20, responses=6)], c, []).state == MET
+    )
