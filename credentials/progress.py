@@ -89,6 +89,9 @@ class Slot:
     spec: Mapping[str, Any]
     later_capability: str = ""
     options: tuple[Slot, ...] = ()
+    required_when: Mapping[str, Any] | None = None
+    """Needed only in a case, e.g. {"slot": "evidence", "chosen": "candidate-choice"}: only
+    when that choice's chosen option is this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +237,25 @@ class Context:
 # --- entry point ---------------------------------------------------------------------------------
 
 
+def _needed(slot: Slot, evidence: Sequence[EvidenceRow]) -> bool:
+    """Whether a conditional slot is needed. Only the condition on a choice is evaluated;
+    another (a sheet keeping its question) leaves the slot needed, which asks for more rather
+    than less."""
+    condition = slot.required_when or {}
+    if "chosen" not in condition:
+        return True
+    chosen = next(
+        (
+            i.choice_option
+            for i in evidence
+            if i.slot_key == condition.get("slot") and i.choice_option
+        ),
+        "",
+    )
+    # Nothing chosen yet: it may still be needed.
+    return chosen in ("", condition["chosen"])
+
+
 def evaluate(
     slot: Slot,
     rows: Sequence[Any] | Mapping[str, Sequence[Any]],
@@ -267,6 +289,12 @@ def evaluate(
             )
         return function(slot, rows, ctx)
     own = [item for item in evidence if item.slot_key == slot.key]
+    if not _needed(slot, evidence):
+        return RequirementProgress(
+            slot.key,
+            MET,
+            reasons=[f"{ctx.title}: not needed for the option you chose"],
+        )
     if slot.kind == "TEXT":
         return _text(slot, own, ctx)
     if slot.kind == "ATTESTATION":

@@ -76,6 +76,7 @@ def _slot_trees(version_ids: list[int]) -> tuple[dict[int, list[Slot]], dict[int
             "title",
             "spec",
             "later_capability",
+            "required_when",
         )
     ]
     children: dict[int, list[dict]] = defaultdict(list)
@@ -93,6 +94,7 @@ def _slot_trees(version_ids: list[int]) -> tuple[dict[int, list[Slot]], dict[int
             spec=row["spec"] if isinstance(row["spec"], dict) else {},
             later_capability=row["later_capability"] or "",
             options=tuple(build(child) for child in children.get(row["id"], [])),
+            required_when=row["required_when"] if isinstance(row["required_when"], dict) else None,
         )
 
     trees: dict[int, list[Slot]] = defaultdict(list)

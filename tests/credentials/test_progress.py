@@ -344,3 +344,20 @@ def test_peer_feedback_follows_a_raised_report_minimum():
     assert (
         evaluate(FEEDBACK, [survey(1, "PEER_FEEDBACK", closes=20, responses=6)], c, []).state == MET
     )
+
+
+def test_a_slot_needed_only_for_one_option_is_met_when_another_is_chosen():
+    slot = Slot(
+        "why-this",
+        "TEXT",
+        "Why you chose it",
+        {"prompts": [{"key": "why", "text": "Why?"}], "words": {"min": 1, "max": 50}},
+        required_when={"slot": "evidence", "chosen": "candidate-choice"},
+    )
+    c = ctx([], title="Leading Beyond Your Classroom")
+    other = [EvidenceRow("evidence", choice_option="unit-plan")]
+    this = [EvidenceRow("evidence", choice_option="candidate-choice")]
+
+    assert evaluate(slot, {}, c, other).state == MET
+    assert evaluate(slot, {}, c, this).state == NOT_STARTED
+    assert evaluate(slot, {}, c, []).state == NOT_STARTED
