@@ -21,10 +21,12 @@ from typing import Any
 
 from cohorts.models import Membership, Role
 from cohorts.selectors import meetings_visible_to
+from observations.models import VisitRole
 from observations.selectors import (
     photos_visible_to,
     reflection_sheets_visible_to,
     slqs_visible_to,
+    visit_summaries_visible_to,
     visits_visible_to,
 )
 from surveys.reports import administration as survey_reports
@@ -37,6 +39,7 @@ from .anonymise import (
     summary_student_identifiers,
 )
 from .models import ConsentScope, ConsentState, EvidenceItem, Pursuit, RequirementSlot
+from .selectors import pursuit_progress
 
 ROLE_LABELS = {Role.LEADER: "Teacher leader", Role.BLUE: "Blue dot", Role.YELLOW: "Yellow dot"}
 
@@ -123,6 +126,10 @@ def build(pursuit: Pursuit, *, attempt: int, submitted_at: datetime) -> Snapshot
         .exclude(state=ConsentState.GRANTED)
         .values_list("evidence_item_id", flat=True)
     )
+    # Each requirement's state as progress computes it now (MET throughout at submission).
+    states = {
+        row.slot_key: str(row.state) for row in pursuit_progress([pursuit]).get(pursuit.pk, [])
+    }
     named = {s.key for s in slots if s.consent_from == "NAMED_PEERS"}
     people = _People(pursuit, named)
     reader = _Reader(pursuit.person)
@@ -141,7 +148,7 @@ def build(pursuit: Pursuit, *, attempt: int, submitted_at: datetime) -> Snapshot
             "key": slot.key,
             "part": slot.part,
             "title": slot.title,
-            "state": "",
+            "state": states.get(slot.key, ""),
             "items": items,
         }
         options = children.get(slot.pk, [])
@@ -249,6 +256,8 @@ class _Reader:
         return None
 
     def _visit(self, item, slot, people, base):
+        if slot.spec.get("source") == "VISIT_BY_ROLE_TO_ROLE":
+            return self._visit_logistics(item, slot, people, base)
         visit = (
             visits_visible_to(self.teacher)
             .select_related("host", "slq", "tool")
@@ -261,7 +270,9 @@ class _Reader:
         title = f"Visit to {host['name'] or host['role']}"
         visitors = [
             people.person(p.person, slot.key)
-            for p in visit.participants.select_related("person").filter(role="VISITOR")
+            for p in visit.participants.select_related("person")
+            .filter(role=VisitRole.VISITOR)
+            .order_by("id")
         ]
         result = base | {
             "kind": "VISIT",
@@ -278,6 +289,33 @@ class _Reader:
             if visit.slq_id:
                 result["fields"] = [{"label": "Question", "text": visit.slq.question}]
         return result
+
+    def _visit_logistics(self, item, slot, people, base):
+        """A visit between two peers (a blue dot visiting a yellow dot, say) that the teacher
+        leading the cohort took no part in: they may know it happened (who, when) but not read
+        it, so only that is frozen: never its question, tool, entries, notes or room."""
+        visit = (
+            visit_summaries_visible_to(self.teacher)
+            .select_related("host")
+            .filter(pk=item.visit_id)
+            .first()
+        )
+        if visit is None:
+            return None
+        host = people.person(visit.host, slot.key)
+        visitors = [
+            people.person(p.person, slot.key)
+            for p in visit.participants.select_related("person")
+            .filter(role=VisitRole.VISITOR)
+            .order_by("id")
+        ]
+        by = " and ".join(v["name"] or v["role"] for v in visitors) or "A peer"
+        return base | {
+            "kind": "VISIT",
+            "title": f"{by} visited {host['name'] or host['role']}",
+            "date": _date(visit.starts_at),
+            "people": [host, *visitors],
+        }
 
     def _sheet(self, item, slot, people, base):
         sheet = (

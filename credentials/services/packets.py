@@ -27,6 +27,8 @@ from ..models import (
     PacketFile,
     Pursuit,
     PursuitState,
+    RequirementSlot,
+    SlotKind,
 )
 from ..selectors import pursuit_progress
 from ..snapshot import build, items_needing_review
@@ -39,12 +41,42 @@ def _locked(person, pursuit: Pursuit) -> Pursuit:
     return locked
 
 
+_RECORD_IDS = ("visit_id", "reflection_sheet_id", "slq_id", "administration_id", "meeting_id")
+
+
+def _records_missing(row, evidence: list[EvidenceItem]) -> str:
+    """Why a RECORDS requirement met by the records the app holds is not yet in the packet:
+    the packet holds only the records added as evidence, so as many of those that count as
+    the requirement needs must be added (else it would be frozen MET and empty)."""
+    counting = set(row.candidates)
+    held = {
+        record
+        for item in evidence
+        if item.slot_key == row.slot_key
+        for record in (getattr(item, name) for name in _RECORD_IDS)
+        if record is not None and record in counting
+    }
+    wanted = min(row.need, len(counting))
+    if len(held) >= wanted:
+        return ""
+    return f"Add the records that count as evidence: {len(held)} of {wanted} added."
+
+
 def submission_problems(pursuit: Pursuit) -> ValidationError | None:
     """Everything that stops `pursuit` from being submitted now, one error per cause."""
     errors: dict[str, list[ValidationError]] = {}
+    evidence = list(EvidenceItem.objects.filter(pursuit=pursuit))
+    kinds = dict(
+        RequirementSlot.objects.filter(version_id=pursuit.version_id).values_list("key", "kind")
+    )
     for row in pursuit_progress([pursuit]).get(pursuit.pk, []):
         if row.state != "MET":
             reason = "; ".join(row.reasons) or "not met yet"
+        elif kinds.get(row.slot_key) == SlotKind.RECORDS:
+            reason = _records_missing(row, evidence)
+        else:
+            continue
+        if reason:
             errors.setdefault(f"requirements.{row.slot_key}", []).append(
                 ValidationError(reason, code=CredentialError.REQUIREMENT_NOT_MET)
             )
@@ -66,7 +98,7 @@ def submission_problems(pursuit: Pursuit) -> ValidationError | None:
                 code=CredentialError.CONSENT_DECLINED,
             )
         )
-    photos, texts = items_needing_review(EvidenceItem.objects.filter(pursuit=pursuit))
+    photos, texts = items_needing_review(evidence)
     if photos:
         errors.setdefault("__all__", []).append(
             ValidationError(
