@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cohorts.models import Membership
+from notifications import outbox
 
 from ..errors import CredentialError
 from ..models import (
@@ -162,4 +163,8 @@ def pursuit_withdraw(*, person, pursuit: Pursuit) -> None:
             "A pursuit with a submitted packet stays: its packets are kept for good.",
             CredentialError.NOT_ALLOWED,
         )
+    # Its pushes still waiting (quiet hours) would open a pursuit that is gone: withdraw them.
+    # The trailing colon keeps pursuit 1's prefix from matching pursuit 12's keys.
+    for what in ("met", "ready", "blocked", "consent"):
+        outbox.cancel(key_prefix=f"credential:{what}:{locked.pk}:")
     locked.delete()
