@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from notifications import outbox
+
 from ..errors import CredentialError
 from ..exports.canonical import sha256_hex
 from ..exports.json_export import render_json
@@ -185,6 +187,10 @@ def packet_submit(*, person, pursuit: Pursuit, expected_revision: int) -> Packet
         Pursuit.objects.filter(pk=pursuit.pk).update(
             state=PursuitState.SUBMITTED, revision=F("revision") + 1
         )
+        # "Requirement met" and "ready" pushes still waiting (quiet hours) are about a draft
+        # that is now submitted. The trailing colon keeps pursuit 1 from matching pursuit 12.
+        for what in ("met", "ready"):
+            outbox.cancel(key_prefix=f"credential:{what}:{pursuit.pk}:")
     packet.refresh_from_db()
     return packet
 

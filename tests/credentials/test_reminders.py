@@ -384,3 +384,31 @@ def test_the_worker_runs_the_job_every_two_minutes():
 
     assert job.run is progress_watch
     assert job.every_seconds == 120
+
+
+def test_submitting_withdraws_met_and_ready_pushes_still_waiting(world):
+    from credentials.models import Credential, CredentialVersion, Programme, RequirementSlot
+    from credentials.services.packets import packet_submit
+
+    programme = Programme.objects.create(key="tiny", title="Tiny")
+    credential = Credential.objects.create(programme=programme, key="promise", position=1)
+    version = CredentialVersion.objects.create(credential=credential, number=1, title="Promise")
+    RequirementSlot.objects.create(
+        version=version,
+        key="promise",
+        position=1,
+        kind="ATTESTATION",
+        title="Promise",
+        spec={"statement": "I will answer questions."},
+    )
+    CredentialVersion.objects.filter(pk=version.pk).update(status="PUBLISHED", published_at=NOW)
+    pursuit = Pursuit.objects.create(person=world.leader, credential=credential, version=version)
+    evidence_attest(person=world.leader, pursuit=pursuit, slot_key="promise")
+    progress_watch()
+    waiting = pushes()
+    assert {p.kind for p in waiting} == {MET_PUSH, READY_PUSH}
+
+    pursuit.refresh_from_db()
+    packet_submit(person=world.leader, pursuit=pursuit, expected_revision=pursuit.revision)
+
+    assert {p.status for p in pushes()} == {Status.CANCELLED}
