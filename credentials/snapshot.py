@@ -25,6 +25,7 @@ from observations.selectors import (
     photos_visible_to,
     reflection_sheets_visible_to,
     slqs_visible_to,
+    visit_summaries_visible_to,
     visits_visible_to,
 )
 from surveys.reports import administration as survey_reports
@@ -249,8 +250,15 @@ class _Reader:
         return None
 
     def _visit(self, item, slot, people, base):
+        source = slot.spec.get("source")
+        # Visits between peers (Building Will's blue dots to yellow dots) count what the leader
+        # may know of them, who and when (`visit_summaries_visible_to`, as adding them does);
+        # the packet shows only that, never what the visit recorded.
+        readable = (
+            visit_summaries_visible_to if source == "VISIT_BY_ROLE_TO_ROLE" else visits_visible_to
+        )
         visit = (
-            visits_visible_to(self.teacher)
+            readable(self.teacher)
             .select_related("host", "slq", "tool")
             .filter(pk=item.visit_id)
             .first()
@@ -269,7 +277,6 @@ class _Reader:
             "date": _date(visit.starts_at),
             "people": [host, *visitors],
         }
-        source = slot.spec.get("source")
         if source == "DATA_SET_COLLECTED":
             result["kind"] = "DATA_SET"
             entries, students = _entries(visit, submitted_by=self.teacher)
