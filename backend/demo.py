@@ -19,8 +19,10 @@ APP_DEMOS = (
     "observations.demo",
     "surveys.demo",
     "notifications.demo",
-    # Last: adds a third school and cohorts at other stages so the district map is worth a look.
+    # Adds a third school and cohorts at other stages so the district map is worth a look.
     "networks.demo",
+    # Last: the leader's pursuits count what every app above recorded.
+    "credentials.demo",
 )
 
 PEER_NAMES = [

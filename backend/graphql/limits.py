@@ -95,6 +95,10 @@ LIST_SIZES = {
     "Pursuit.evidenceCandidates": 20,
     "Pursuit.consents": 30,
     "Pursuit.packets": 5,
+    # A school and credential give at most 5 rows of pursuit states and, for its drafts, one
+    # per requirement and state reached (typically 2 or 3 per requirement): ten schools
+    # pursuing eight credentials each come to about 2,000. `schoolId` narrows it.
+    "Query.credentialCounts": 2000,
     "RequirementProgress.missingPeople": 12,
     "EvidenceItem.listEntries": 20,
 }

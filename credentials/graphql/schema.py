@@ -8,13 +8,14 @@ from backend.graphql.permissions import SignedIn, requires
 
 from ..models import ConsentGrant, CredentialVersion, Pursuit, VersionStatus
 from .catalogue_types import SLOT_TYPES, CredentialType
+from .counts import CredentialCountQueries
 from .enums import CredentialCategory, CredentialTier, PursuitStateEnum
 from .evidence_types import ConsentRequestType
 from .mutations import CredentialMutationFields
 from .pursuit_types import PursuitType
 
 
-class CredentialQueries(graphene.ObjectType):
+class CredentialQueries(CredentialCountQueries, graphene.ObjectType):
     credentials = DjangoConnectionField(
         CredentialType,
         programme_key=graphene.String(description="Only this programme's, e.g. slrc."),

@@ -78,6 +78,14 @@ QUERIES: dict[str, list[Variables]] = {
     # The host by name, then by the start of her address (a secret of school A1's).
     "credential": [lambda w: {"id": w.gid("Credential", "credential_version")}],
     "pursuit": [lambda w: {"id": w.gid("Pursuit", "pursuit")}],
+    # The district, then one of its schools (the pursuits are the visitor's, at school A1).
+    "credentialCounts": [
+        lambda w: {"districtId": w.gid("District", "district_a")},
+        lambda w: {
+            "districtId": w.gid("District", "district_a"),
+            "schoolId": w.gid("School", "school_a1"),
+        },
+    ],
     "people": [lambda w: {"search": "hana"}, lambda w: {"search": HOST_EMAIL[:6]}],
 }
 

@@ -138,3 +138,70 @@ def test_the_meeting_page_still_shows_its_logistics(client, content):
 
     assert content.title in page
     assert Meeting.objects.get().notes == SECRETS["meeting notes"]
+
+
+CREDENTIAL_SECRETS = {
+    "evidence text": "EVIDENCETEXT-5e21",
+    "evidence list": "EVIDENCELIST-a0c7",
+    "packet content": "PACKETCONTENT-d93f",
+    "packet manifest": "PACKETMANIFEST-71b4",
+}
+
+
+@pytest.mark.django_db
+def test_staff_see_pursuit_and_packet_metadata_never_evidence_or_packet_content(client, school):
+    from credentials.models import (
+        Credential,
+        CredentialVersion,
+        EvidenceItem,
+        Packet,
+        Programme,
+        Pursuit,
+        PursuitState,
+    )
+
+    teacher = TeacherFactory(school=school)
+    programme = Programme.objects.create(key="admin-privacy", title="Programme")
+    credential = Credential.objects.create(programme=programme, key="c", position=1)
+    version = CredentialVersion.objects.create(credential=credential, number=1, title="C")
+    draft = Pursuit.objects.create(person=teacher, credential=credential, version=version)
+    EvidenceItem.objects.create(
+        pursuit=draft, slot_key="why", prompt_key="why", text=CREDENTIAL_SECRETS["evidence text"]
+    )
+    EvidenceItem.objects.create(
+        pursuit=draft,
+        slot_key="list",
+        list_entries=[{"title": CREDENTIAL_SECRETS["evidence list"], "url": ""}],
+    )
+    other = Credential.objects.create(programme=programme, key="d", position=2)
+    other_version = CredentialVersion.objects.create(credential=other, number=1, title="D")
+    submitted = Pursuit.objects.create(
+        person=teacher, credential=other, version=other_version, state=PursuitState.SUBMITTED
+    )
+    packet = Packet.objects.create(
+        pursuit=submitted,
+        attempt=1,
+        version=other_version,
+        submitted_at=datetime(2030, 1, 7, 15, 0, tzinfo=UTC),
+        submitted_by=teacher,
+        content={"requirements": [{"text": CREDENTIAL_SECRETS["packet content"]}]},
+        manifest={"note": CREDENTIAL_SECRETS["packet manifest"]},
+        manifest_sha256="ab" * 32,
+    )
+    staff = StaffFactory(is_superuser=True)
+    client.force_login(staff)
+
+    urls = [u for u in _pages(staff) if "/credentials/" in u]
+    leaks, pages = [], {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        pages[url] = response.content.decode()
+        leaks += [(url, what) for what, text in CREDENTIAL_SECRETS.items() if text in pages[url]]
+
+    assert leaks == [], leaks
+    # The pages were there and show the metadata.
+    draft_page = pages[reverse("admin:credentials_pursuit_change", args=[draft.pk])]
+    packet_page = pages[reverse("admin:credentials_packet_change", args=[packet.pk])]
+    assert "DRAFT" in draft_page or "Gathering evidence" in draft_page
+    assert "ab" * 32 in packet_page

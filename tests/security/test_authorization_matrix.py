@@ -200,6 +200,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.consentDecline": frozenset({HOST}),
     "Mutation.consentRevoke": frozenset({LEADER}),
     "Mutation.packetSubmit": frozenset({VISITOR}),
+    "Query.credentialCounts": frozenset({COORDINATOR, STAFF}),  # of district A
 }
 
 # Checks of what an allowed call did, beyond succeeding: (field, caller, value) -> ok.
