@@ -16,6 +16,7 @@ from observations.models import Visit
 from .models import ConsentScope, ConsentState, Credential, Pursuit
 from .selectors import pursuit_progress
 from .services.consent import consent_decline, consent_grant
+from .services.definitions import catalogue_load
 from .services.evidence import evidence_item_add
 from .services.packets import packet_submit
 from .services.pursuits import pursuit_start
@@ -46,6 +47,9 @@ def load_credentials_demo(cohort: Cohort | None = None) -> bool:
     cohort = cohort or _led_cohort(leader)
     if cohort is None:
         return False
+    # The migration loads the catalogue; load it again (idempotent) where something emptied
+    # the tables since, as a test database's flush does.
+    catalogue_load()
     credentials = {
         c.key: c for c in Credential.objects.filter(programme__key=PROGRAMME, key__in=PURSUED)
     }

@@ -220,6 +220,92 @@ def test_every_client_operation_runs_against_the_demo(settings):
         break
     assert answered, "the demo has an open survey someone has not answered"
 
+    # micro-credentials: the catalogue, the leader's pursuits (Building Will submitted by the
+    # demo), evidence for a draft with its consent asked and answered, and a staff-made
+    # credential a peer starts, fills and submits
+    catalogue = nodes(leader.run("CredentialCatalogue", {"programmeKey": "slrc"})["credentials"])
+    assert len(catalogue) == 15
+    pursuits = {p["credential"]["title"]: p for p in nodes(leader.run("MyPursuits")["myPursuits"])}
+    assert pursuits["Building Will"]["state"] == "SUBMITTED"
+    impact = pursuits["Measuring Impact on Student Learning"]
+    definition = leader.run("CredentialDetail", {"id": impact["credential"]["id"]})["credential"]
+    records = next(r for r in definition["requirements"] if r["kind"] == "RECORDS")
+    writing = next(r for r in definition["requirements"] if r["kind"] == "TEXT")
+    screen = leader.run("PursuitEvidence", {"id": impact["id"], "requirementKey": records["key"]})[
+        "pursuit"
+    ]
+    candidates = screen["evidenceCandidates"]
+    assert len(candidates) >= 2, "the demo's facilitated sheets count for Measuring Impact"
+    for candidate in candidates[:2]:
+        leader.run(
+            "EvidenceItemAdd",
+            {
+                "input": {
+                    "pursuitId": impact["id"],
+                    "requirementKey": records["key"],
+                    "recordId": candidate["id"],
+                }
+            },
+        )
+    text = leader.run(
+        "EvidenceTextSave",
+        {
+            "input": {
+                "pursuitId": impact["id"],
+                "requirementKey": writing["key"],
+                "promptKey": writing["prompts"][0]["key"],
+                "text": "More students asked each other before asking me.",
+            }
+        },
+    )["evidenceTextSave"]["item"]
+    confirmed = leader.run("EvidenceItemConfirm", {"input": {"evidenceItemId": text["id"]}})
+    assert confirmed["evidenceItemConfirm"]["item"]["confirmedAt"]
+    answered_consents = 0
+    for number in range(1, 13):
+        peer = phone_of(f"peer{number:02d}@demo.school")
+        asked = nodes(peer.run("MyConsentRequests")["myConsentRequests"])
+        for request in asked:
+            if request["credentialTitle"] != "Measuring Impact on Student Learning":
+                continue
+            answer = "ConsentGrant" if answered_consents == 0 else "ConsentDecline"
+            done = peer.run(answer, {"input": {"consentId": request["id"]}})
+            assert done[answer[0].lower() + answer[1:]]["consent"]["decidedAt"]
+            answered_consents += 1
+    assert answered_consents == 2, "each sheet's host was asked for consent"
+
+    from credentials.models import Credential, CredentialVersion, Programme, RequirementSlot
+
+    # staff add a credential in the admin (here: its models), then a peer pursues it
+    programme = Programme.objects.create(key="district-pd", title="District PD", position=5)
+    credential = Credential.objects.create(programme=programme, key="open-door", position=1)
+    version = CredentialVersion.objects.create(
+        credential=credential, number=1, title="Open Door Pledge"
+    )
+    RequirementSlot.objects.create(
+        version=version,
+        key="pledge",
+        position=1,
+        kind="ATTESTATION",
+        title="Pledge",
+        spec={"statement": "My door is open to any peer who wants to visit."},
+    )
+    CredentialVersion.objects.filter(pk=version.pk).update(status="PUBLISHED", published_at=now)
+    peer = phone_of("peer05@demo.school")
+    offered = nodes(peer.run("CredentialCatalogue", {"programmeKey": "district-pd"})["credentials"])
+    started = peer.run("PursuitStart", {"input": {"credentialId": offered[0]["id"]}})
+    pursuit = started["pursuitStart"]["pursuit"]
+    attested = peer.run(
+        "EvidenceAttest",
+        {"input": {"pursuitId": pursuit["id"], "requirementKey": "pledge"}},
+    )["evidenceAttest"]["pursuit"]
+    assert attested["readyToSubmit"] is True
+    packet = peer.run(
+        "PacketSubmit",
+        {"input": {"pursuitId": pursuit["id"], "expectedRevision": attested["revision"]}},
+    )["packetSubmit"]["packet"]
+    pdf = Client().get(packet["pdfDownload"]["url"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
     # inbox: the leader reads one notification, then marks the rest read
     inbox = leader.run("Inbox", {"first": 20})
     unread = [n for n in nodes(inbox["myNotifications"]) if not n["isRead"]]
