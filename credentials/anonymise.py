@@ -119,6 +119,26 @@ class Pseudonymiser:
             self._pattern = None
         return pseudonym
 
+    def add_group(self, identifiers: Iterable[str | None]) -> str | None:
+        """One child known by several identifiers (a seat's key and its label): all get the
+        letter of the first that has one, or the next letter."""
+        known = [i for i in identifiers if i is not None and normalise(i)]
+        if not known:
+            return None
+        pseudonym = next((self.pseudonym(i) for i in known if self.pseudonym(i)), None)
+        if pseudonym is None:
+            pseudonym = self.add(known[0])
+        for identifier in known:
+            key = normalise(identifier)
+            if key not in self._letters:
+                self._letters[key] = pseudonym
+                self._spellings[key] = set()
+            spelling = _WHITESPACE.sub(" ", identifier.strip())
+            if spelling not in self._spellings[key]:
+                self._spellings[key].add(spelling)
+                self._pattern = None
+        return pseudonym
+
     def pseudonym(self, identifier: str | None) -> str | None:
         """The pseudonym of a known identifier (None if unknown or blank), giving no letter."""
         if identifier is None:
@@ -186,7 +206,11 @@ def pseudonymise(content: Mapping[str, Any]) -> dict[str, Any]:
     pseudonymiser = Pseudonymiser()
     for item in _items(content):
         for identifier in item.get("students") or ():
-            pseudonymiser.add(identifier)
+            # A list is one child under several identifiers (a seat's key and its label).
+            if isinstance(identifier, list | tuple):
+                pseudonymiser.add_group(identifier)
+            else:
+                pseudonymiser.add(identifier)
         for entry in item.get("entries") or ():
             pseudonymiser.add(entry.get("student"))
             pseudonymiser.add(entry.get("seat"))
@@ -320,6 +344,20 @@ def definition_student_identifiers(tool_kind: str, definition: Mapping[str, Any]
         return []
     found = [_text(option.get(field)) for option in options for field in ("key", "label")]
     return [identifier for identifier in found if identifier is not None]
+
+
+def definition_student_groups(tool_kind: str, definition: Mapping[str, Any]) -> list[list[str]]:
+    """Like `definition_student_identifiers`, one list per seat or group: its key and label
+    name the same child (or group), so `pseudonymise` gives them one letter."""
+    kind = _kind(tool_kind)
+    if kind == SEATING_CHART:
+        options = _keyed(definition, "seats")
+    elif kind == TALLY:
+        options = _keyed(definition, "student_groups", "studentGroups")
+    else:
+        return []
+    groups = [[_text(option.get(field)) for field in ("key", "label")] for option in options]
+    return [[i for i in group if i is not None] for group in groups if any(group)]
 
 
 def summary_student_identifiers(data_summary: Mapping[str, Any]) -> list[str]:

@@ -33,7 +33,7 @@ from surveys.reports import administration as survey_reports
 from surveys.selectors import administrations_managed_by
 
 from .anonymise import (
-    definition_student_identifiers,
+    definition_student_groups,
     pseudonymise,
     student_identifiers,
     summary_student_identifiers,
@@ -355,9 +355,9 @@ class _Reader:
             return None
         tools = list(slq.tools.all())
         students = [
-            identifier
+            group
             for tool in tools
-            for identifier in definition_student_identifiers(tool.kind, tool.definition or {})
+            for group in definition_student_groups(tool.kind, tool.definition or {})
         ]
         return base | {
             "kind": "SLQ",
@@ -435,15 +435,17 @@ class _Reader:
         }
 
 
-def _entries(visit, *, submitted_by) -> tuple[list[dict[str, Any]], list[str]]:
+def _entries(visit, *, submitted_by) -> tuple[list[dict[str, Any]], list[Any]]:
     tool = visit.tool
     kind = tool.kind if tool else ""
     definition = tool.definition if tool else {}
-    entries, students = [], []
+    entries: list[dict[str, Any]] = []
+    # A list is one child under several identifiers (a seat's key and label): one letter.
+    students: list[Any] = []
     for entry in visit.entries.filter(submitted_by=submitted_by).order_by("recorded_at", "id"):
         payload = entry.payload or {}
         if kind:
-            students += student_identifiers(kind, payload, definition)
+            students.append(student_identifiers(kind, payload, definition))
         entries.append(
             {
                 "recordedAt": entry.recorded_at.isoformat(),
@@ -453,7 +455,7 @@ def _entries(visit, *, submitted_by) -> tuple[list[dict[str, Any]], list[str]]:
             }
         )
     if kind:
-        students += definition_student_identifiers(kind, definition or {})
+        students += definition_student_groups(kind, definition or {})
     return entries, students
 
 

@@ -384,3 +384,41 @@ def test_the_same_child_is_the_same_letter_across_requirements_and_items(names, 
     assert first["entries"][1]["seat"] == "Student B"
     assert second["entries"][0]["student"] == "Student B"
     assert _survivors([*names, spelt(b)], out) == []
+
+
+def test_a_seat_known_by_key_and_label_is_one_child_with_one_letter():
+    content = {
+        "requirements": [
+            {
+                "key": "data",
+                "items": [
+                    {
+                        "kind": "DATA_SET",
+                        "title": "Visit",
+                        "fields": [{"label": "Note", "text": "Ilse Varga asked a peer first."}],
+                        "entries": [{"recordedAt": "2026-03-03T15:00:00Z", "seat": "s3"}],
+                        "students": [["s3", "Ilse Varga"], ["s4", "Tomas Reyes"]],
+                    }
+                ],
+            }
+        ]
+    }
+
+    out = pseudonymise(content)
+    item = out["requirements"][0]["items"][0]
+
+    assert item["entries"][0]["seat"] == "Student A"
+    assert item["fields"][0]["text"] == "Student A asked a peer first."
+    assert "students" not in item
+
+
+def test_a_group_takes_the_letter_one_of_its_names_already_has():
+    from credentials.anonymise import Pseudonymiser
+
+    names = Pseudonymiser()
+    names.add("Ilse Varga")
+    names.add("Tomas Reyes")
+
+    assert names.add_group(["s3", "Ilse Varga"]) == "Student A"
+    assert names.pseudonym("s3") == "Student A"
+    assert names.add_group([None, " "]) is None
