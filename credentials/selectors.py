@@ -19,7 +19,7 @@ from django.utils import timezone
 from surveys.settings import minimum_group_size, peer_feedback_minimum_group_size
 
 from . import sources
-from .models import EvidenceItem, Pursuit, RequirementSlot
+from .models import ConsentGrant, ConsentScope, ConsentState, EvidenceItem, Pursuit, RequirementSlot
 from .progress import Context as ProgressContext
 from .progress import (
     EvidenceRow,
@@ -218,4 +218,35 @@ def pursuit_progress(pursuits: Iterable[Pursuit]) -> dict[int, list[RequirementP
         result[pursuit.pk] = [
             evaluate(slot, loaded, ctx, items) for slot in trees.get(pursuit.version_id, [])
         ]
+    _apply_consents(result, titles, {p.pk: p.version_id for p in batch})
     return result
+
+
+def _apply_consents(
+    result: dict[int, list[RequirementProgress]],
+    titles: dict[int, str],
+    versions: dict[int, int],
+) -> None:
+    """A requirement with an item whose consent was declined or taken back is BLOCKED until
+    the item is removed; one still waiting for an answer says whose (one query)."""
+    if not result:
+        return
+    rows = ConsentGrant.objects.filter(
+        pursuit_id__in=list(result),
+        scope=ConsentScope.ITEM,
+        state__in=[ConsentState.REQUESTED, ConsentState.DECLINED, ConsentState.REVOKED],
+    ).values_list("pursuit_id", "evidence_item__slot_key", "state", "grantor__full_name")
+    for pursuit_id, slot_key, state, name in rows:
+        title = titles.get(versions.get(pursuit_id, 0), "")
+        for row in result.get(pursuit_id, []):
+            if row.slot_key != slot_key:
+                continue
+            if state == ConsentState.REQUESTED:
+                row.reasons.append(f"{title}: waiting for {name} to allow an item")
+            else:
+                verb = "declined" if state == ConsentState.DECLINED else "took back"
+                row.state = "BLOCKED"
+                row.reasons.append(
+                    f"{title}: blocked, {name} {verb} consent for an item; remove it or "
+                    "choose another"
+                )

@@ -153,3 +153,27 @@ def test_a_declined_name_blocks_nothing_and_pushes_nothing(pursuit, people, coun
 
     assert (declined.scope, declined.state) == ("NAME", "DECLINED")
     assert blocked_pushes(pursuit) == []
+
+
+def test_a_declined_item_blocks_its_requirement_with_the_reason(asked, pursuit, people):
+    from credentials.progress import RequirementProgress
+    from credentials.selectors import _apply_consents
+
+    def progress():
+        rows = {pursuit.pk: [RequirementProgress("data", "MET", have=2, need=2)]}
+        _apply_consents(
+            rows, {pursuit.version_id: "Collecting Data"}, {pursuit.pk: pursuit.version_id}
+        )
+        return rows[pursuit.pk][0]
+
+    waiting = progress()
+    consent_decline(person=people.blue, consent=asked[0])
+    declined = progress()
+
+    assert waiting.state == "MET"
+    assert waiting.reasons == ["Collecting Data: waiting for Bea Blue to allow an item"] * 2
+    assert declined.state == "BLOCKED"
+    assert (
+        "Collecting Data: blocked, Bea Blue declined consent for an item; remove it or choose "
+        "another"
+    ) in declined.reasons

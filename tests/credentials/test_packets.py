@@ -247,7 +247,9 @@ def _refused(client, r, revision=None) -> list[tuple]:
     payload = submit(client, r, current if revision is None else revision)
     assert payload["packet"] is None
     _nothing_written(r, current)
-    return sorted((e["field"], e["code"]) for e in payload["errors"])
+    return sorted(
+        ((e["field"], e["code"]) for e in payload["errors"]), key=lambda e: (e[0] or "", e[1])
+    )
 
 
 def test_each_unmet_requirement_is_refused_on_its_own_field(world, api_for):
@@ -298,6 +300,8 @@ def test_a_declined_item_is_refused(world, api_for):
     consent_decline(person=grant.grantor, consent=grant)
     codes = _refused(api_for(r.leader), r)
     assert any(code == "CONSENT_DECLINED" for _field, code in codes), codes
+    # ...and its requirement is blocked until the item is removed or replaced.
+    assert any(code == "REQUIREMENT_NOT_MET" for _field, code in codes), codes
 
 
 @pytest.mark.parametrize(
