@@ -460,7 +460,14 @@ def _date_labels(points, plot_w: float, px: float) -> list[tuple[int, str]]:
     n = len(points)
     widest = _text_width("28 Sep 2025", px) + px
     count = max(2, min(n, int(plot_w // widest)))
-    indexes = sorted({round(i * (n - 1) / (count - 1)) for i in range(count)}) if n > 1 else [0]
+    # A whole stride between labels, the last point always labelled: drop the label before it
+    # when the two would crowd each other.
+    stride = max(1, math.ceil((n - 1) / (count - 1))) if n > 1 else 1
+    indexes = list(range(0, n, stride))
+    if indexes[-1] != n - 1:
+        if n - 1 - indexes[-1] < stride and len(indexes) > 1:
+            indexes.pop()
+        indexes.append(n - 1)
     labels = []
     last_year = None
     for position, index in enumerate(indexes):
