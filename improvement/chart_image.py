@@ -66,7 +66,7 @@ MAX_LEGEND_ROWS = 4
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 # The DejaVu fonts vendored for the credential packets (a file, not an import), then the system's.
-_VENDORED_FONTS = Path(__file__).resolve().parent.parent / "credentials" / "exports" / "fonts"
+_VENDORED_FONTS = Path(__file__).resolve().parent.parent / "backend" / "fonts"
 FONTS = {
     False: (str(_VENDORED_FONTS / "DejaVuSans.ttf"), "DejaVuSans.ttf"),
     True: (str(_VENDORED_FONTS / "DejaVuSans-Bold.ttf"), "DejaVuSans-Bold.ttf"),

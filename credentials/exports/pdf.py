@@ -4,8 +4,8 @@ A rendering of the frozen (already pseudonymised) content, never of the sources.
 the manifest's hashed set: its bytes depend on fpdf2's version. For one installation they are
 stable: the creation date is the submission's, so two renders of a packet are byte-equal.
 
-Text is set in DejaVu Sans (vendored in ``fonts/`` with its licence): the PDF core fonts cover
-Latin-1 only, and teachers' names are not all Latin-1.
+Text is set in DejaVu Sans (vendored in ``backend/fonts/`` with its licence): the PDF core
+fonts cover Latin-1 only, and teachers' names are not all Latin-1.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ __all__ = ["CONTENT_TYPE", "render_pdf"]
 
 CONTENT_TYPE = "application/pdf"
 
-FONTS = Path(__file__).resolve().parent / "fonts"
+# Shared with the run-chart pictures (improvement/chart_image.py): the foundation holds them.
+FONTS = Path(__file__).resolve().parents[2] / "backend" / "fonts"
 FAMILY = "DejaVuSans"
 
 # What each kind of evidence is called on paper.
