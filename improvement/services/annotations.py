@@ -9,7 +9,7 @@ from ..errors import ImprovementError as Codes
 from ..models import Annotation, Measure
 from .common import ensure_owner, not_future, required_text, school_today
 
-MAX_ANNOTATIONS_PER_MEASURE = 50
+MAX_ANNOTATIONS_PER_MEASURE = 40
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from ..errors import ImprovementError as Codes
 from ..models import Better, Measure, Pdsa, PdsaMeasure
 from .common import ensure_owner, optional_text, required_text
 
-MAX_MEASURES_PER_PDSA = 10
+MAX_MEASURES_PER_PDSA = 5
 
 
 @transaction.atomic

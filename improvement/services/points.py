@@ -15,7 +15,7 @@ from ..models import DataPoint, Measure
 from .common import ensure_owner, not_future, school_today
 
 MAX_BATCH = 200
-MAX_POINTS_PER_MEASURE = 500
+MAX_POINTS_PER_MEASURE = 200
 
 
 def _error(index: int, field: str, message: str, code) -> ValidationError:
