@@ -13,7 +13,7 @@ from graphql_relay import to_global_id
 from improvement.models import DataPoint, Pdsa, PdsaMeasure
 from improvement.services.measures import measure_create, pdsa_measure_link
 from improvement.services.pdsa import pdsa_create
-from tests.factories import CoordinatorFactory, LeaderFactory, StaffFactory
+from tests.factories import CoordinatorFactory, LeaderFactory, StaffFactory, TeacherFactory
 from tests.observations.factories import StudentLearningQuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,9 +183,7 @@ def owned(owner, linked, measure):
 )
 def test_nobody_else_reads_or_changes_a_cycle(api_for, owner, owned, measure, who):
     people = {
-        "other_teacher": lambda: pytest.importorskip("tests.factories").TeacherFactory(
-            school=owner.school
-        ),
+        "other_teacher": lambda: TeacherFactory(school=owner.school),
         "leader": lambda: LeaderFactory(school=owner.school),
         "coordinator": lambda: CoordinatorFactory(coordinated_district=owner.school.district),
         "staff": lambda: StaffFactory(),
