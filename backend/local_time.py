@@ -54,6 +54,13 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     return moment.astimezone(UTC)
 
 
+def local_today(zone: ZoneInfo, now: datetime | None = None) -> date:
+    """The date it is at a place now (or at `now`): a teacher in Honolulu at 20:00 is still on
+    the day a UTC clock has already left."""
+    moment = now if now is not None else datetime.now(UTC)
+    return moment.astimezone(zone).date()
+
+
 def local_iso(moment: datetime, zone: ZoneInfo) -> str:
     """ISO-8601 in the school's time with its offset, e.g. 2026-03-04T09:15:00-06:00."""
     return moment.astimezone(zone).isoformat()

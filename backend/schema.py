@@ -16,6 +16,11 @@ from credentials.graphql.schema import (
     CredentialQueries,
     CredentialSubscriptions,
 )
+from improvement.graphql.schema import (
+    ImprovementMutations,
+    ImprovementQueries,
+    ImprovementSubscriptions,
+)
 from networks.graphql.schema import NetworkMutations, NetworkQueries, NetworkSubscriptions
 from notifications.graphql.schema import (
     NotificationMutations,
@@ -38,6 +43,7 @@ class Query(
     NotificationQueries,
     NetworkQueries,
     CredentialQueries,
+    ImprovementQueries,
     graphene.ObjectType,
 ):
     """Everything the app can read."""
@@ -62,6 +68,7 @@ class Mutation(
     NotificationMutations,
     NetworkMutations,
     CredentialMutations,
+    ImprovementMutations,
     graphene.ObjectType,
 ):
     """Everything the app can change."""
@@ -75,6 +82,7 @@ class Subscription(
     NotificationSubscriptions,
     NetworkSubscriptions,
     CredentialSubscriptions,
+    ImprovementSubscriptions,
     graphene.ObjectType,
 ):
     """Live updates over the WebSocket at /graphql/ (graphql-transport-ws)."""

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "surveys",
     "notifications",
     "networks",
+    "improvement",
     "credentials",
 ]
 

@@ -101,6 +101,14 @@ LIST_SIZES = {
     "Query.credentialCounts": 2000,
     "RequirementProgress.missingPeople": 12,
     "EvidenceItem.listEntries": 20,
+    # A PDSA cycle is judged by a few measures (improvement.services.measures caps them at 5);
+    # a measure holds at most 200 points (a school year of daily counts) and 40 notes, plus
+    # one note per linked cycle. Signals are a handful; a long series flagged point by point
+    # could give more, so this counts generously.
+    "Pdsa.measures": 5,
+    "RunChart.points": 200,
+    "RunChart.signals": 60,
+    "RunChart.annotations": 60,
 }
 # Mutation payloads list their errors: a handful at most.
 LIST_SIZE_BY_NAME = {"errors": 10, "warnings": 10}

@@ -77,6 +77,7 @@ ID_NAMES = {
     "coordinatedDistrict": "District",
     "copyAgendaFromMeeting": "Meeting",
     "consent": "ConsentRequest",
+    "follows": "Pdsa",  # the cycle a next cycle adapts
     "record": "Visit",  # evidence: also a sheet, question, survey, meeting or photo
 }
 MISSING_PK = 987_654_321  # a well-formed id of an object that does not exist

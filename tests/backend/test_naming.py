@@ -35,12 +35,12 @@ from backend.schema import schema
 # and to CONTRIBUTING's list.
 ACTIONS = frozenset(
     {
-        "Accept", "Add", "ApplyTemplate", "Approve", "Archive", "Assign", "Attest", "Cancel",
-        "Close", "Complete", "Confirm", "Copy", "Create", "Decide", "Decline", "Delete", "End",
-        "Extend", "Grant", "Invite", "Launch", "MarkAllRead", "MarkRead", "Propose", "Record",
-        "Register", "Remove", "Replace", "Reschedule", "Revoke", "RoleChange", "Rotate", "Save",
-        "Select", "SendTest", "Set", "Share", "SignIn", "SignOut", "Start", "Submit", "Unassign",
-        "Unregister", "Update", "Upload", "Withdraw", "Write",
+        "Accept", "Add", "Advance", "ApplyTemplate", "Approve", "Archive", "Assign", "Attest",
+        "Cancel", "Close", "Complete", "Confirm", "Copy", "Create", "Decide", "Decline", "Delete",
+        "End", "Extend", "Grant", "Invite", "Launch", "Link", "MarkAllRead", "MarkRead", "Propose",
+        "Record", "Register", "Remove", "Replace", "Reschedule", "Revoke", "RoleChange", "Rotate",
+        "Save", "Select", "SendTest", "Set", "Share", "SignIn", "SignOut", "Start", "Submit",
+        "Unassign", "Unregister", "Update", "Upload", "Withdraw", "Write",
     }
 )  # fmt: skip
 
@@ -51,15 +51,18 @@ ENTITY_NOUNS = frozenset(
         "bellSchedule",  # the school's BellPeriods
         "cohortLeader",  # the cohort's leader (a Person)
         "cohortMembers",  # people added to a cohort at once
+        "annotation",  # a note on a measure's run chart (RunChartAnnotation)
         "cohortPeer",  # a cohort member invited by e-mail
         "consent",  # a ConsentRequest, answered by the person asked
         "evidence",  # a pursuit's evidence as a whole (an attestation)
         "evidenceChoice",  # the option chosen for a choice requirement
         "evidenceList",  # the entries of a list requirement
         "evidenceText",  # the answer to one prompt of a text requirement
+        "dataPoints",  # a batch of a measure's points
         "districtEmailDomains",  # District.emailDomains
         "meetingAgenda",  # Meeting.agenda
         "observationData",  # a visit's ObservationEntries
+        "pdsaMeasure",  # the link between a Pdsa and a Measure
         "personOutsideDomains",  # a Person whose address is outside the district's domains
         "surveyResponse",  # one person's answers (never stored with who gave them)
         "surveyResponseCount",  # a survey's live counts

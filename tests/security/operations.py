@@ -78,6 +78,7 @@ QUERIES: dict[str, list[Variables]] = {
     # The host by name, then by the start of her address (a secret of school A1's).
     "credential": [lambda w: {"id": w.gid("Credential", "credential_version")}],
     "pursuit": [lambda w: {"id": w.gid("Pursuit", "pursuit")}],
+    "pdsa": [lambda w: {"id": w.gid("Pdsa", "pdsa")}],
     # The district, then one of its schools (the pursuits are the visitor's, at school A1).
     "credentialCounts": [
         lambda w: {"districtId": w.gid("District", "district_a")},
@@ -95,6 +96,44 @@ def _when(days: int, hour: str = "10:00") -> dict:
 
 
 MUTATIONS: dict[str, list[Variables]] = {
+    # improvement: the visitor's cycle (at DO) and measures.
+    "pdsaCreate": [
+        _input(
+            lambda w: {
+                "slqId": w.gid("StudentLearningQuestion", "pdsa_slq"),
+                "changeIdea": "Cold calling with wait time",
+                "predictions": "Fewer blank answers",
+            }
+        )
+    ],
+    "pdsaUpdate": [_input(lambda w: {"pdsaId": w.gid("Pdsa", "pdsa"), "doNotes": "Went well"})],
+    "pdsaAdvance": [_input(lambda w: {"pdsaId": w.gid("Pdsa", "pdsa"), "stage": "STUDY"})],
+    "measureCreate": [_input(lambda w: {"name": "Exit tickets correct", "unit": "students"})],
+    "pdsaMeasureLink": [
+        _input(
+            lambda w: {
+                "pdsaId": w.gid("Pdsa", "pdsa"),
+                "measureId": w.gid("Measure", "unlinked_measure"),
+            }
+        )
+    ],
+    "dataPointsRecord": [
+        _input(
+            lambda w: {
+                "measureId": w.gid("Measure", "pdsa_measure"),
+                "points": [{"clientId": str(uuid.uuid4()), "on": _day(-1), "value": 5}],
+            }
+        )
+    ],
+    "annotationAdd": [
+        _input(
+            lambda w: {
+                "measureId": w.gid("Measure", "pdsa_measure"),
+                "on": _day(-1),
+                "text": "Assembly",
+            }
+        )
+    ],
     "pursuitStart": [_input(lambda w: {"credentialId": w.gid("Credential", "open_credential")})],
     "pursuitWithdraw": [_input(lambda w: {"pursuitId": w.gid("Pursuit", "pursuit")})],
     "evidenceItemAdd": [

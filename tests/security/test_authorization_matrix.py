@@ -201,6 +201,17 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.consentRevoke": frozenset({LEADER}),
     "Mutation.packetSubmit": frozenset({VISITOR}),
     "Query.credentialCounts": frozenset({COORDINATOR, STAFF}),  # of district A
+    # improvement: a PDSA cycle and its measures are their owner's alone (no leader,
+    # coordinator or staff); any teacher may plan with their own question and make measures.
+    "Query.myPdsas": SIGNED_IN,
+    "Query.pdsa": frozenset({VISITOR}),
+    "Mutation.pdsaCreate": frozenset({VISITOR}),
+    "Mutation.pdsaUpdate": frozenset({VISITOR}),
+    "Mutation.pdsaAdvance": frozenset({VISITOR}),
+    "Mutation.measureCreate": TEACHERS,
+    "Mutation.pdsaMeasureLink": frozenset({VISITOR}),
+    "Mutation.dataPointsRecord": frozenset({VISITOR}),
+    "Mutation.annotationAdd": frozenset({VISITOR}),
 }
 
 # Checks of what an allowed call did, beyond succeeding: (field, caller, value) -> ok.
@@ -247,6 +258,8 @@ NODE_DECLARATION: dict[str, list[tuple[str, frozenset[str]]]] = {
     "EvidenceItem": [("evidence_item", frozenset({VISITOR}))],
     "ConsentRequest": [("consent", frozenset({VISITOR, HOST}))],
     "Packet": [("packet", frozenset({VISITOR}))],
+    "Pdsa": [("pdsa", frozenset({VISITOR}))],
+    "Measure": [("pdsa_measure", frozenset({VISITOR}))],
 }
 
 # (root field, caller) cases that fail, with what is wrong; none today (all fixed).

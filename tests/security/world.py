@@ -114,6 +114,7 @@ TOOL_NAME = _marker("privatetool")
 HOST_EMAIL = f"{_marker('hostmail')}@example.org"
 INVITEE_EMAIL = f"{_marker('inviteemail')}@example.org"
 EVIDENCE_TEXT = _marker("evidencetext")
+PDSA_TEXT = _marker("pdsatext")
 
 SECRETS: dict[str, frozenset[str]] = {
     # A visit's content: its host and visitor only (never the leader, coordinators or staff).
@@ -144,6 +145,8 @@ SECRETS: dict[str, frozenset[str]] = {
     INVITEE_EMAIL: frozenset({LEADER, COORDINATOR, STAFF}),
     # What a teacher writes for a credential: theirs alone (not their leader's, nor staff's).
     EVIDENCE_TEXT: frozenset({VISITOR}),
+    # A PDSA cycle, its measures and notes: its owner's alone until published.
+    PDSA_TEXT: frozenset({VISITOR}),
 }
 
 
@@ -375,6 +378,7 @@ def build_world() -> World:
     credentials = _credentials(
         now, visitor=visitor, host=host, leader=leader, cohort=cohort, done=done
     )
+    improvement = _improvement(now, visitor=visitor)
 
     # --- inbox, phones, invitations ------------------------------------------------------------
     notification = DeliveredNotificationFactory(
@@ -456,6 +460,7 @@ def build_world() -> World:
         "awaiting_invitation": awaiting_invitation,
         **memberships,
         **credentials,
+        **improvement,
         **{f"user_{kind}": user for kind, user in users.items() if user is not None},
     }
     values = {"receipt": receipt, "invitation_code": code, "password": "correct-horse-battery"}
@@ -596,4 +601,42 @@ def _credentials(now, *, visitor, host, leader, cohort, done) -> dict:
         "consent": consent,
         "consent_granted": granted,
         "packet": packet,
+    }
+
+
+def _improvement(now, *, visitor) -> dict:
+    """A PDSA cycle of the visitor's (at DO, for their own question) judged by a measure with
+    three points and a note, and a second measure of theirs not linked yet."""
+    import uuid as uuid_module
+
+    from improvement.models import Annotation, DataPoint, Measure, Pdsa, PdsaMeasure, Stage
+
+    today = timezone.localdate()
+    own_slq = StudentLearningQuestionFactory(host=visitor, question="How do my students explain?")
+    pdsa = Pdsa.objects.create(
+        owner=visitor,
+        slq=own_slq,
+        change_idea=f"Think-pair-share before answers {PDSA_TEXT}",
+        predictions=f"More students explain {PDSA_TEXT}",
+        stage=Stage.DO,
+        do_started_on=today - timedelta(days=5),
+    )
+    measure = Measure.objects.create(owner=visitor, name=f"Students explaining {PDSA_TEXT}")
+    PdsaMeasure.objects.create(pdsa=pdsa, measure=measure)
+    for days, value in ((6, 4.0), (3, 7.0), (1, 9.0)):
+        DataPoint.objects.create(
+            measure=measure,
+            client_id=uuid_module.uuid4(),
+            on=today - timedelta(days=days),
+            value=value,
+        )
+    Annotation.objects.create(
+        measure=measure, on=today - timedelta(days=2), text=f"Quiz {PDSA_TEXT}"
+    )
+    unlinked = Measure.objects.create(owner=visitor, name="Hands up")
+    return {
+        "pdsa_slq": own_slq,
+        "pdsa": pdsa,
+        "pdsa_measure": measure,
+        "unlinked_measure": unlinked,
     }
