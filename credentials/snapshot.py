@@ -106,8 +106,13 @@ class _People:
         return {"role": label, "name": person.full_name}
 
 
-def build(pursuit: Pursuit, *, attempt: int, submitted_at: datetime) -> Snapshot:
-    """The packet of `pursuit` as it would be frozen now, students pseudonymised."""
+def build(
+    pursuit: Pursuit, *, attempt: int, submitted_at: datetime, read_files: bool = True
+) -> Snapshot:
+    """The packet of `pursuit` as it would be frozen now, students pseudonymised.
+
+    `read_files=False` (the preview, a read the phone may repeat) checks that each photo's
+    file exists but does not load its bytes: the content is the same, `files` hold no data."""
     version = pursuit.version
     slots = list(RequirementSlot.objects.filter(version=version).order_by("parent_id", "position"))
     top = [s for s in slots if s.parent_id is None]
@@ -132,7 +137,7 @@ def build(pursuit: Pursuit, *, attempt: int, submitted_at: datetime) -> Snapshot
     }
     named = {s.key for s in slots if s.consent_from == "NAMED_PEERS"}
     people = _People(pursuit, named)
-    reader = _Reader(pursuit.person)
+    reader = _Reader(pursuit.person, read_files=read_files)
     files: list[PacketFileData] = []
 
     def requirement(slot: RequirementSlot) -> dict[str, Any]:
@@ -195,8 +200,9 @@ def _flatten_choice(entry: dict[str, Any]) -> dict[str, Any]:
 class _Reader:
     """Reads each record as the teacher may (None when they no longer may)."""
 
-    def __init__(self, teacher):
+    def __init__(self, teacher, *, read_files: bool = True):
         self.teacher = teacher
+        self.read_files = read_files
 
     def item(self, item: EvidenceItem, slot, people: _People, files) -> dict[str, Any] | None:
         base = {
@@ -417,8 +423,13 @@ class _Reader:
             return None
         path = f"files/photo-{len(files) + 1}.jpg"
         try:
-            with photo.image.open("rb") as handle:
-                data = handle.read()
+            if self.read_files:
+                with photo.image.open("rb") as handle:
+                    data = handle.read()
+            elif photo.image.storage.exists(photo.image.name):
+                data = b""
+            else:
+                raise FileNotFoundError(photo.image.name)
         except FileNotFoundError:
             # Storage lost the file (a restore without media, say): say so rather than fail.
             return base | {

@@ -199,5 +199,8 @@ def packet_preview(*, person, pursuit: Pursuit) -> dict:
     """The content a submission now would freeze (same code), without writing anything."""
     attempt = (pursuit.packets.aggregate(last=Max("attempt"))["last"] or 0) + 1
     return build(
-        pursuit, attempt=attempt, submitted_at=timezone.now().replace(microsecond=0)
+        pursuit,
+        attempt=attempt,
+        submitted_at=timezone.now().replace(microsecond=0),
+        read_files=False,
     ).content
