@@ -27,6 +27,13 @@ logger = logging.getLogger("notifications.events")
 _CONCURRENCY = 50
 
 
+def prepare() -> None:
+    """Build the channel layer now, before the first round: built on the first hint it was
+    imported and made inside the first round's commit, 0.6 s of a 4 s benchmark run on two
+    CPUs (measured with py-spy), holding that round's lease the while."""
+    get_channel_layer()
+
+
 def announce_received(rows) -> None:
     """Tell each recipient's open apps about `rows` ((recipient_id, notification_id) pairs)
     once the current transaction commits."""

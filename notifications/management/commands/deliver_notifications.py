@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, connections
 
-from notifications import periodic
+from notifications import events, periodic
 from notifications.backends import push_backend_from_settings
 from notifications.delivery import BatchReport, Courier, default_worker_id
 
@@ -87,6 +87,7 @@ class Command(BaseCommand):
             )
             for number in range(threads)
         ]
+        events.prepare()
         stop = opts.get("stop") or threading.Event()
         self.jobs = periodic.Schedule()
         previous_handlers = self._install_signal_handlers(stop)
