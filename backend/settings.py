@@ -336,6 +336,9 @@ SURVEY_MIN_GROUP_SIZE_TEXT = env_int("SURVEY_MIN_GROUP_SIZE_TEXT", 8)
 # Peer feedback a teacher asks of the peers whose classes they visited: the programme asks for
 # four, figures and comments alike (never below 3; README, threat model).
 SURVEY_PEER_FEEDBACK_MIN_GROUP_SIZE = env_int("SURVEY_PEER_FEEDBACK_MIN_GROUP_SIZE", 4)
+# A class's students (issue 23): figures from 8 responses, comments from 10.
+SURVEY_STUDENT_MIN_GROUP_SIZE = env_int("SURVEY_STUDENT_MIN_GROUP_SIZE", 8)
+SURVEY_STUDENT_MIN_GROUP_SIZE_TEXT = env_int("SURVEY_STUDENT_MIN_GROUP_SIZE_TEXT", 10)
 # Responses stay sealed to this key's public half until their survey closes (surveys/sealing.py):
 # a base64 private key kept outside the database and its backups. Retired keys still open
 # responses sealed before a rotation. Development and tests use a generated, git-ignored file.

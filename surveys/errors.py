@@ -53,6 +53,11 @@ class SurveyError(ErrorCode):
         "INVALID_ANSWER",
         "An answer does not fit its question (not a scale point, or wrong kind).",
     )
+    INVALID_CODE = (
+        "INVALID_CODE",
+        "Not a code of a class survey: mistyped, or from another sheet (one answer for all).",
+    )
+    CODE_USED = "CODE_USED", "This class survey code has been used: one answer per code."
     DUPLICATE_ANSWER = "DUPLICATE_ANSWER", "The same question is answered twice."
     EMPTY_RESPONSE = "EMPTY_RESPONSE", "No question was answered."
     DIFFERENT_INSTRUMENTS = (

@@ -42,6 +42,9 @@ from django.utils import timezone
 
 from backend.accounts.models import School
 
+# The most students a class survey is for (codes are made for each, and a few spares).
+MAX_CLASS_SIZE = 60
+
 
 class InstrumentKind(models.TextChoices):
     """What an instrument is for; the shipped library's kinds plus leaders' own."""
@@ -50,6 +53,7 @@ class InstrumentKind(models.TextChoices):
     CONFIDENCE = "CONFIDENCE", "Confidence"
     PEER_FEEDBACK = "PEER_FEEDBACK", "Peer feedback"
     SESSION_FEEDBACK = "SESSION_FEEDBACK", "Session feedback"
+    STUDENT_VOICE = "STUDENT_VOICE", "Student voice: a class's experience, answered by students"
     CUSTOM = "CUSTOM", "Built by a leader"
 
 
@@ -64,6 +68,7 @@ class AdministrationKind(models.TextChoices):
     END_OF_YEAR = "END_OF_YEAR", "End of year"
     PEER_FEEDBACK = "PEER_FEEDBACK", "Peer feedback"
     SESSION_FEEDBACK = "SESSION_FEEDBACK", "Session feedback"
+    STUDENT_VOICE = "STUDENT_VOICE", "Student voice (a class survey)"
     OTHER = "OTHER", "Other"
 
 
@@ -78,6 +83,10 @@ class AudienceKind(models.TextChoices):
     )
     VISITED_PEERS = "VISITED_PEERS", "Chosen peers whose classes the launcher visited"
     SESSION_ATTENDEES = "SESSION_ATTENDEES", "The peers present at a meeting of the cohort"
+    CLASS_CODES = (
+        "CLASS_CODES",
+        "A teacher's class: students without accounts, each with a single-use code",
+    )
 
 
 class ResponseScale(models.Model):
@@ -218,6 +227,9 @@ class Administration(models.Model):
     # when that was done (null: not yet, or not a follow-up).
     group_taken_at = models.DateTimeField(null=True, blank=True)
     title = models.CharField(max_length=200)
+    # Only for a class's students (CLASS_CODES): how many the teacher says the class holds.
+    # The report's "most of the class" is read against it; no student is stored anywhere.
+    class_size = models.PositiveSmallIntegerField(null=True, blank=True)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     follows = models.ForeignKey(
@@ -237,7 +249,21 @@ class Administration(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="administration_window"
-            )
+            ),
+            # A class survey says how many students the class has; no other survey does.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        audience="CLASS_CODES",
+                        class_size__isnull=False,
+                        class_size__gte=1,
+                        class_size__lte=MAX_CLASS_SIZE,
+                    )
+                    | (~Q(audience="CLASS_CODES") | Q(audience__isnull=True))
+                    & Q(class_size__isnull=True)
+                ),
+                name="administration_class_size",
+            ),
         ]
         indexes = [models.Index(fields=["school", "opens_at"])]
 
@@ -251,6 +277,27 @@ class Administration(models.Model):
     def is_closed(self, now=None) -> bool:
         now = now or timezone.now()
         return self.cancelled_at is None and now >= self.closes_at
+
+
+class AccessCode(models.Model):
+    """A single-use code that lets one student of a class answer its survey without an account.
+
+    Only an HMAC of the code is kept (`surveys.access_codes`), so a copy of the database cannot
+    replay codes. **No time, no device, no reference to a response:** a used code says only
+    that one of the class answered, and the answer went into the sealed holding table in the
+    same transaction under a random key, like a teacher's (`services.responses`)."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="access_codes"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["administration_id", "digest"]  # never the order they were made in
+
+    def __str__(self) -> str:
+        return "Access code"
 
 
 class Invitee(models.Model):

@@ -5,6 +5,9 @@ Roles around one administration:
   launch, edit, see who has not responded, read the report and write notes;
 - **coordinators** of its school's district read the aggregated report and the response rate;
 - **invitees** see it in their list and answer it once. Nobody sees anyone's answers.
+
+A class's student voice survey (audience CLASS_CODES, issue 23) is its teacher's alone: no
+leader, coordinator or staff member manages it or reads its report.
 """
 
 from django.contrib.auth import get_user_model
@@ -14,7 +17,19 @@ from django.utils import timezone
 from backend.accounts import scope
 from cohorts.models import Membership, Role
 
-from .models import Administration, Instrument, Invitee
+from .models import Administration, AudienceKind, Instrument, Invitee
+
+# A class's students' survey: read by the teacher who launched it and nobody else.
+_CLASS_SURVEY = Q(audience=AudienceKind.CLASS_CODES)
+
+
+def _scoped(user, queryset: QuerySet, condition) -> QuerySet:
+    """`scope.scoped`, except that staff, who see every school's surveys, do not see a
+    teacher's class survey."""
+    rows = scope.scoped(user, queryset, condition)
+    if scope.signed_in(user) and user.is_staff:
+        rows = rows.exclude(_CLASS_SURVEY & ~Q(created_by=user))
+    return rows
 
 
 def instruments_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -37,24 +52,25 @@ def managed_condition(user) -> Q:
 
 
 def reported_condition(user) -> Q:
-    """Administrations whose aggregated report `user` may read: managers and coordinators."""
-    return managed_condition(user) | scope.oversees(user)
+    """Administrations whose aggregated report `user` may read: managers and coordinators
+    (never a class survey, which has no cohort: only its teacher manages it)."""
+    return managed_condition(user) | (scope.oversees(user) & ~_CLASS_SURVEY)
 
 
 def administrations_managed_by(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Administration.objects.all() if queryset is None else queryset
-    return scope.scoped(user, queryset, managed_condition)
+    return _scoped(user, queryset, managed_condition)
 
 
 def administrations_reported_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Administration.objects.all() if queryset is None else queryset
-    return scope.scoped(user, queryset, reported_condition)
+    return _scoped(user, queryset, reported_condition)
 
 
 def administrations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Managers, coordinators, and the people invited to answer."""
     queryset = Administration.objects.all() if queryset is None else queryset
-    return scope.scoped(user, queryset, _seen_condition)
+    return _scoped(user, queryset, _seen_condition)
 
 
 def _seen_condition(user) -> Q:

@@ -48,9 +48,36 @@ def is_peer_feedback_to_visited_peers(kind: str, audience: str) -> bool:
     return kind == AdministrationKind.PEER_FEEDBACK and audience == AudienceKind.VISITED_PEERS
 
 
+# A class's students (issue 23): Tripod reports a class from 8 students, The Learning Bar holds
+# back comments below 10. Students write in a voice a teacher may know, so comments need more.
+DEFAULT_STUDENT_GROUP_SIZE = 8
+DEFAULT_STUDENT_COMMENT_GROUP_SIZE = 10
+
+
+def student_minimums() -> tuple[int, int]:
+    """(figures, comments) for a class survey: SURVEY_STUDENT_MIN_GROUP_SIZE (default 8) and
+    SURVEY_STUDENT_MIN_GROUP_SIZE_TEXT (default 10), never below the general minimums."""
+    figures = max(
+        int(getattr(settings, "SURVEY_STUDENT_MIN_GROUP_SIZE", DEFAULT_STUDENT_GROUP_SIZE)),
+        minimum_group_size(),
+    )
+    comments = max(
+        int(
+            getattr(
+                settings, "SURVEY_STUDENT_MIN_GROUP_SIZE_TEXT", DEFAULT_STUDENT_COMMENT_GROUP_SIZE
+            )
+        ),
+        figures,
+        minimum_comment_group_size(),
+    )
+    return figures, comments
+
+
 def report_minimums(kind: str, audience: str) -> tuple[int, int]:
     """(figures, comments): the fewest respondents, besides those who run the survey, behind a
     report's figures and behind its comments, for an administration of `kind` to `audience`."""
+    if audience == AudienceKind.CLASS_CODES:
+        return student_minimums()
     if is_peer_feedback_to_visited_peers(kind, audience):
         minimum = peer_feedback_minimum_group_size()
         return minimum, minimum

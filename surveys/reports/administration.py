@@ -18,7 +18,17 @@ from django.utils import timezone
 from cohorts.models import Membership, Role
 
 from .. import statistics
-from ..models import Administration, Answer, Construct, Invitee, Item, ItemFormat, ScalePoint
+from ..models import (
+    AccessCode,
+    Administration,
+    Answer,
+    AudienceKind,
+    Construct,
+    Invitee,
+    Item,
+    ItemFormat,
+    ScalePoint,
+)
 from ..services.responses import responses_open
 from ..settings import report_minimums
 from .results import (
@@ -110,6 +120,12 @@ def _counts(administration: Administration) -> tuple[int, int, int, int]:
     runs a peer-feedback survey a member of the cohort sent with it). Each knows their own
     answers, so every figure they read must stand on the minimum (`report_minimums`) of answers
     *besides theirs*: the minimum is raised by `insiders`."""
+    if administration.audience == AudienceKind.CLASS_CODES:
+        # A class's students: the class's size and the codes spent; nobody runs it but its
+        # teacher, who holds no answer of their own (a spare code they spend is a student's
+        # to the report, which is why the counts show codes spent against the class's size).
+        spent = AccessCode.objects.filter(administration=administration, used=True).count()
+        return administration.class_size or 0, spent, administration.responses.count(), 0
     leads = Membership.objects.filter(
         cohort_id=administration.cohort_id,
         person_id=OuterRef("person_id"),

@@ -54,7 +54,7 @@ def follow_up_window(opens_at: datetime, closes_at: datetime, zone) -> tuple[dat
     return new_opens, new_opens + (closes_at - opens_at)
 
 
-def _check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None:
+def check_window(opens_at: datetime, closes_at: datetime, now: datetime) -> None:
     if closes_at <= opens_at:
         raise ValidationError(
             {"closes_at": ValidationError("Close after it opens.", code=SurveyError.INVALID_WINDOW)}
@@ -99,6 +99,15 @@ def _error(field: str, message: str, code: str) -> ValidationError:
 
 
 def _check_allowed(*, kind: str, instrument: Instrument, audience: str) -> None:
+    if AdministrationKind.STUDENT_VOICE in (kind, instrument.kind) or (
+        audience == AudienceKind.CLASS_CODES
+    ):
+        raise _error(
+            "audience",
+            "Student voice goes to a class of yours, with a code for each student: launch it "
+            "as a class survey.",
+            SurveyError.AUDIENCE_NOT_ALLOWED,
+        )
     allowed = ALLOWED_AUDIENCES.get(kind, WHOLE_GROUPS)
     if instrument.kind in WHOLE_GROUP_INSTRUMENTS:
         allowed = allowed & WHOLE_GROUPS
@@ -291,7 +300,7 @@ def administration_launch(
             }
         )
     opens_at = opens_at or now
-    _check_window(opens_at, closes_at, now)
+    check_window(opens_at, closes_at, now)
     _check_allowed(kind=kind, instrument=instrument, audience=audience.kind)
     school = cohort.school if cohort is not None else actor.school
     if school is None:
@@ -487,7 +496,7 @@ def administration_update(
         administration.opens_at = opens_at
     if closes_at is not None:
         administration.closes_at = closes_at
-    _check_window(administration.opens_at, administration.closes_at, now)
+    check_window(administration.opens_at, administration.closes_at, now)
     if title is not None:
         title = title.strip()
         if not title:

@@ -42,8 +42,10 @@ from surveys.errors import SurveyError
 
 from .. import sealing
 from ..models import (
+    AccessCode,
     Administration,
     Answer,
+    AudienceKind,
     Invitee,
     Item,
     ItemFormat,
@@ -87,7 +89,7 @@ def hash_receipt_code(code: str) -> str:
     return hashlib.sha256(normalise_receipt_code(code).encode()).hexdigest()
 
 
-def _validated_answers(administration: Administration, drafts: list[AnswerDraft]) -> list[Answer]:
+def validated_answers(administration: Administration, drafts: list[AnswerDraft]) -> list[Answer]:
     items = {
         item.pk: item
         for item in Item.objects.filter(instrument_id=administration.instrument_id)
@@ -174,7 +176,7 @@ def response_submit(
         raise ValidationError(
             "You have already answered this survey.", code=SurveyError.ALREADY_RESPONDED
         )
-    new_answers = _validated_answers(administration, answers)
+    new_answers = validated_answers(administration, answers)
 
     # Only one transaction can flip the flag; a concurrent duplicate sees 0 rows updated.
     flipped = Invitee.objects.filter(pk=invitee.pk, has_responded=False).update(has_responded=True)
@@ -183,12 +185,7 @@ def response_submit(
             "You have already answered this survey.", code=SurveyError.ALREADY_RESPONDED
         )
 
-    key_id, ciphertext = sealing.seal(
-        _serialized(new_answers), size=sealed_size(administration.instrument_id)
-    )
-    SealedResponse.objects.create(
-        administration=administration, key_id=key_id, ciphertext=ciphertext
-    )
+    seal_response(administration, new_answers)
     code = _new_receipt_code()
     Receipt.objects.create(administration=administration, digest=hash_receipt_code(code))
 
@@ -205,6 +202,17 @@ def response_submit(
 
 
 # --- sealed payloads --------------------------------------------------------------------------
+
+
+def seal_response(administration: Administration, answers: list[Answer]) -> None:
+    """Write validated answers sealed, under a random key, with no person and no time."""
+    key_id, ciphertext = sealing.seal(
+        _serialized(answers), size=sealed_size(administration.instrument_id)
+    )
+    SealedResponse.objects.create(
+        administration=administration, key_id=key_id, ciphertext=ciphertext
+    )
+
 
 # JSON escapes a character in at most 6 bytes (\u001f); an answer's brackets, item id, value
 # and separators take well under 64.
@@ -315,7 +323,11 @@ def responses_open_due(*, now: datetime | None = None) -> int:
 
 
 def response_counts(administration: Administration) -> dict:
-    """How many were invited and how many responded (the participation side only)."""
+    """How many were invited and how many responded (the participation side only). For a
+    class survey: the class's size and the codes spent."""
+    if administration.audience == AudienceKind.CLASS_CODES:
+        spent = AccessCode.objects.filter(administration=administration, used=True).count()
+        return {"invited_count": administration.class_size or 0, "responded_count": spent}
     counts = Invitee.objects.filter(administration=administration).aggregate(
         invited=Count("id"), responded=Count("id", filter=Q(has_responded=True))
     )
