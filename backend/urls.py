@@ -28,6 +28,8 @@ urlpatterns = [
     path("credentials/", include("credentials.urls")),
     path("networks/", include("networks.urls")),
     path("observations/", include("observations.urls")),
+    # Students answer their class's survey here (short: typed from a slip, or a QR code).
+    path("s/", include("surveys.urls")),
 ]
 
 if settings.BENCH_BASELINE_VIEWS:

@@ -122,38 +122,53 @@ def _issue_codes(administration: Administration, count: int) -> list[str]:
     return sorted(codes)  # alphabetical: the order they were made in is not kept anywhere
 
 
+def _live_code(code: str, now: datetime, *, lock: bool) -> tuple[AccessCode, Administration]:
+    """The code's row and its survey, if a student may answer with it now; else the refusal.
+
+    Every code that is not a live code of an open survey gets one answer (`INVALID_CODE`),
+    except a spent one (`CODE_USED`, so a student who answered is not left wondering) and a
+    survey outside its window (`NOT_OPEN_YET`, `CLOSED`, `CANCELLED`): a guesser learns which
+    codes exist only by spending guesses, which the page rate-limits."""
+    normalised = access_codes.normalise(code)
+    row = (
+        AccessCode.objects.filter(digest__in=access_codes.digests(normalised)).first()
+        if normalised is not None
+        else None
+    )
+    if row is None:
+        raise _error(
+            "code", "This is not a code from your class's sheet.", SurveyError.INVALID_CODE
+        )
+    surveys = Administration.objects.select_related("instrument")
+    # Locked when answering, as a teacher's answer locks it: submissions to one survey run one
+    # at a time, and none passes the opening of the answers at the close.
+    administration = (surveys.select_for_update() if lock else surveys).get(
+        pk=row.administration_id
+    )
+    if administration.cancelled_at is not None:
+        raise _error("code", "This survey was cancelled.", SurveyError.CANCELLED)
+    if now < administration.opens_at:
+        raise _error("code", "This survey has not opened yet.", SurveyError.NOT_OPEN_YET)
+    if now >= administration.closes_at or administration.responses_opened_at is not None:
+        raise _error("code", "This survey has closed.", SurveyError.CLOSED)
+    if row.used:
+        raise _error("code", "This code has been used.", SurveyError.CODE_USED)
+    return row, administration
+
+
+def class_survey_for_code(*, code: str, now: datetime | None = None) -> Administration:
+    """The survey a student may answer now with `code` (the code is not spent)."""
+    return _live_code(code, now or timezone.now(), lock=False)[1]
+
+
 def response_submit_with_code(
     *, code: str, answers: list[AnswerDraft], now: datetime | None = None
 ) -> Administration:
     """A student's answers, with a code from their class's sheet. Returns the survey answered.
-
-    Every code that is not a live code of an open survey gets one answer (`INVALID_CODE`),
-    except a spent one (`CODE_USED`, so a student who answered is not left wondering) and a
-    survey outside its window (`NOT_OPEN_YET`, `CLOSED`): a guesser learns which codes exist
-    only by spending guesses, which the page rate-limits."""
+    Refusals: `_live_code`, and the answers' own (`validated_answers`), which spend no code."""
     now = now or timezone.now()
-    normalised = access_codes.normalise(code)
-    if normalised is None:
-        raise _error(
-            "code", "This is not a code from your class's sheet.", SurveyError.INVALID_CODE
-        )
     with transaction.atomic():
-        row = AccessCode.objects.filter(digest__in=access_codes.digests(normalised)).first()
-        if row is None:
-            raise _error(
-                "code", "This is not a code from your class's sheet.", SurveyError.INVALID_CODE
-            )
-        # Locked as a teacher's answer locks it: submissions to one survey run one at a time,
-        # and none passes the opening of the answers at the close.
-        administration = Administration.objects.select_for_update().get(pk=row.administration_id)
-        if administration.cancelled_at is not None:
-            raise _error("code", "This survey was cancelled.", SurveyError.CANCELLED)
-        if now < administration.opens_at:
-            raise _error("code", "This survey has not opened yet.", SurveyError.NOT_OPEN_YET)
-        if now >= administration.closes_at or administration.responses_opened_at is not None:
-            raise _error("code", "This survey has closed.", SurveyError.CLOSED)
-        if row.used:
-            raise _error("code", "This code has been used.", SurveyError.CODE_USED)
+        row, administration = _live_code(code, now, lock=True)
         new_answers = validated_answers(administration, answers)
         # Only one transaction can spend a code; a double tap sees 0 rows updated.
         if AccessCode.objects.filter(pk=row.pk, used=False).update(used=True) != 1:
