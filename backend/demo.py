@@ -21,6 +21,7 @@ APP_DEMOS = (
     "notifications.demo",
     # Adds a third school and cohorts at other stages so the district map is worth a look.
     "networks.demo",
+    "improvement.demo",
     # Last: the leader's pursuits count what every app above recorded.
     "credentials.demo",
 )

@@ -109,6 +109,10 @@ LIST_SIZES = {
     "RunChart.points": 200,
     "RunChart.signals": 60,
     "RunChart.annotations": 60,
+    # One row per school of a district with any improvement work (a large district has a
+    # few hundred schools); five stages each.
+    "Query.improvementCounts": 500,
+    "ImprovementCount.pdsaStages": 5,
 }
 # Mutation payloads list their errors: a handful at most.
 LIST_SIZE_BY_NAME = {"errors": 10, "warnings": 10}

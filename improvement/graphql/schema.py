@@ -7,12 +7,13 @@ from backend.graphql.ids import read_pk
 from backend.graphql.permissions import SignedIn, requires
 
 from ..models import Pdsa
+from .counts import ImprovementCountQueries
 from .enums import PdsaStage
 from .mutations import ImprovementMutationFields
 from .types import PdsaType
 
 
-class ImprovementQueries(graphene.ObjectType):
+class ImprovementQueries(ImprovementCountQueries, graphene.ObjectType):
     my_pdsas = DjangoConnectionField(
         PdsaType,
         stage=PdsaStage(description="Only cycles at this stage."),

@@ -306,6 +306,67 @@ def test_every_client_operation_runs_against_the_demo(settings):
     pdf = Client().get(packet["pdfDownload"]["url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
+    # improvement: the leader's two finished cycles and the run chart that shifted after the
+    # first change; then a new cycle planned on the leader's question, judged by a new
+    # measure, moved to Do, its points recorded offline (sent twice: kept once), a note added,
+    # Do notes written; and the coordinator's counts of the district (numbers only)
+    cycles = nodes(leader.run("MyPdsas")["myPdsas"])
+    assert [c["stage"] for c in cycles] == ["DONE", "DONE"]
+    first = next(c for c in cycles if c["cycleNumber"] == 1)
+    shown = leader.run("PdsaDetail", {"id": first["id"]})["pdsa"]
+    assert shown["actDecision"] == "ADAPT" and shown["studyResults"]
+    chart = shown["measures"][0]["runChart"]
+    assert len(chart["points"]) == 18 and chart["reliable"] is True
+    shift = next(s for s in chart["signals"] if s["kind"] == "SHIFT")
+    assert min(shift["pointIndexes"]) >= 8, "the shift comes after the first change"
+    assert any(note["text"].startswith("Cycle 1 starts") for note in chart["annotations"])
+    question = leader.run("PdsaPlanQuestions")["myStudentLearningQuestions"][0]
+    planned = leader.run(
+        "PdsaCreate",
+        {
+            "input": {
+                "slqId": question["id"],
+                "changeIdea": "Students judge a partner's reason before handing in the ticket.",
+                "predictions": "Reasons will get longer and more specific.",
+            }
+        },
+    )["pdsaCreate"]["pdsa"]
+    assert planned["stage"] == "PLAN"
+    made = leader.run(
+        "MeasureCreate",
+        {"input": {"name": "Reasons that cite evidence", "unit": "tickets", "baselineCount": 3}},
+    )["measureCreate"]["measure"]
+    assert made["runChart"] is None  # no points yet
+    linked = leader.run(
+        "PdsaMeasureLink", {"input": {"pdsaId": planned["id"], "measureId": made["id"]}}
+    )["pdsaMeasureLink"]["pdsa"]
+    assert [m["id"] for m in linked["measures"]] == [made["id"]]
+    doing = leader.run("PdsaAdvance", {"input": {"pdsaId": planned["id"], "stage": "DO"}})
+    assert doing["pdsaAdvance"]["pdsa"]["stage"] == "DO"
+    today = shown["measures"][0]["runChart"]["points"][-1]["on"]  # today at the school
+    offline = {
+        "measureId": made["id"],
+        "points": [
+            {"clientId": "0b9f2a4e-1c3d-4e5f-8a7b-6c5d4e3f2a10", "on": today, "value": 4},
+            {"clientId": "0b9f2a4e-1c3d-4e5f-8a7b-6c5d4e3f2a11", "on": today, "value": 6},
+        ],
+    }
+    for _sent in range(2):  # the phone resends the batch after a dropped connection
+        recorded = leader.run("DataPointsRecord", {"input": offline})
+        assert recorded["dataPointsRecord"]["measure"]["pointCount"] == 2
+    noted = leader.run(
+        "AnnotationAdd", {"input": {"measureId": made["id"], "on": today, "text": "Assembly"}}
+    )["annotationAdd"]["measure"]
+    assert "Assembly" in [note["text"] for note in noted["runChart"]["annotations"]]
+    updated = leader.run(
+        "PdsaUpdate", {"input": {"pdsaId": planned["id"], "doNotes": "Pairs chosen by seat."}}
+    )["pdsaUpdate"]["pdsa"]
+    assert updated["doNotes"] == "Pairs chosen by seat."
+    counts = coordinator.run("ImprovementCounts", {"districtId": district_id})
+    maple = counts["improvementCounts"][0]
+    assert maple["pdsas"] == 3 and maple["measures"] == 2 and maple["dataPoints"] == 20
+    assert {s["stage"]: s["count"] for s in maple["pdsaStages"]}["DONE"] == 2
+
     # inbox: the leader reads one notification, then marks the rest read
     inbox = leader.run("Inbox", {"first": 20})
     unread = [n for n in nodes(inbox["myNotifications"]) if not n["isRead"]]

@@ -87,6 +87,14 @@ QUERIES: dict[str, list[Variables]] = {
             "schoolId": w.gid("School", "school_a1"),
         },
     ],
+    # The district, then the school of the visitor's PDSA cycle.
+    "improvementCounts": [
+        lambda w: {"districtId": w.gid("District", "district_a")},
+        lambda w: {
+            "districtId": w.gid("District", "district_a"),
+            "schoolId": w.gid("School", "school_a1"),
+        },
+    ],
     "people": [lambda w: {"search": "hana"}, lambda w: {"search": HOST_EMAIL[:6]}],
 }
 

@@ -212,6 +212,8 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.pdsaMeasureLink": frozenset({VISITOR}),
     "Mutation.dataPointsRecord": frozenset({VISITOR}),
     "Mutation.annotationAdd": frozenset({VISITOR}),
+    # Counts of district A's improvement work (no text, no person): its coordinator and staff.
+    "Query.improvementCounts": frozenset({COORDINATOR, STAFF}),
 }
 
 # Checks of what an allowed call did, beyond succeeding: (field, caller, value) -> ok.
