@@ -203,3 +203,31 @@ def test_query_count_does_not_grow_with_cycles_charts_or_pursuits(
     # slots, evidence, one for the cycles, one for the charts, the consents
     assert few == 5
     assert progress_of(pursuits[0])["pdsa-tests"].state == MET
+
+
+SECRET = "Jordan whispers the answers"
+
+
+def test_no_source_query_selects_what_a_cycle_or_a_measure_says(
+    improvement_catalogue, teacher, mine
+):
+    measure = mine.measure(15, name=SECRET)
+    mine.note(measure, mine.today - timedelta(days=8), text=SECRET)
+    mine.cycle(to=Stage.DONE, measure=measure, idea=SECRET, results=SECRET)
+    pursuit = pursue(improvement_catalogue, teacher, "sharing")
+
+    with CaptureQueriesContext(connection) as captured:
+        found = pursuit_progress([pursuit])[pursuit.pk]
+
+    sql = "\n".join(q["sql"] for q in captured.captured_queries)
+    assert "improvement_pdsa" in sql and "improvement_datapoint" in sql
+    for table, column in (
+        ("pdsa", "change_idea"), ("pdsa", "predictions"), ("pdsa", "do_notes"),
+        ("pdsa", "study_results"), ("pdsa", "act_next"), ("annotation", "text"),
+        ("measure", "name"), ("measure", "how_collected"), ("datapoint", "value"),
+    ):  # fmt: skip
+        name = f'"improvement_{table}"."{column}"'
+        # An emptiness test returns a boolean, never the text.
+        assert name not in sql.replace(f"{name} = ''", ""), name
+    assert SECRET not in repr(found)
+    assert all(p.state == MET for p in found)
