@@ -45,7 +45,7 @@ def start(catalogue, person, key):
     return pursuit_start(person=person, credential=catalogue.credentials[key])
 
 
-# --- adding and removing ---------------------------------------------------------------------------
+# --- adding and removing ------------------------------------------------------------------------
 
 
 def test_own_complete_cycles_are_added_and_removed(improvement_catalogue, teacher, mine):
@@ -242,11 +242,8 @@ def test_the_submitted_packet_pdf_and_zip(shared, teacher):
     assert CHANGE_IDEA in text
     assert "Student A explained twice" in text
     assert STUDENT not in text
-    assert (
-        len(PdfReader(io.BytesIO(pdf)).pages[0].images)
-        + sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages[1:])
-        >= 1
-    )  # the chart's picture
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert sum(len(page.images) for page in pages) >= 1  # the chart's picture
 
     files = []
     for stored in packet.files.order_by("path"):
