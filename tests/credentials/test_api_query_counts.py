@@ -48,9 +48,7 @@ def _queries(client) -> int:
     return len(captured)
 
 
-def test_my_pursuits_costs_the_same_for_six_pursuits_or_nine(
-    programme_catalogue, api_for, teacher
-):
+def test_my_pursuits_costs_the_same_for_six_pursuits_or_nine(programme_catalogue, api_for, teacher):
     # SQL grows with the kinds of record a person's requirements read (at most one query
     # each), never with how many pursuits, credentials or records there are.
     client = api_for(teacher)
