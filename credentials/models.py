@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 
 from cohorts.models import Cohort, Meeting
+from improvement.models import Measure, Pdsa
 from observations.models import Photo, ReflectionSheet, StudentLearningQuestion, Visit
 from surveys.models import Administration
 
@@ -365,6 +366,8 @@ EVIDENCE_PAYLOADS = (
     "administration",
     "meeting",
     "photo",
+    "pdsa",
+    "measure",
     "text",
     "choice_option",
     "list_entries",
@@ -418,6 +421,17 @@ class EvidenceItem(models.Model):
     photo = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    pdsa = models.ForeignKey(
+        Pdsa, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A measure of the teacher's, as its run chart.",
+    )
     prompt_key = models.SlugField(max_length=80, blank=True)
     # null, not "": an empty answer is still an answer, and "no text" tells payloads apart.
     text = models.TextField(null=True, blank=True)  # noqa: DJ001
@@ -442,6 +456,14 @@ class EvidenceItem(models.Model):
                     name=f"evidence_{field}_once",
                 )
                 for field in ("visit", "reflection_sheet", "slq", "administration", "meeting")
+            ],
+            *[
+                models.UniqueConstraint(
+                    fields=["pursuit", "slot_key", field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"evidence_{field}_once",
+                )
+                for field in ("pdsa", "measure")
             ],
             models.UniqueConstraint(
                 fields=["pursuit", "slot_key", "photo"],

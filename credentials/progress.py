@@ -47,8 +47,6 @@ COHORT_SCOPED = frozenset(
 
 #: Sources the app cannot compute yet: (capability, what will bring them).
 LATER_SOURCES = {
-    "PDSA": ("PDSA", "the PDSA tracker"),
-    "RUN_CHART": ("PDSA", "the PDSA tracker"),
     "STUDENT_VOICE_CYCLE": ("STUDENT_VOICE", "student voice surveys"),
 }
 LATER_MEDIA = {"VIDEO": ("VIDEO", "video uploads"), "FILE": ("ARTIFACT", "artifact uploads")}
@@ -184,6 +182,44 @@ class SessionRow:
     facilitated: bool
     present: bool
     ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PdsaRow:
+    """A PDSA cycle of its owner: what is recorded, as booleans (never what it says)."""
+
+    pdsa_id: int
+    owner_id: int
+    slq_id: int | None
+    cycle_number: int
+    stage: str
+    has_prediction: bool = True
+    has_do_dates: bool = True
+    has_results: bool = True
+    has_decision: bool = True
+    has_measured: bool = True
+    """At least one linked measure with at least one point."""
+    done_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunChartRow:
+    """A measure of its owner seen as a run chart: counts, days and flags (never a value)."""
+
+    measure_id: int
+    owner_id: int
+    points: int
+    first_on: date | None = None
+    last_on: date | None = None
+    has_note: bool = False
+    """A note the teacher pinned to the chart."""
+    has_cycle_start: bool = False
+    """A linked cycle's Do starts within the chart's days (the chart marks it by itself)."""
+    pdsa_ids: tuple[int, ...] = ()
+
+    @property
+    def annotated(self) -> bool:
+        return self.has_note or self.has_cycle_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -761,6 +797,118 @@ def protocol_session(slot: Slot, rows: Sequence[SessionRow], ctx: Context):
     )
 
 
+# --- PDSA cycles and run charts -------------------------------------------------------------------
+
+_STAGE_WORDS = {"PLAN": "Plan", "DO": "Do", "STUDY": "Study", "ACT": "Act", "DONE": "Done"}
+_STAGES_DONE = ("ACT", "DONE")
+
+# What `needs` may ask of a cycle, and the phrase for one lacking it.
+_PDSA_NEEDS: dict[str, tuple[Callable[[PdsaRow], bool], str]] = {
+    "slq": (lambda row: row.slq_id is not None, "has no question"),
+    "prediction": (lambda row: row.has_prediction, "has no prediction"),
+    "measures": (lambda row: row.has_measured, "has no measure with data yet"),
+    "results": (lambda row: row.has_results, "has no Study results yet"),
+}
+
+
+def _pdsa_gap(row: PdsaRow, complete: bool, needs: Sequence[str]) -> str:
+    """Why a cycle does not count yet ("" when it does)."""
+    if complete:
+        if row.stage not in _STAGES_DONE:
+            return f"is still in {_STAGE_WORDS.get(row.stage, row.stage.title())}"
+        if not row.has_do_dates:
+            return "has no Do dates"
+        if not row.has_decision:
+            return "has no Act decision yet"
+    for need in ("slq", "prediction", "results", "measures") if complete else ():
+        check, phrase = _PDSA_NEEDS[need]
+        if not check(row):
+            return phrase
+    for need in needs:
+        check, phrase = _PDSA_NEEDS.get(need, (lambda row: True, ""))
+        if not check(row):
+            return phrase
+    return ""
+
+
+def pdsa(slot: Slot, rows: Sequence[PdsaRow], ctx: Context):
+    """The teacher's own cycles that are complete: every stage recorded (Do dates, Study
+    results, an Act decision), a prediction, and a linked measure with data; `needs` may ask
+    for a part without the whole (`complete: false`)."""
+    complete = bool(_rule(slot, "complete", False))
+    listed = _rule(slot, "needs", [])
+    needs = [n for n in listed if isinstance(n, str)] if isinstance(listed, list) else []
+    need = _count(slot.spec)
+    mine = sorted(
+        (row for row in rows if row.owner_id == ctx.person_id),
+        key=lambda r: (r.done_on or date.max, r.pdsa_id),
+    )
+    counted, gaps = [], []
+    for row in mine:
+        gap = _pdsa_gap(row, complete, needs)
+        if gap:
+            gaps.append((row, gap))
+        else:
+            counted.append(row.pdsa_id)
+    have = min(len(counted), need)
+    reason = f"{ctx.title}: tests of change {have} of {need}"
+    if have < need and gaps:
+        # The furthest along speaks: it is the one the teacher is working on.
+        order = {stage: n for n, stage in enumerate(_STAGE_WORDS)}
+        row, gap = max(gaps, key=lambda g: (order.get(g[0].stage, 0), g[0].pdsa_id))
+        reason += f"; cycle {row.cycle_number} {gap}"
+    elif have < need:
+        reason += "; start a cycle in the PDSA tracker"
+    return RequirementProgress(
+        slot.key,
+        _state(have, need, bool(mine)),
+        have=have,
+        need=need,
+        reasons=[reason],
+        candidates=counted,
+    )
+
+
+def run_chart(slot: Slot, rows: Sequence[RunChartRow], ctx: Context):
+    """The teacher's own measures charted with at least `min_points` points and, when
+    `annotated`, marking a change: a pinned note, or a linked cycle whose Do starts within the
+    chart's days."""
+    min_points = _rule(slot, "min_points", 1)
+    min_points = min_points if isinstance(min_points, int) and min_points > 0 else 1
+    annotated = bool(_rule(slot, "annotated", False))
+    need = _count(slot.spec)
+    mine = [row for row in rows if row.owner_id == ctx.person_id and row.points > 0]
+    counted, short = [], []
+    for row in sorted(mine, key=lambda r: (r.last_on or date.min, r.measure_id)):
+        if row.points >= min_points and (row.annotated or not annotated):
+            counted.append(row.measure_id)
+        else:
+            short.append(row)
+    have = min(len(counted), need)
+    reason = f"{ctx.title}: run charts {have} of {need}"
+    if have < need and short:
+        best = max(short, key=lambda r: (min(r.points, min_points), r.annotated, r.measure_id))
+        parts = []
+        if best.points < min_points:
+            parts.append(f"run chart points {best.points} of {min_points}")
+        if annotated and not best.annotated:
+            parts.append(
+                "the chart marks no change yet (pin a note, or link the cycle whose Do starts "
+                "within it)"
+            )
+        reason = f"{ctx.title}: " + "; ".join(parts)
+    elif have < need:
+        reason += "; record points on a measure in the PDSA tracker"
+    return RequirementProgress(
+        slot.key,
+        _state(have, need, bool(mine)),
+        have=have,
+        need=need,
+        reasons=[reason],
+        candidates=counted,
+    )
+
+
 RECORD_RULES: dict[str, Callable[[Slot, Any, Context], RequirementProgress]] = {
     "VISIT_AS_VISITOR_TO_ROLE": visit_as_visitor_to_role,
     "VISIT_BY_ROLE_TO_ROLE": visit_by_role_to_role,
@@ -772,6 +920,8 @@ RECORD_RULES: dict[str, Callable[[Slot, Any, Context], RequirementProgress]] = {
     "SURVEY_ADMINISTRATION": survey_administration,
     "MEETING_AGENDA": meeting_agenda,
     "PROTOCOL_SESSION": protocol_session,
+    "PDSA": pdsa,
+    "RUN_CHART": run_chart,
 }
 
 

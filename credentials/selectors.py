@@ -197,6 +197,10 @@ def pursuit_progress(pursuits: Iterable[Pursuit]) -> dict[int, list[RequirementP
         loaded["MEETING_AGENDA"] = sources.meetings_of(where, now)
     if who := people_for("PROTOCOL_SESSION"):
         loaded["PROTOCOL_SESSION"] = sources.protocol_sessions_of(who, now)
+    if who := people_for("PDSA"):
+        loaded["PDSA"] = sources.pdsas_of(who)
+    if who := people_for("RUN_CHART"):
+        loaded["RUN_CHART"] = sources.run_charts_of(who)
     history: dict[int, list[MembershipRow]] = defaultdict(list)
     if cohort_ids and people:
         for row in sources.memberships(cohort_ids):

@@ -21,6 +21,15 @@ from typing import Any
 
 from cohorts.models import Membership, Role
 from cohorts.selectors import meetings_visible_to
+from improvement.models import ActDecision
+from improvement.selectors import (
+    measures_visible_to,
+    pdsas_visible_to,
+    with_chart_data,
+)
+from improvement.selectors import (
+    run_chart as measure_run_chart,
+)
 from observations.models import VisitRole
 from observations.selectors import (
     photos_visible_to,
@@ -38,6 +47,7 @@ from .anonymise import (
     student_identifiers,
     summary_student_identifiers,
 )
+from .exports.run_chart_picture import SVG_CONTENT_TYPE, chart_svg, number_text
 from .models import ConsentScope, ConsentState, EvidenceItem, Pursuit, RequirementSlot
 from .selectors import pursuit_progress
 
@@ -180,7 +190,25 @@ def build(
         "teacher": {"name": pursuit.person.full_name},
         "requirements": [_flatten_choice(requirement(slot)) for slot in top],
     }
-    return Snapshot(content=pseudonymise(content), files=files)
+    content = pseudonymise(content)
+    _draw_charts(content, files, read_files=read_files)
+    return Snapshot(content=content, files=files)
+
+
+def _draw_charts(content: dict[str, Any], files: list[PacketFileData], *, read_files: bool):
+    """Each run chart's SVG, drawn from the packet's own (pseudonymised) copy of the chart, so
+    the picture names no student the text does not."""
+    for requirement in content.get("requirements") or ():
+        for item in requirement.get("items") or ():
+            if item.get("kind") != "RUN_CHART" or not item.get("file"):
+                continue
+            data = chart_svg(item.get("chart") or {}) if read_files else b""
+            if data is None:
+                item["file"] = None
+                continue
+            files.append(
+                PacketFileData(path=item["file"]["path"], data=data, content_type=SVG_CONTENT_TYPE)
+            )
 
 
 def _flatten_choice(entry: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +231,7 @@ class _Reader:
     def __init__(self, teacher, *, read_files: bool = True):
         self.teacher = teacher
         self.read_files = read_files
+        self.charts = 0
 
     def item(self, item: EvidenceItem, slot, people: _People, files) -> dict[str, Any] | None:
         base = {
@@ -227,6 +256,10 @@ class _Reader:
             return self._meeting(item, base)
         if item.photo_id:
             return self._photo(item, base, files)
+        if item.pdsa_id:
+            return self._pdsa(item, slot, people, base)
+        if item.measure_id:
+            return self._run_chart(item, base, files)
         if item.text is not None:
             prompt = next(
                 (
@@ -443,6 +476,106 @@ class _Reader:
             "title": photo.caption or "Photo",
             "date": _date(photo.created_at),
             "file": {"path": path, "contentType": "image/jpeg"},
+        }
+
+    def _pdsa(self, item, slot, people, base):
+        """A cycle in full: its question, plan, what happened, the results and the decision,
+        and its measures by name. Free text, pseudonymised like every text of the packet (the
+        question's tools say which students to look for)."""
+        pdsa = (
+            pdsas_visible_to(self.teacher)
+            .select_related("slq", "owner")
+            .prefetch_related("slq__tools", "measures")
+            .filter(pk=item.pdsa_id)
+            .first()
+        )
+        if pdsa is None:
+            return None
+        tools = list(pdsa.slq.tools.all())
+        students = [
+            group
+            for tool in tools
+            for group in definition_student_groups(tool.kind, tool.definition or {})
+        ]
+        do = " to ".join(
+            day.isoformat() for day in (pdsa.do_started_on, pdsa.do_ended_on) if day is not None
+        )
+        decision = ActDecision(pdsa.act_decision).label if pdsa.act_decision else ""
+        measures = sorted(pdsa.measures.all(), key=lambda m: (m.created_at, m.pk))
+        return base | {
+            "kind": "PDSA",
+            "title": f"PDSA cycle {pdsa.cycle_number}: {pdsa.change_idea}",
+            "date": pdsa.do_started_on.isoformat() if pdsa.do_started_on else None,
+            "people": [people.person(pdsa.owner, slot.key)],
+            "fields": [
+                {"label": "Question", "text": pdsa.slq.question},
+                {"label": "Change idea", "text": pdsa.change_idea},
+                {"label": "Prediction", "text": pdsa.predictions},
+                {"label": "Do", "text": do},
+                {"label": "What happened", "text": pdsa.do_notes},
+                {"label": "Study: results", "text": pdsa.study_results},
+                {"label": "Act: decision", "text": decision},
+                {"label": "Act: what next", "text": pdsa.act_next},
+                {"label": "Measures", "text": "; ".join(m.name for m in measures)},
+            ],
+            "students": students,
+        }
+
+    def _run_chart(self, item, base, files):
+        """A measure's run chart: its points, median, what the rules find and its notes (the
+        linked cycles' starts among them), copied; the SVG is drawn from this copy after the
+        students are pseudonymised (`_draw_charts`)."""
+        measure = (
+            with_chart_data(measures_visible_to(self.teacher)).filter(pk=item.measure_id).first()
+        )
+        if measure is None:
+            return None
+        found = measure_run_chart(measure)
+        if found is None:
+            return None
+        chart = found.chart
+        points = sorted(measure.points.all(), key=lambda p: (p.on, p.recorded_at, p.pk))
+        signals = [signal.message for signal in chart.signals]
+        self.charts += 1
+        path = f"files/run-chart-{self.charts}.svg"
+        return base | {
+            "kind": "RUN_CHART",
+            "title": f"Run chart: {measure.name}",
+            "date": chart.points[-1].date.isoformat(),
+            "fields": [
+                {"label": "Measure", "text": measure.name},
+                {"label": "Unit", "text": measure.unit},
+                {"label": "How it is collected", "text": measure.how_collected},
+                {"label": "Points", "text": str(len(chart.points))},
+                {
+                    "label": "Baseline median" if chart.baseline_count else "Median",
+                    "text": number_text(chart.median),
+                },
+                {"label": "What the rules find", "text": " ".join(signals) or "No signal."},
+                *([{"label": "Reliability", "text": chart.reason}] if chart.reason else []),
+            ],
+            "chart": {
+                "title": measure.name,
+                "unit": measure.unit,
+                "baselineCount": chart.baseline_count,
+                "median": number_text(chart.median),
+                "points": [
+                    {
+                        "date": p.on.isoformat(),
+                        "value": number_text(p.value),
+                        "astronomical": p.astronomical,
+                    }
+                    for p in points
+                ],
+                "signals": [
+                    {"kind": str(s.kind), "points": list(s.indexes), "message": s.message}
+                    for s in chart.signals
+                ],
+                "annotations": [
+                    {"date": note.on.isoformat(), "text": note.text} for note in found.annotations
+                ],
+            },
+            "file": {"path": path, "contentType": SVG_CONTENT_TYPE},
         }
 
 

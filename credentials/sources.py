@@ -1,23 +1,28 @@
-"""Every read the credentials app makes of other apps' tables (cohorts, observations, surveys),
-and nothing else.
+"""Every read the credentials app makes of other apps' tables (cohorts, observations, surveys,
+improvement), and nothing else.
 
 Like `networks/sources.py`: each function runs one query (sessions: two) however many pursuits,
 people, visits or sheets it covers, aggregated in the database with `values()`/`annotate()`,
 and returns `credentials.progress` rows. Only ids, names of people, roles, statuses, dates,
 counts and booleans leave this module ("has a data summary", "has entries"): no query selects
-what a visit, a sheet, an SLQ, an entry, an agenda or a survey *says*. Emptiness is tested in
-SQL (`column = ''`) so the text itself never crosses; `tests/credentials/test_privacy.py`
-checks the SQL.
+what a visit, a sheet, an SLQ, an entry, an agenda, a survey or a PDSA cycle *says*. Emptiness
+is tested in SQL (`column = ''`) so the text itself never crosses; `tests/credentials/
+test_privacy.py` and `tests/credentials/improvement/test_progress.py` check the SQL.
 
 Status: only COMPLETED visits are read; DECLINED, CANCELLED, PROPOSED and ACCEPTED ones are
 filtered out here, so no rule downstream can count them. Cancelled meetings and surveys too.
 Roles at the time of a visit are worked out in `progress.py` from `memberships()`, the full
 history of the pursuits' cohorts.
+
+PDSA cycles and measures are private to their owner: `pdsas_of` and `run_charts_of` read only
+the people's own (`owner_id`), and `progress.py` counts only the pursuer's.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.db.models import (
@@ -26,12 +31,17 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
+    Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from cohorts.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Membership, Role
+from improvement.models import Annotation, DataPoint, Measure, Pdsa, PdsaMeasure
 from observations.models import (
     ObservationEntry,
     ReflectionSheet,
@@ -46,6 +56,8 @@ from surveys.models import Administration
 from .progress import (
     MeetingRow,
     MembershipRow,
+    PdsaRow,
+    RunChartRow,
     SessionRow,
     SheetRow,
     SlqRow,
@@ -56,7 +68,9 @@ from .progress import (
 __all__ = [
     "meetings_of",
     "memberships",
+    "pdsas_of",
     "protocol_sessions_of",
+    "run_charts_of",
     "sheets_of",
     "slqs_crafted_by",
     "surveys_launched_by",
@@ -310,3 +324,88 @@ def protocol_sessions_of(person_ids: Iterable[int], now: datetime) -> list[Sessi
         for item, meeting, person, key, ends_at in present
     ]
     return rows
+
+
+def pdsas_of(person_ids: Iterable[int]) -> list[PdsaRow]:
+    """The people's own PDSA cycles with what is recorded, as booleans (one query): never the
+    change idea, the prediction, the notes or the results themselves."""
+    measured = DataPoint.objects.filter(measure__pdsa_links__pdsa_id=OuterRef("pk"))
+    queryset = (
+        Pdsa.objects.filter(owner_id__in=list(person_ids))
+        .annotate(
+            has_prediction=_flag(~Q(predictions="")),
+            has_do_dates=_flag(Q(do_started_on__isnull=False) & Q(do_ended_on__isnull=False)),
+            has_results=_flag(~Q(study_results="")),
+            has_decision=_flag(~Q(act_decision="")),
+            has_measured=Exists(measured),
+        )
+        .order_by("do_ended_on", "id")
+        .values_list(
+            "id",
+            "owner_id",
+            "slq_id",
+            "cycle_number",
+            "stage",
+            "has_prediction",
+            "has_do_dates",
+            "has_results",
+            "has_decision",
+            "has_measured",
+            "do_ended_on",
+        )
+    )
+    return [PdsaRow(*row) for row in queryset]
+
+
+def _point_aggregate(function) -> Subquery:
+    points = DataPoint.objects.filter(measure_id=OuterRef("pk")).order_by().values("measure_id")
+    return Subquery(points.annotate(found=function).values("found")[:1])
+
+
+def run_charts_of(person_ids: Iterable[int]) -> list[RunChartRow]:
+    """The people's own measures as run charts (one query): how many points, their first and
+    last days, whether a note is pinned to it or a linked cycle's Do starts within its days (the
+    chart marks each start by itself), and the linked cycles. Never a name, a note's text or a
+    value."""
+    # A cycle's start falls within the chart when a point lies on or before it and one on or
+    # after it.
+    start = OuterRef("pdsa__do_started_on")
+    before = DataPoint.objects.filter(measure_id=OuterRef("measure_id"), on__lte=start)
+    after = DataPoint.objects.filter(measure_id=OuterRef("measure_id"), on__gte=start)
+    starts = PdsaMeasure.objects.filter(
+        measure_id=OuterRef("pk"),
+        pdsa__owner_id=OuterRef("owner_id"),
+        pdsa__do_started_on__isnull=False,
+    ).filter(Exists(before), Exists(after))
+    notes = Annotation.objects.filter(measure_id=OuterRef("pk"))
+    queryset = (
+        Measure.objects.filter(owner_id__in=list(person_ids))
+        # Subqueries, not joins: the row per linked cycle below multiplies no count.
+        .annotate(
+            point_count=Coalesce(_point_aggregate(Count("id")), Value(0)),
+            first_on=_point_aggregate(Min("on")),
+            last_on=_point_aggregate(Max("on")),
+            has_note=Exists(notes),
+            has_cycle_start=Exists(starts),
+        )
+        .order_by("id", "pdsa_links__pdsa_id")
+        .values_list(
+            "id",
+            "owner_id",
+            "point_count",
+            "first_on",
+            "last_on",
+            "has_note",
+            "has_cycle_start",
+            "pdsa_links__pdsa_id",
+        )
+    )
+    charts: dict[int, RunChartRow] = {}
+    linked: dict[int, list[int]] = defaultdict(list)
+    for measure, owner, points, first_on, last_on, note, start_in, pdsa in queryset:
+        charts.setdefault(
+            measure, RunChartRow(measure, owner, points, first_on, last_on, note, start_in)
+        )
+        if pdsa is not None:
+            linked[measure].append(pdsa)
+    return [replace(row, pdsa_ids=tuple(linked[pk])) for pk, row in charts.items()]

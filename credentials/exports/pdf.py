@@ -10,6 +10,7 @@ fonts cover Latin-1 only, and teachers' names are not all Latin-1.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
+
+from .run_chart_picture import chart_png
 
 __all__ = ["CONTENT_TYPE", "render_pdf"]
 
@@ -40,6 +43,8 @@ KIND_LABELS = {
     "TEXT": "Written response",
     "ATTESTATION": "Attestation",
     "LIST": "List",
+    "PDSA": "PDSA cycle",
+    "RUN_CHART": "Run chart",
 }
 STATE_LABELS = {"MET": "Met", "NOT_MET": "Not met", "BLOCKED": "Blocked"}
 
@@ -134,9 +139,22 @@ def _item(pdf: FPDF, item: Mapping[str, Any]) -> None:
     entries = item.get("entries") or []
     if entries:
         _entries(pdf, entries)
+    chart = item.get("chart")
+    if isinstance(chart, Mapping):
+        _chart(pdf, chart)
     file = item.get("file")
     if file:
         _pair(pdf, "File", f"{_text(file.get('path'))} ({_text(file.get('contentType'))})")
+
+
+def _chart(pdf: FPDF, chart: Mapping[str, Any]) -> None:
+    """The run chart drawn from the packet's copy of it (the same picture as the ZIP's SVG)."""
+    png = chart_png(chart)
+    if png is None:
+        return
+    pdf.ln(2)
+    pdf.image(io.BytesIO(png), w=pdf.epw)
+    pdf.ln(1)
 
 
 def _person(person: Mapping[str, Any]) -> str:

@@ -14,6 +14,8 @@ from graphene_django import DjangoObjectType
 from backend.graphql.types import CountableConnection
 from backend.signed_links import url_description
 from cohorts.graphql.types import MeetingType
+from improvement.graphql.types import MeasureType, PdsaType
+from improvement.selectors import with_chart_data
 from observations.graphql.types import (
     PhotoType,
     ReflectionSheetType,
@@ -33,6 +35,8 @@ RECORD_TYPES = {
     "administration_id": SurveyAdministrationType,
     "meeting_id": MeetingType,
     "photo_id": PhotoType,
+    "pdsa_id": PdsaType,
+    "measure_id": MeasureType,  # a measure stands for its run chart
 }
 # Global id type name -> (the EvidenceItem field, the GraphQL type): what `recordId` may name.
 RECORD_BY_TYPE_NAME = {
@@ -48,12 +52,19 @@ class EvidenceRecord(graphene.Union):
         types = tuple(RECORD_TYPES.values())
 
 
+def readable(graphql_type, info, ids):
+    """The records of `ids` the caller may read now, through the record type's own rules (a
+    measure with what its run chart reads, fetched for all at once)."""
+    model = graphql_type._meta.model
+    found = graphql_type.get_queryset(model.objects.filter(pk__in=list(ids)), info)
+    return with_chart_data(found) if graphql_type is MeasureType else found
+
+
 def readable_record(info, item: EvidenceItem):
     for field, graphql_type in RECORD_TYPES.items():
         pk = getattr(item, field)
         if pk is not None:
-            model = graphql_type._meta.model
-            return graphql_type.get_queryset(model.objects.filter(pk=pk), info).first()
+            return readable(graphql_type, info, [pk]).first()
     return None
 
 
@@ -236,6 +247,8 @@ class ConsentRequestType(DjangoObjectType):
             "administration_id": "the aggregated report of a survey",
             "meeting_id": "a meeting's agenda",
             "photo_id": "a photo",
+            "pdsa_id": "a PDSA cycle",
+            "measure_id": "a run chart",
         }
         for field, text in kinds.items():
             if item is not None and getattr(item, field) is not None:

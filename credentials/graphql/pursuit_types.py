@@ -24,6 +24,7 @@ from .evidence_types import (
     EvidenceItemType,
     EvidenceRecord,
     PacketType,
+    readable,
 )
 
 PROGRESS_CACHE = "credentials.progress"
@@ -47,6 +48,8 @@ def _candidate_types() -> dict:
         "SURVEY_ADMINISTRATION": survey,
         "MEETING_AGENDA": meeting,
         "PROTOCOL_SESSION": meeting,
+        "PDSA": RECORD_TYPES["pdsa_id"],
+        "RUN_CHART": RECORD_TYPES["measure_id"],
     }
 
 
@@ -239,9 +242,7 @@ class PursuitType(DjangoObjectType):
         graphql_type = CANDIDATE_TYPES.get((slot.spec or {}).get("source", "")) if slot else None
         if graphql_type is None:
             return []
-        model = graphql_type._meta.model
-        found = graphql_type.get_queryset(model.objects.filter(pk__in=row.candidates), info)
-        return list(found)
+        return list(readable(graphql_type, info, row.candidates))
 
     @staticmethod
     def resolve_consents(root, info):

@@ -27,6 +27,8 @@ from graphql_relay import to_global_id
 
 from cohorts.models import Meeting
 from cohorts.selectors import meetings_visible_to
+from improvement.models import Measure, Pdsa
+from improvement.selectors import measures_visible_to, pdsas_visible_to
 from notifications import outbox
 from notifications.models import Kind, Notification, Status
 from observations.models import Photo, ReflectionSheet, StudentLearningQuestion, Visit
@@ -63,6 +65,8 @@ RECORD_FIELDS: dict[type, str] = {
     Administration: "administration",
     Meeting: "meeting",
     Photo: "photo",
+    Pdsa: "pdsa",
+    Measure: "measure",
 }
 
 # Which model fills each RECORDS source.
@@ -77,12 +81,12 @@ SOURCE_MODELS: dict[str, type] = {
     RecordSource.SURVEY_ADMINISTRATION: Administration,
     RecordSource.MEETING_AGENDA: Meeting,
     RecordSource.PROTOCOL_SESSION: Meeting,
+    RecordSource.PDSA: Pdsa,
+    RecordSource.RUN_CHART: Measure,
 }
 
 # Sources the app cannot hold yet, and what will bring them.
 LATER_SOURCES: dict[str, str] = {
-    RecordSource.PDSA: "the PDSA tracker",
-    RecordSource.RUN_CHART: "the PDSA tracker and its run charts",
     RecordSource.STUDENT_VOICE_CYCLE: "student voice surveys",
 }
 LATER_MEDIA: dict[str, str] = {"VIDEO": "video uploads", "FILE": "file uploads"}
@@ -97,6 +101,9 @@ VISIBILITY: dict[type, Callable[..., QuerySet]] = {
     Administration: administrations_managed_by,
     Meeting: meetings_visible_to,
     Photo: photos_visible_to,
+    # A cycle and a measure are their owner's alone: only the teacher's own are candidates.
+    Pdsa: pdsas_visible_to,
+    Measure: measures_visible_to,
 }
 
 RECORD_PAYLOADS = tuple(RECORD_FIELDS.values())
@@ -107,6 +114,8 @@ NOUNS: dict[type, str] = {
     ReflectionSheet: "your reflection sheet",
     StudentLearningQuestion: "your student learning question",
     Photo: "a photo of yours",
+    Pdsa: "your PDSA cycle",
+    Measure: "your run chart",
 }
 
 
@@ -383,8 +392,9 @@ def cancel_pushes_of_the_answered(pursuit: Pursuit) -> None:
 
 @transaction.atomic
 def evidence_item_add(*, person, pursuit: Pursuit, slot_key: str, record: Any) -> EvidenceItem:
-    """Add one of the app's records (a visit, sheet, question, survey, meeting or photo) to a
-    requirement, asking its owner's consent when the requirement says so."""
+    """Add one of the app's records (a visit, sheet, question, survey, meeting, photo, PDSA
+    cycle or measure's run chart) to a requirement, asking its owner's consent when the
+    requirement says so."""
     pursuit = _draft_of(person, pursuit)
     slot = _slot(pursuit, slot_key)
     if slot.kind == SlotKind.UPLOAD:

@@ -43,7 +43,15 @@ def _locked(person, pursuit: Pursuit) -> Pursuit:
     return locked
 
 
-_RECORD_IDS = ("visit_id", "reflection_sheet_id", "slq_id", "administration_id", "meeting_id")
+_RECORD_IDS = (
+    "visit_id",
+    "reflection_sheet_id",
+    "slq_id",
+    "administration_id",
+    "meeting_id",
+    "pdsa_id",
+    "measure_id",
+)
 
 
 def _records_missing(row, evidence: list[EvidenceItem]) -> str:

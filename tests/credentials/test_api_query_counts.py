@@ -23,6 +23,8 @@ KEYS = [
     "establishing-a-common-aim",
     "facilitating-peer-reflection",
     "sharing-learning",
+    # PDSA cycles and run charts (#22)
+    "sharing-improvement-strategies-to-advance-professional-knowledge",
 ]
 # ...and these add pursuits and credentials of kinds already read (or still to come).
 MORE = [
@@ -46,15 +48,13 @@ def _queries(client) -> int:
     return len(captured)
 
 
-def test_my_pursuits_costs_the_same_for_five_pursuits_or_nine(
-    programme_catalogue, api_for, teacher
-):
+def test_my_pursuits_costs_the_same_for_six_pursuits_or_nine(programme_catalogue, api_for, teacher):
     # SQL grows with the kinds of record a person's requirements read (at most one query
     # each), never with how many pursuits, credentials or records there are.
     client = api_for(teacher)
     _pursue(teacher, KEYS)
-    five = _queries(client)
+    six = _queries(client)
     _pursue(teacher, MORE)
     nine = _queries(client)
 
-    assert nine == five
+    assert nine == six

@@ -224,10 +224,6 @@ def test_survey_pair_needs_both_closed_with_the_minimum_plus_insiders():
 
 def test_later_capabilities_wait_with_a_named_reason():
     c = ctx([], title="Understanding Improvement")
-    pdsa = Slot("pdsa", "RECORDS", "PDSA", {"source": "PDSA", "count": 2})
-    result = evaluate(pdsa, [], c, [])
-    assert (result.state, result.capability) == (AWAITING_CAPABILITY, "PDSA")
-    assert result.reasons == ["Understanding Improvement: comes with the PDSA tracker"]
     video = evaluate(Slot("v", "UPLOAD", "Video", {"media": "VIDEO"}), [], c, [])
     assert (video.state, video.capability) == (AWAITING_CAPABILITY, "VIDEO")
     voice = Slot("sv", "RECORDS", "Voice", {"source": "STUDENT_VOICE_CYCLE", "count": 1})

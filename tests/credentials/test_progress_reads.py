@@ -181,7 +181,10 @@ def test_later_capabilities_and_attestation(catalogue, world):
     pursuit = pursue(catalogue, world.leader, "sharing", world.cohort)
     found = progress_of(pursuit)
     assert found["video"].capability == "VIDEO"
-    assert found["pdsa"].reasons == ["Sharing Learning: comes with the PDSA tracker"]
+    # PDSA cycles are counted now (tests/credentials/improvement): none yet.
+    assert found["pdsa"].reasons == [
+        "Sharing Learning: tests of change 0 of 2; start a cycle in the PDSA tracker"
+    ]
     pursuit.evidence.create(slot_key="agree", attested_at=timezone.now())
     assert progress_of(pursuit)["agree"].state == MET
 

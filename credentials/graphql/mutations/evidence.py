@@ -33,7 +33,8 @@ def _record(info, global_id):
         raise ValidationError(
             {
                 "record_id": ValidationError(
-                    "Not the id of a visit, reflection sheet, question, survey, meeting or photo.",
+                    "Not the id of a visit, reflection sheet, question, survey, meeting, photo, "
+                    "PDSA cycle or measure.",
                     code=Codes.INVALID_ID,
                 )
             }
@@ -60,7 +61,8 @@ class EvidenceItemAddInput(graphene.InputObjectType):
     requirement_key = graphene.String(required=True, description="The requirement's key.")
     record_id = graphene.ID(
         required=True,
-        description="A visit, reflection sheet, question, survey, meeting or photo you can read.",
+        description="A visit, reflection sheet, question, survey, meeting, photo, PDSA cycle "
+        "or measure (its run chart) you can read.",
     )
 
 
