@@ -66,6 +66,8 @@ LIST_SIZES = {
     # the programme's instruments group them in about 10 constructs of up to 12. Counting
     # every construct as holding all 60 would refuse the phone's own survey screen.
     "SurveyInstrument.items": 60,
+    # A class of at most 60 students and 3 spare codes (surveys.models.MAX_CLASS_SIZE).
+    "ClassSurveyLaunchPayload.codes": 63,
     "SurveyInstrument.constructs": 10,
     "SurveyInstrument.openTextItems": 10,
     "SurveyConstruct.items": 12,

@@ -18,6 +18,7 @@ from cohorts.models import Cohort
 from .. import reports, selectors
 from ..models import Administration, ResponseScale
 from ..services.responses import receipt_is_counted, response_counts
+from .class_survey_mutations import ClassSurveyMutationFields
 from .enums import SurveyAdministrationKind
 from .mutations import SurveyMutationFields
 from .report_types import SurveyComparisonType, SurveyReportType
@@ -159,7 +160,12 @@ class SurveyQueries(graphene.ObjectType):
         return receipt_is_counted(administration=administration, code=receipt_code)
 
 
-class SurveyMutations(SurveyMutationFields, SurveyWindowMutationFields, graphene.ObjectType):
+class SurveyMutations(
+    SurveyMutationFields,
+    SurveyWindowMutationFields,
+    ClassSurveyMutationFields,
+    graphene.ObjectType,
+):
     pass
 
 

@@ -7,14 +7,18 @@ count anything on the response side except through the aggregated reports.
 import graphene
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,7 +30,9 @@ from backend.graphql.types import CountableConnection
 
 from .. import selectors
 from ..models import (
+    AccessCode,
     Administration,
+    AudienceKind,
     Construct,
     Instrument,
     Invitee,
@@ -259,6 +265,26 @@ def _count(**filters):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+def _codes_spent():
+    rows = (
+        AccessCode.objects.filter(administration=OuterRef("pk"), used=True)
+        .order_by()
+        .values("administration")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def _participation(**filters):
+    """Invitees (with `filters`), or for a class survey (no invitees) its size and its codes
+    spent: the same counts `services.responses.response_counts` gives for one survey."""
+    class_survey = Q(audience=AudienceKind.CLASS_CODES)
+    if filters:
+        return Case(When(class_survey, then=_codes_spent()), default=_count(**filters))
+    return Case(When(class_survey, then=F("class_size")), default=_count())
+
+
 def annotate_for_viewer(queryset, user, *, related: bool = True):
     """Counts and what the viewer may do, as columns, and the related surveys the viewer may
     see, prefetched: a fixed number of queries however many administrations are listed."""
@@ -283,8 +309,8 @@ def annotate_for_viewer(queryset, user, *, related: bool = True):
     return (
         queryset.select_related("instrument", "cohort", "school")
         .annotate(
-            invited_total=_count(),
-            responded_total=_count(has_responded=True),
+            invited_total=_participation(),
+            responded_total=_participation(has_responded=True),
             viewer_invited=Exists(mine),
             viewer_responded=Exists(mine.filter(has_responded=True)),
             viewer_manages=manages,

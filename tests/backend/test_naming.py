@@ -49,6 +49,7 @@ ACTIONS = frozenset(
 ENTITY_NOUNS = frozenset(
     {
         "bellSchedule",  # the school's BellPeriods
+        "classSurvey",  # a SurveyAdministration of one class's students, answered with codes
         "cohortLeader",  # the cohort's leader (a Person)
         "cohortMembers",  # people added to a cohort at once
         "annotation",  # a note on a measure's run chart (RunChartAnnotation)

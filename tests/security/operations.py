@@ -225,6 +225,16 @@ MUTATIONS: dict[str, list[Variables]] = {
             }
         )
     ],
+    "classSurveyLaunch": [
+        _input(
+            lambda w: {
+                "instrumentId": w.gid("SurveyInstrument", "voice_instrument"),
+                "label": "Period 3 Biology",
+                "classSize": 25,
+                "closesAt": _in_days(7),
+            }
+        )
+    ],
     "surveyAdministrationUpdate": [
         _input(
             lambda w: {

@@ -154,6 +154,8 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Query.surveyReceiptCounted": COHORT_VIEWERS,
     "Mutation.surveyInstrumentCreate": frozenset({LEADER}),
     "Mutation.surveyAdministrationLaunch": LEADER_OR_STAFF,
+    # Any teacher of school A1 may survey a class of theirs with its student voice instrument.
+    "Mutation.classSurveyLaunch": SCHOOL_A1,
     "Mutation.surveyAdministrationUpdate": LEADER_OR_STAFF,
     "Mutation.surveyAdministrationCancel": LEADER_OR_STAFF,
     "Mutation.surveyAdministrationClose": LEADER_OR_STAFF,

@@ -43,7 +43,7 @@ from observations.models import (
     VisitStatus,
 )
 from observations.tool_kinds import validate_entry
-from surveys.models import AdministrationKind, ReportNote
+from surveys.models import AdministrationKind, InstrumentKind, ReportNote
 from tests.cohorts.factories import CohortFactory, ProtocolFactory
 from tests.factories import (
     CoordinatorFactory,
@@ -345,6 +345,9 @@ def build_world() -> World:
 
     # --- surveys -----------------------------------------------------------------------------
     instrument = small_instrument(school=a1)
+    voice_instrument = small_instrument(school=a1)
+    voice_instrument.kind = InstrumentKind.STUDENT_VOICE
+    voice_instrument.save(update_fields=["kind"])
     respondents = [visitor, blue_2, host, member, yellow_3]
     survey = administration(
         instrument=instrument, people=respondents, created_by=leader, cohort=cohort
@@ -448,6 +451,7 @@ def build_world() -> World:
         "other_meeting": other_meeting,
         "protocol": protocol,
         "instrument": instrument,
+        "voice_instrument": voice_instrument,
         "survey": survey,
         "baseline": baseline,
         "follow_up": follow_up,
