@@ -2,6 +2,8 @@
 
 from backend.graphql.enums import choices_enum
 
+from ..chart_links import ChartImageFormat as ImageFormat
+from ..chart_links import ChartImageSize as ImageSize
 from ..models import ActDecision, Better, Stage
 from ..run_chart import SignalKind
 
@@ -33,5 +35,24 @@ RunChartSignalKind = choices_enum(
         "TOO_FEW_RUNS": "Fewer runs across the median than chance would give: the points cluster.",
         "TOO_MANY_RUNS": "More runs than chance would give: the points alternate.",
         "ASTRONOMICAL": "A point you flagged as clearly unlike the others.",
+    },
+)
+ChartImageFormat = choices_enum(
+    "ChartImageFormat",
+    ImageFormat,
+    "The picture format of a run chart.",
+    {
+        "PNG": "A PNG image (image/png): for image views, sharing and messages.",
+        "SVG": "An SVG drawing (image/svg+xml) that scales without blurring: for print and the "
+        "web.",
+    },
+)
+ChartImageSize = choices_enum(
+    "ChartImageSize",
+    ImageSize,
+    "How large a run-chart picture is drawn; both sizes have the same proportions.",
+    {
+        "PHONE": "720 x 480 pixels, for a phone's screen.",
+        "PRINT": "1600 x 1000 pixels, for printing and slides.",
     },
 )

@@ -6,15 +6,25 @@ costs the same queries for one cycle or many: the first `measures` of a request 
 measure of the owner's cycles with their points, notes and cycles in one batch.
 """
 
+from dataclasses import dataclass
+
 import graphene
 from graphene_django import DjangoObjectType
 
 from backend.graphql.types import CountableConnection
+from backend.signed_links import url_description
 from observations.graphql.types.slqs import StudentLearningQuestionType
 
-from .. import selectors
+from .. import chart_links, selectors
 from ..models import Measure, Pdsa
-from .enums import MeasureBetter, PdsaActDecision, PdsaStage, RunChartSignalKind
+from .enums import (
+    ChartImageFormat,
+    ChartImageSize,
+    MeasureBetter,
+    PdsaActDecision,
+    PdsaStage,
+    RunChartSignalKind,
+)
 
 MEASURES_CACHE = "improvement.measures"
 
@@ -68,6 +78,24 @@ class RunChartAnnotationType(graphene.ObjectType):
         name = "RunChartAnnotation"
 
 
+@dataclass(frozen=True)
+class SourcedChart:
+    """What a `RunChart` resolves from: the analysis and notes, and where its picture link
+    points (a chart link source and its id, see `improvement.chart_links`)."""
+
+    found: selectors.MeasureChart
+    source: chart_links.ChartSource
+    source_id: int
+
+    @property
+    def chart(self):
+        return self.found.chart
+
+    @property
+    def annotations(self):
+        return self.found.annotations
+
+
 class RunChartType(graphene.ObjectType):
     """A measure's run chart: its median and what the run-chart rules (shift, trend, runs,
     flagged points) find, with the notes to draw."""
@@ -92,6 +120,26 @@ class RunChartType(graphene.ObjectType):
         graphene.NonNull(RunChartAnnotationType),
         required=True,
         description="Notes to draw, by date: each linked cycle's start of Do, and yours.",
+    )
+
+    image_url = graphene.String(
+        required=True,
+        format=graphene.Argument(
+            ChartImageFormat,
+            default_value=chart_links.ChartImageFormat.PNG.value,
+            description="PNG (the default) or SVG.",
+        ),
+        size=graphene.Argument(
+            ChartImageSize,
+            default_value=chart_links.ChartImageSize.PHONE.value,
+            description="PHONE (the default, 720 x 480) or PRINT (1600 x 1000).",
+        ),
+        description=url_description(
+            "A picture of this chart (image/png or image/svg+xml) at a download link made for "
+            "you and valid for 15 minutes while you may still see the chart: the points and "
+            "their line, the median, the points of each signal marked, and the notes.",
+            rate_limited=True,
+        ),
     )
 
     class Meta:
@@ -129,6 +177,23 @@ class RunChartType(graphene.ObjectType):
     @staticmethod
     def resolve_annotations(root, info):
         return list(root.annotations)
+
+    @staticmethod
+    def resolve_image_url(root, info, format=None, size=None):
+        # An explicit null takes the default; no query: the token names the chart and you.
+        return chart_links.chart_image_url(
+            source=root.source,
+            source_id=root.source_id,
+            viewer_id=info.context.user.pk,
+            format=chart_links.ChartImageFormat(_enum_value(format, "PNG")),
+            size=chart_links.ChartImageSize(_enum_value(size, "PHONE")),
+            request=info.context.request,
+        )
+
+
+def _enum_value(member, default: str) -> str:
+    """A GraphQL enum argument's value (graphene hands over the member); null: the default."""
+    return default if member is None else getattr(member, "value", member)
 
 
 class MeasureType(DjangoObjectType):
@@ -172,7 +237,10 @@ class MeasureType(DjangoObjectType):
 
     @staticmethod
     def resolve_run_chart(root, info):
-        return selectors.run_chart(root)
+        found = selectors.run_chart(root)
+        if found is None:
+            return None
+        return SourcedChart(found, chart_links.ChartSource.MEASURE, root.pk)
 
 
 def measures_for(info, pdsa: Pdsa) -> list[Measure]:
