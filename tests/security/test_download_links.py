@@ -2,6 +2,7 @@
 kind's URL opens nothing, and every kind refuses with the same answer, so a refusal tells an
 attacker nothing about which kind of link, or which case, they hit."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from cohorts.models import Role
 from cohorts.printable import agenda_token
+from improvement import chart_links
+from improvement.models import DataPoint, Measure
 from networks import downloads, images
 from networks.access import Scope, ScopeKind
 from observations import photo_links
@@ -31,6 +34,7 @@ URLS = {
     "map-image": "/networks/maps/{}",
     "map-download": "/networks/map-data/{}",
     "calendar": "/observations/calendar/{}.ics",
+    "run-chart": "/improvement/charts/{}",
 }
 
 
@@ -59,7 +63,33 @@ def tokens(api_for, school, leader):
             expires_at=expires,
         ),
         "calendar": calendar_feed_secret(calendar_feed_get(person=blue)),
+        "run-chart": chart_links.sign(
+            chart_links.ChartTicket(
+                chart_links.ChartSource.MEASURE,
+                _measure_with_points(blue).pk,
+                blue.pk,
+                chart_links.ChartImageFormat.PNG,
+                chart_links.ChartImageSize.PHONE,
+            ),
+            expires_at=expires,
+        ),
     }
+
+
+def _measure_with_points(owner):
+    measure = Measure.objects.create(
+        owner=owner,
+        name="Exit tickets correct",
+        unit="students",
+        how_collected="Count",
+        better="UP",
+    )
+    today = timezone.localdate()
+    DataPoint.objects.bulk_create(
+        DataPoint(measure=measure, client_id=uuid.uuid4(), on=today - timedelta(days=n), value=n)
+        for n in range(12)
+    )
+    return measure
 
 
 def test_each_token_opens_its_own_kind_and_nothing_else(client, tokens):
