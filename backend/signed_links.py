@@ -85,6 +85,7 @@ class LinkKind(StrEnum):
     PACKET_PDF = "packet-pdf"
     PACKET_ZIP = "packet-zip"
     PACKET_JSON = "packet-json"
+    LIBRARY_PHOTO = "library-photo"
     # The calendar feed is a stored secret, not a token (see the module docstring).
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cohorts/", include("cohorts.urls")),
     path("credentials/", include("credentials.urls")),
+    path("improvement/", include("improvement.urls")),
     path("networks/", include("networks.urls")),
     path("observations/", include("observations.urls")),
 ]

@@ -14,7 +14,7 @@ whom they answer. Teachers are named as everywhere else in the app (`Person`).
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from backend.accounts import scope
 
@@ -55,8 +55,14 @@ def library_of(viewer, library_scope: str | None = None) -> QuerySet:
     return entries.select_related("owner__school", "pdsa").order_by("-published_at", "-id")
 
 
-def live_entry_of(pdsa) -> LibraryEntry | None:
-    return LibraryEntry.objects.filter(pdsa=pdsa, unpublished_at__isnull=True).first()
+def live_entries_of_owner(owner_id: int) -> dict[int, LibraryEntry]:
+    """Every live entry of the owner by cycle id (one query; the owner reads them)."""
+    entries = with_questions(
+        LibraryEntry.objects.filter(owner_id=owner_id, unpublished_at__isnull=True).select_related(
+            "owner__school"
+        )
+    )
+    return {entry.pdsa_id: entry for entry in entries}
 
 
 def questions_of(entry_ids) -> QuerySet:
@@ -66,4 +72,16 @@ def questions_of(entry_ids) -> QuerySet:
         LibraryQuestion.objects.filter(entry_id__in=entry_ids)
         .select_related("asker__school", "answer")
         .order_by("asked_at", "id")
+    )
+
+
+def with_questions(entries: QuerySet) -> QuerySet:
+    """Entries with their questions, askers and answers fetched: three queries for a page."""
+    return entries.prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=LibraryQuestion.objects.select_related("asker__school", "answer").order_by(
+                "asked_at", "id"
+            ),
+        )
     )

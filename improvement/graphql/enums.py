@@ -2,7 +2,7 @@
 
 from backend.graphql.enums import choices_enum
 
-from ..models import ActDecision, Better, Stage
+from ..models import ActDecision, Better, LibraryScope, Stage
 from ..run_chart import SignalKind
 
 PdsaStage = choices_enum(
@@ -33,5 +33,14 @@ RunChartSignalKind = choices_enum(
         "TOO_FEW_RUNS": "Fewer runs across the median than chance would give: the points cluster.",
         "TOO_MANY_RUNS": "More runs than chance would give: the points alternate.",
         "ASTRONOMICAL": "A point you flagged as clearly unlike the others.",
+    },
+)
+LibraryScopeEnum = choices_enum(
+    "LibraryScope",
+    LibraryScope,
+    "Who a library entry is shared with.",
+    {
+        "SCHOOL": "The teachers of your school.",
+        "DISTRICT": "The teachers of every school of your district.",
     },
 )

@@ -154,7 +154,7 @@ def pdsa_unpublish(*, actor, entry: LibraryEntry) -> LibraryEntry:
     """Hide the entry from the library (its owner keeps it and its questions). Unpublishing
     an entry already hidden changes nothing (a resent request is harmless).
     Refusals: NOT_FOUND (not your entry)."""
-    ensure_owner(actor, entry, field="entry_id", what="LibraryEntry")
+    ensure_owner(actor, entry, field="library_entry_id", what="LibraryEntry")
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.unpublished_at is None:
         entry.unpublished_at = max(timezone.now(), entry.published_at)

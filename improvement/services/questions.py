@@ -43,12 +43,16 @@ def library_question_ask(*, actor, entry: LibraryEntry | None, text: str) -> Lib
     visible = live.filter(pk=entry.pk).first() if entry is not None else None
     if visible is None:
         raise ValidationError(
-            {"entry_id": ValidationError("No LibraryEntry with this id.", code=Codes.NOT_FOUND)}
+            {
+                "library_entry_id": ValidationError(
+                    "No LibraryEntry with this id.", code=Codes.NOT_FOUND
+                )
+            }
         )
     if visible.owner_id == actor.pk:
         raise ValidationError(
             {
-                "entry_id": ValidationError(
+                "library_entry_id": ValidationError(
                     "This is your own entry: colleagues ask, you answer.", code=Codes.NOT_ALLOWED
                 )
             }
@@ -59,7 +63,7 @@ def library_question_ask(*, actor, entry: LibraryEntry | None, text: str) -> Lib
     if LibraryQuestion.objects.filter(entry=visible).count() >= QUESTIONS_PER_ENTRY:
         raise ValidationError(
             {
-                "entry_id": ValidationError(
+                "library_entry_id": ValidationError(
                     f"This entry has {QUESTIONS_PER_ENTRY} questions already.", code=Codes.INVALID
                 )
             }
@@ -88,7 +92,7 @@ def library_question_answer(*, actor, question: LibraryQuestion | None, text: st
     if question is None or question.entry.owner_id != actor.pk:
         raise ValidationError(
             {
-                "question_id": ValidationError(
+                "library_question_id": ValidationError(
                     "No LibraryQuestion with this id.", code=Codes.NOT_FOUND
                 )
             }
@@ -97,7 +101,7 @@ def library_question_answer(*, actor, question: LibraryQuestion | None, text: st
         # The asker no longer reads the entry: an answer now would reach them out of scope.
         raise ValidationError(
             {
-                "question_id": ValidationError(
+                "library_question_id": ValidationError(
                     "The entry is unpublished: publish the cycle again to go on answering.",
                     code=Codes.NOT_ALLOWED,
                 )

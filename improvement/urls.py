@@ -1,0 +1,11 @@
+"""Routes of the improvement app, included by the root URLconf under `improvement/`."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "improvement"
+
+urlpatterns = [
+    path("library/photos/<str:token>", views.library_photo, name="library-photo"),
+]
