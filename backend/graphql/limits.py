@@ -109,6 +109,12 @@ LIST_SIZES = {
     "RunChart.points": 200,
     "RunChart.signals": 60,
     "RunChart.annotations": 60,
+    # A library entry freezes its cycle's measures (5 at most), the photos its owner chose
+    # (improvement.services.library.PHOTO_LIMIT) and gathers colleagues' questions
+    # (improvement.services.questions.QUESTIONS_PER_ENTRY).
+    "LibraryEntry.measures": 5,
+    "LibraryEntry.photos": 6,
+    "LibraryEntry.questions": 200,
 }
 # Mutation payloads list their errors: a handful at most.
 LIST_SIZE_BY_NAME = {"errors": 10, "warnings": 10}

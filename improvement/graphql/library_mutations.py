@@ -21,11 +21,12 @@ from .types import PdsaType
 
 def _photo_pks(global_ids) -> list[int]:
     pks = []
-    for global_id in global_ids or []:
-        pk = pk_from_global_id(global_id, "Photo", field="photoIds")
+    for index, global_id in enumerate(global_ids or []):
+        field = f"photo_ids.{index}"
+        pk = pk_from_global_id(global_id, "Photo", field=field)
         if not pk.isdigit() or int(pk) >= MAX_PK:
             raise ValidationError(
-                {"photo_ids": ValidationError("No Photo with this id.", code=Codes.NOT_FOUND)}
+                {field: ValidationError("No Photo with this id.", code=Codes.NOT_FOUND)}
             )
         pks.append(int(pk))
     return pks

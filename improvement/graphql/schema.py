@@ -43,9 +43,8 @@ class ImprovementQueries(graphene.ObjectType):
     @staticmethod
     @requires(SignedIn)
     def resolve_improvement_library(root, info, scope=None, **kwargs):
-        return selectors_library.with_questions(
-            selectors_library.library_of(info.context.user, getattr(scope, "value", scope))
-        )
+        # LibraryEntryType.get_queryset adds the questions' prefetch to the page.
+        return selectors_library.library_of(info.context.user, getattr(scope, "value", scope))
 
     @staticmethod
     @requires(SignedIn)

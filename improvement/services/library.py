@@ -43,8 +43,9 @@ def _chosen_photos(owner, pdsa: Pdsa, photo_ids: list[int]) -> list[Photo]:
         photo.pk: photo
         for photo in Photo.objects.filter(pk__in=wanted, slq_id=pdsa.slq_id, uploaded_by=owner)
     }
-    if len(found) != len(wanted):
-        raise _error("photo_ids", "No Photo with this id on the cycle's question.", Codes.NOT_FOUND)
+    for index, pk in enumerate(photo_ids):
+        if pk not in found:
+            raise _error(f"photo_ids.{index}", "No Photo with this id.", Codes.NOT_FOUND)
     return [found[pk] for pk in wanted]
 
 
