@@ -43,9 +43,14 @@ def _chosen_photos(owner, pdsa: Pdsa, photo_ids: list[int]) -> list[Photo]:
         photo.pk: photo
         for photo in Photo.objects.filter(pk__in=wanted, slq_id=pdsa.slq_id, uploaded_by=owner)
     }
-    for index, pk in enumerate(photo_ids):
-        if pk not in found:
-            raise _error(f"photo_ids.{index}", "No Photo with this id.", Codes.NOT_FOUND)
+    # Every id that is not one is named (a phone shows each), hidden or missing alike.
+    errors = {
+        f"photo_ids.{index}": ValidationError("No Photo with this id.", code=Codes.NOT_FOUND)
+        for index, pk in enumerate(photo_ids)
+        if pk not in found
+    }
+    if errors:
+        raise ValidationError(errors)
     return [found[pk] for pk in wanted]
 
 

@@ -12,6 +12,7 @@ from improvement.services.library import pdsa_publish, pdsa_unpublish
 from improvement.services.questions import library_question_answer, library_question_ask
 from notifications.models import Kind, Notification
 from tests.factories import CoordinatorFactory, StaffFactory
+from tests.observations.factories import StudentLearningQuestionFactory
 
 from .conftest import make_cycle
 
@@ -225,3 +226,21 @@ def test_questions_stay_for_the_owner_after_unpublishing(owner, colleague, done)
     assert list(selectors_library.questions_of([entry.pk]).values_list("text", flat=True)) == [
         "How?"
     ]
+
+
+def test_a_photo_of_another_question_or_person_is_not_found(owner, colleague, done):
+    from observations.models import Photo
+
+    other = Photo.objects.create(
+        slq=StudentLearningQuestionFactory(host=colleague),
+        uploaded_by=colleague,
+        image="x.jpg",
+        thumbnail="x-t.jpg",
+        width=1,
+        height=1,
+        thumbnail_width=1,
+        thumbnail_height=1,
+    )
+    with pytest.raises(ValidationError) as caught:
+        publish(owner, done, photo_ids=[other.pk, 10**9])
+    assert codes(caught.value) == {"photo_ids.0": ["NOT_FOUND"], "photo_ids.1": ["NOT_FOUND"]}
