@@ -97,7 +97,9 @@ def library_question_answer(*, actor, question: LibraryQuestion | None, text: st
                 )
             }
         )
-    if question.entry.unpublished_at is not None:
+    # Read again under a lock: an unpublish racing this answer is seen, or waits.
+    entry = LibraryEntry.objects.select_for_update().get(pk=question.entry_id)
+    if entry.unpublished_at is not None:
         # The asker no longer reads the entry: an answer now would reach them out of scope.
         raise ValidationError(
             {

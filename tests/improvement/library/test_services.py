@@ -244,3 +244,13 @@ def test_a_photo_of_another_question_or_person_is_not_found(owner, colleague, do
     with pytest.raises(ValidationError) as caught:
         publish(owner, done, photo_ids=[other.pk, 10**9])
     assert codes(caught.value) == {"photo_ids.0": ["NOT_FOUND"], "photo_ids.1": ["NOT_FOUND"]}
+
+
+def test_no_answer_reaches_the_asker_once_the_entry_is_unpublished(owner, colleague, done):
+    entry = publish(owner, done)
+    question = library_question_ask(actor=colleague, entry=entry, text="How?")
+    pdsa_unpublish(actor=owner, entry=entry)
+    with pytest.raises(ValidationError) as caught:
+        library_question_answer(actor=owner, question=question, text="Like this")
+    assert codes(caught.value) == {"library_question_id": ["NOT_ALLOWED"]}
+    assert not Notification.objects.filter(kind=Kind.IMPROVEMENT_ANSWER).exists()
