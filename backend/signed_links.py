@@ -86,6 +86,7 @@ class LinkKind(StrEnum):
     PACKET_ZIP = "packet-zip"
     PACKET_JSON = "packet-json"
     RUN_CHART_IMAGE = "run-chart-image"
+    LIBRARY_PHOTO = "library-photo"
     # The calendar feed is a stored secret, not a token (see the module docstring).
 
 

@@ -1,13 +1,15 @@
 """PDSA cycles and measures appear here as metadata only (stage, dates, counts): what a teacher
 planned, predicted and learned, and the data they counted, are theirs alone (design §4), so no
-text field or value is shown, and nothing can be added, changed or deleted here."""
+text field or value is shown, and nothing can be added, changed or deleted here. Library
+entries likewise: who shared which cycle with whom and when, never the snapshot, questions or
+answers (they are for the teachers in the entry's scope)."""
 
 from django.contrib import admin
 from django.db.models import Count
 
 from backend.admin_base import ViewOnlyAdmin
 
-from .models import Measure, Pdsa
+from .models import LibraryEntry, Measure, Pdsa
 
 
 @admin.register(Pdsa)
@@ -38,3 +40,19 @@ class MeasureAdmin(ViewOnlyAdmin):
     @admin.display(description="points")
     def point_count(self, obj) -> int:
         return obj.points_total
+
+
+@admin.register(LibraryEntry)
+class LibraryEntryAdmin(ViewOnlyAdmin):
+    list_display = ("id", "owner", "pdsa", "scope", "published_at", "unpublished_at")
+    list_filter = ("scope",)
+    fields = (
+        "owner",
+        "pdsa",
+        "scope",
+        "school",
+        "district",
+        "committed_to_answer_at",
+        "published_at",
+        "unpublished_at",
+    )

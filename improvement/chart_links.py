@@ -11,9 +11,10 @@ token, so nothing can be probed.
 
 Sources: one link kind and one view for every run chart the service draws. A source is a name
 sealed in the token (`ChartSource`) and a loader in `LOADERS` that turns (source id, viewer id)
-into the chart to draw, or raises LinkNotFound. Only `measure` (a teacher's own measure, drawn
-from `selectors.run_chart`, the analysis `RunChart` shows) exists now; a published library
-snapshot adds a member and a loader that checks the viewer's scope, and reuses the view.
+into the chart to draw, or raises LinkNotFound: `measure` (a teacher's own measure, drawn from
+`selectors.run_chart`, the analysis `RunChart` shows) and `library` (a measure frozen in a
+published library entry, by its position, while the entry is live and the viewer in its
+scope).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from backend.signed_links import LinkKind, LinkNotFound, open_token, seal
 
-from . import selectors
+from . import selectors, selectors_library, snapshot
 from .chart_image import render_png, render_svg
 from .models import Measure
 
@@ -52,6 +54,7 @@ class ChartSource(StrEnum):
     """Where a linked chart comes from. The value is sealed in tokens: never rename one."""
 
     MEASURE = "measure"
+    LIBRARY = "library"
 
 
 PIXELS = {ChartImageSize.PHONE: (720, 480), ChartImageSize.PRINT: (1600, 1000)}
@@ -68,6 +71,8 @@ class ChartTicket:
     viewer_id: int
     format: ChartImageFormat
     size: ChartImageSize
+    part: int = 0
+    """Which chart of the source: a library entry's measure by its position; 0 otherwise."""
     expires_at: datetime | None = None
     """Set on a ticket read from a token."""
 
@@ -97,6 +102,7 @@ def sign(ticket: ChartTicket, *, expires_at: datetime) -> str:
         ticket.viewer_id,
         ticket.format.value,
         ticket.size.value,
+        ticket.part,
     ]
     return seal(LinkKind.RUN_CHART_IMAGE, payload, expires_at=expires_at)
 
@@ -105,13 +111,14 @@ def read(token: str) -> ChartTicket:
     """The ticket behind a token; raises LinkNotFound or LinkExpired (backend.signed_links)."""
     opened = open_token(LinkKind.RUN_CHART_IMAGE, token)
     try:
-        source, source_id, viewer_id, image_format, size = opened.payload
+        source, source_id, viewer_id, image_format, size, part = opened.payload
         return ChartTicket(
             source=ChartSource(source),
             source_id=int(source_id),
             viewer_id=int(viewer_id),
             format=ChartImageFormat(image_format),
             size=ChartImageSize(size),
+            part=int(part),
             expires_at=opened.expires_at,
         )
     except (TypeError, ValueError) as exc:  # sealed by us, so only after a change of format
@@ -125,12 +132,13 @@ def chart_image_url(
     viewer_id: int,
     format: ChartImageFormat = ChartImageFormat.PNG,
     size: ChartImageSize = ChartImageSize.PHONE,
+    part: int = 0,
     request=None,
 ) -> str:
     """A link to the picture of a chart, made for `viewer_id` (who must see it now: the
     caller has checked). Absolute when the request is known. Costs no query."""
     ticket = ChartTicket(
-        source, source_id, viewer_id, ChartImageFormat(format), ChartImageSize(size)
+        source, source_id, viewer_id, ChartImageFormat(format), ChartImageSize(size), part
     )
     path = reverse(URL_NAME, args=[sign(ticket, expires_at=link_expiry())])
     return request.build_absolute_uri(path) if request is not None else path
@@ -139,7 +147,7 @@ def chart_image_url(
 # --- sources ----------------------------------------------------------------------------------
 
 
-def _measure_chart(measure_id: int, viewer_id: int) -> ChartToDraw:
+def _measure_chart(measure_id: int, viewer_id: int, part: int) -> ChartToDraw:
     """The run chart of a measure that is still the link's person's own (who is still active),
     drawn from the same analysis `RunChart` shows."""
     measure = selectors.with_chart_data(
@@ -151,8 +159,32 @@ def _measure_chart(measure_id: int, viewer_id: int) -> ChartToDraw:
     return ChartToDraw(found=found, title=measure.name, unit=measure.unit)
 
 
-LOADERS: dict[ChartSource, Callable[[int, int], ChartToDraw]] = {
+def _library_chart(entry_id: int, viewer_id: int, part: int) -> ChartToDraw:
+    """The chart of the `part`-th measure frozen in a library entry, while the entry is live
+    and the link's person (still active) may see it: the same chart `LibraryMeasure.runChart`
+    shows, drawn from the snapshot, never from the owner's live measure."""
+    viewer = get_user_model().objects.filter(pk=viewer_id, is_active=True).first()
+    entry = (
+        selectors_library.entries_visible_to(viewer)
+        .filter(pk=entry_id, unpublished_at__isnull=True)
+        .only("snapshot")
+        .first()
+        if viewer is not None
+        else None
+    )
+    measures = (entry.snapshot or {}).get("measures") or [] if entry is not None else []
+    if not 0 <= part < len(measures):
+        raise LinkNotFound
+    found = snapshot.chart_of(measures[part])
+    if found is None:
+        raise LinkNotFound
+    measure = measures[part]
+    return ChartToDraw(found=found, title=measure["name"], unit=measure.get("unit") or "")
+
+
+LOADERS: dict[ChartSource, Callable[[int, int, int], ChartToDraw]] = {
     ChartSource.MEASURE: _measure_chart,
+    ChartSource.LIBRARY: _library_chart,
 }
 
 
@@ -161,7 +193,7 @@ def chart_for(ticket: ChartTicket) -> ChartToDraw:
     loader = LOADERS.get(ticket.source)
     if loader is None:
         raise LinkNotFound
-    return loader(ticket.source_id, ticket.viewer_id)
+    return loader(ticket.source_id, ticket.viewer_id, ticket.part)
 
 
 def render(drawn: ChartToDraw, image_format: ChartImageFormat, size: ChartImageSize) -> bytes:

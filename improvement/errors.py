@@ -34,3 +34,15 @@ class ImprovementError(ErrorCode):
         "MEASURE_REQUIRED",
         "Link at least one measure before starting the Do stage: it is how you will know.",
     )
+    RESULTS_REQUIRED = (
+        "RESULTS_REQUIRED",
+        "Only a tested change with its results can be shared: the cycle must be at Act or Done.",
+    )
+    COMMITMENT_REQUIRED = (
+        "COMMITMENT_REQUIRED",
+        "Sharing in the library comes with the commitment to answer colleagues' questions.",
+    )
+    ALREADY_PUBLISHED = (
+        "ALREADY_PUBLISHED",
+        "The cycle is already in the library: unpublish it to share a new version.",
+    )

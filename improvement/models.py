@@ -230,3 +230,118 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"annotation {self.pk} of measure {self.measure_id}"
+
+
+# --- the improvement library (design §3) -------------------------------------------------------
+
+
+class LibraryScope(models.TextChoices):
+    SCHOOL = "SCHOOL", "Teachers of my school"
+    DISTRICT = "DISTRICT", "Teachers of my district's schools"
+
+
+class LibraryEntry(models.Model):
+    """A test of change its owner shared with colleagues: a frozen, pseudonymised snapshot of
+    the cycle (texts, measures with their points and run charts, chosen photos), so later edits
+    or deletions of the records change nothing a colleague reads. Unpublishing hides it (the
+    questions stay, for the owner); publishing again makes a new entry with a new snapshot."""
+
+    pdsa = models.ForeignKey(Pdsa, on_delete=models.PROTECT, related_name="library_entries")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="library_entries"
+    )
+    scope = models.CharField(max_length=8, choices=LibraryScope.choices)
+    school = models.ForeignKey(
+        "accounts.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="SCHOOL scope: the owner's school when published.",
+    )
+    district = models.ForeignKey(
+        "accounts.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="DISTRICT scope: the district of the owner's school when published.",
+    )
+    snapshot = models.JSONField(help_text="improvement.snapshot: students pseudonymised.")
+    committed_to_answer_at = models.DateTimeField(
+        null=True, help_text="When the owner committed to answer colleagues' questions."
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    unpublished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "library entry"
+        verbose_name_plural = "library entries"
+        constraints = [
+            # One live entry per cycle: publishing twice cannot leave two versions side by side.
+            models.UniqueConstraint(
+                fields=["pdsa"],
+                condition=Q(unpublished_at__isnull=True),
+                name="library_entry_one_live_per_pdsa",
+            ),
+            # Sharing comes with the promise to answer colleagues' questions.
+            models.CheckConstraint(
+                condition=Q(committed_to_answer_at__isnull=False),
+                name="library_entry_committed_to_answer",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope=LibraryScope.SCHOOL, school__isnull=False)
+                | Q(scope=LibraryScope.DISTRICT, district__isnull=False),
+                name="library_entry_scope_has_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublished_at__isnull=True) | Q(unpublished_at__gte=F("published_at")),
+                name="library_entry_unpublished_after",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "published_at"], name="library_entry_school"),
+            models.Index(fields=["district", "published_at"], name="library_entry_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"library entry {self.pk} of PDSA {self.pdsa_id}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.unpublished_at is None
+
+
+class LibraryQuestion(models.Model):
+    """A colleague's question about an entry; everyone who can see the entry reads it."""
+
+    entry = models.ForeignKey(LibraryEntry, on_delete=models.PROTECT, related_name="questions")
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="library_questions"
+    )
+    text = models.TextField(max_length=2000)
+    asked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["entry_id", "asked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"question {self.pk} on library entry {self.entry_id}"
+
+
+class LibraryAnswer(models.Model):
+    """The owner's answer to a question: one per question (answering again revises it, so the
+    thread stays one question, one answer; a follow-up is a new question)."""
+
+    question = models.OneToOneField(
+        LibraryQuestion, on_delete=models.CASCADE, related_name="answer"
+    )
+    text = models.TextField(max_length=4000)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["question_id"]
+
+    def __str__(self) -> str:
+        return f"answer to question {self.question_id}"

@@ -8,4 +8,5 @@ app_name = "improvement"
 
 urlpatterns = [
     path("charts/<str:token>", views.run_chart_image, name="run-chart-image"),
+    path("library/photos/<str:token>", views.library_photo, name="library-photo"),
 ]

@@ -43,6 +43,14 @@ class Kind(models.TextChoices):
         "CREDENTIAL_SLOT_BLOCKED",
         "A requirement of a credential you pursue is blocked (consent declined or taken back)",
     )
+    IMPROVEMENT_QUESTION = (
+        "IMPROVEMENT_QUESTION",
+        "A colleague asked about a change you shared in the improvement library",
+    )
+    IMPROVEMENT_ANSWER = (
+        "IMPROVEMENT_ANSWER",
+        "Your question in the improvement library was answered",
+    )
     TEST = "TEST", "A test notification you asked for"
 
 

@@ -115,6 +115,12 @@ LIST_SIZES = {
     # few hundred schools); five stages each.
     "Query.improvementCounts": 500,
     "ImprovementCount.pdsaStages": 5,
+    # A library entry freezes its cycle's measures (5 at most), the photos its owner chose
+    # (improvement.services.library.PHOTO_LIMIT) and gathers colleagues' questions
+    # (improvement.services.questions.QUESTIONS_PER_ENTRY).
+    "LibraryEntry.measures": 5,
+    "LibraryEntry.photos": 6,
+    "LibraryEntry.questions": 200,
 }
 # Mutation payloads list their errors: a handful at most.
 LIST_SIZE_BY_NAME = {"errors": 10, "warnings": 10}

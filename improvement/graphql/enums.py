@@ -4,7 +4,7 @@ from backend.graphql.enums import choices_enum
 
 from ..chart_links import ChartImageFormat as ImageFormat
 from ..chart_links import ChartImageSize as ImageSize
-from ..models import ActDecision, Better, Stage
+from ..models import ActDecision, Better, LibraryScope, Stage
 from ..run_chart import SignalKind
 
 PdsaStage = choices_enum(
@@ -54,5 +54,14 @@ ChartImageSize = choices_enum(
     {
         "PHONE": "720 x 480 pixels, for a phone's screen.",
         "PRINT": "1600 x 1000 pixels, for printing and slides.",
+    },
+)
+LibraryScopeEnum = choices_enum(
+    "LibraryScope",
+    LibraryScope,
+    "Who a library entry is shared with.",
+    {
+        "SCHOOL": "The teachers of your school.",
+        "DISTRICT": "The teachers of every school of your district.",
     },
 )

@@ -86,6 +86,8 @@ class SourcedChart:
     found: selectors.MeasureChart
     source: chart_links.ChartSource
     source_id: int
+    part: int = 0
+    """Which chart of the source (a library entry's measure by its position); 0 otherwise."""
 
     @property
     def chart(self):
@@ -184,6 +186,7 @@ class RunChartType(graphene.ObjectType):
         return chart_links.chart_image_url(
             source=root.source,
             source_id=root.source_id,
+            part=root.part,
             viewer_id=info.context.user.pk,
             format=chart_links.ChartImageFormat(_enum_value(format, "PNG")),
             size=chart_links.ChartImageSize(_enum_value(size, "PHONE")),
@@ -286,6 +289,10 @@ class PdsaType(DjangoObjectType):
     )
     created_at = graphene.DateTime(required=True, description="When you planned it.")
     updated_at = graphene.DateTime(required=True, description="When it last changed.")
+    library_entry = graphene.Field(
+        "improvement.graphql.library_types.LibraryEntryType",
+        description="Its live entry in the improvement library; null when not shared.",
+    )
 
     class Meta:
         model = Pdsa
@@ -320,3 +327,21 @@ class PdsaType(DjangoObjectType):
     @staticmethod
     def resolve_measures(root, info):
         return measures_for(info, root)
+
+    @staticmethod
+    def resolve_library_entry(root, info):
+        return live_entry_for(info, root)
+
+
+LIBRARY_CACHE = "improvement.library_entries"
+
+
+def live_entry_for(info, pdsa: Pdsa):
+    """The cycle's live library entry. The first read in a request fetches them for every
+    cycle of the same owner in one query, so a list of cycles costs what one does."""
+    from .. import selectors_library
+
+    cache = info.context.loaders.setdefault(LIBRARY_CACHE, {})
+    if pdsa.owner_id not in cache:
+        cache[pdsa.owner_id] = selectors_library.live_entries_of_owner(pdsa.owner_id)
+    return cache[pdsa.owner_id].get(pdsa.pk)

@@ -35,12 +35,14 @@ from backend.schema import schema
 # and to CONTRIBUTING's list.
 ACTIONS = frozenset(
     {
-        "Accept", "Add", "Advance", "ApplyTemplate", "Approve", "Archive", "Assign", "Attest",
+        "Accept", "Add", "Advance", "Answer", "ApplyTemplate", "Approve", "Archive", "Ask",
+        "Assign", "Attest",
         "Cancel", "Close", "Complete", "Confirm", "Copy", "Create", "Decide", "Decline", "Delete",
         "End", "Extend", "Grant", "Invite", "Launch", "Link", "MarkAllRead", "MarkRead", "Propose",
+        "Publish",
         "Record", "Register", "Remove", "Replace", "Reschedule", "Revoke", "RoleChange", "Rotate",
         "Save", "Select", "SendTest", "Set", "Share", "SignIn", "SignOut", "Start", "Submit",
-        "Unassign", "Unregister", "Update", "Upload", "Withdraw", "Write",
+        "Unassign", "Unpublish", "Unregister", "Update", "Upload", "Withdraw", "Write",
     }
 )  # fmt: skip
 

@@ -79,6 +79,9 @@ QUERIES: dict[str, list[Variables]] = {
     "credential": [lambda w: {"id": w.gid("Credential", "credential_version")}],
     "pursuit": [lambda w: {"id": w.gid("Pursuit", "pursuit")}],
     "pdsa": [lambda w: {"id": w.gid("Pdsa", "pdsa")}],
+    # improvement library: the visitor's entry shared with school A1; then one scope only.
+    "libraryEntry": [lambda w: {"id": w.gid("LibraryEntry", "library_entry")}],
+    "improvementLibrary": [lambda w: {}, lambda w: {"scope": "SCHOOL"}],
     # The district, then one of its schools (the pursuits are the visitor's, at school A1).
     "credentialCounts": [
         lambda w: {"districtId": w.gid("District", "district_a")},
@@ -104,6 +107,34 @@ def _when(days: int, hour: str = "10:00") -> dict:
 
 
 MUTATIONS: dict[str, list[Variables]] = {
+    # improvement library: the visitor's cycle at ACT (not shared yet), their live entry
+    # shared with school A1 and the host's question on it.
+    "pdsaPublish": [
+        _input(
+            lambda w: {
+                "pdsaId": w.gid("Pdsa", "library_ready_pdsa"),
+                "scope": "SCHOOL",
+                "commitToAnswer": True,
+            }
+        )
+    ],
+    "pdsaUnpublish": [_input(lambda w: {"libraryEntryId": w.gid("LibraryEntry", "library_entry")})],
+    "libraryQuestionAsk": [
+        _input(
+            lambda w: {
+                "libraryEntryId": w.gid("LibraryEntry", "library_entry"),
+                "text": "How long did the think time take?",
+            }
+        )
+    ],
+    "libraryQuestionAnswer": [
+        _input(
+            lambda w: {
+                "libraryQuestionId": w.gid("LibraryQuestion", "library_question"),
+                "text": "About two minutes a lesson.",
+            }
+        )
+    ],
     # improvement: the visitor's cycle (at DO) and measures.
     "pdsaCreate": [
         _input(

@@ -216,6 +216,14 @@ DECLARATION: dict[str, frozenset[str]] = {
     "Mutation.annotationAdd": frozenset({VISITOR}),
     # Counts of district A's improvement work (no text, no person): its coordinator and staff.
     "Query.improvementCounts": frozenset({COORDINATOR, STAFF}),
+    # improvement library: the visitor's entry is shared with school A1's teachers (never
+    # coordinators or staff by role); colleagues in scope ask, its owner answers.
+    "Query.improvementLibrary": SIGNED_IN,  # each finds only what is shared with them
+    "Query.libraryEntry": SCHOOL_A1,
+    "Mutation.pdsaPublish": frozenset({VISITOR}),
+    "Mutation.pdsaUnpublish": frozenset({VISITOR}),
+    "Mutation.libraryQuestionAsk": SCHOOL_A1 - {VISITOR},
+    "Mutation.libraryQuestionAnswer": frozenset({VISITOR}),
 }
 
 # Checks of what an allowed call did, beyond succeeding: (field, caller, value) -> ok.
@@ -264,6 +272,8 @@ NODE_DECLARATION: dict[str, list[tuple[str, frozenset[str]]]] = {
     "Packet": [("packet", frozenset({VISITOR}))],
     "Pdsa": [("pdsa", frozenset({VISITOR}))],
     "Measure": [("pdsa_measure", frozenset({VISITOR}))],
+    "LibraryEntry": [("library_entry", SCHOOL_A1)],
+    "LibraryQuestion": [("library_question", SCHOOL_A1)],
 }
 
 # (root field, caller) cases that fail, with what is wrong; none today (all fixed).

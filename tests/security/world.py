@@ -115,6 +115,7 @@ HOST_EMAIL = f"{_marker('hostmail')}@example.org"
 INVITEE_EMAIL = f"{_marker('inviteemail')}@example.org"
 EVIDENCE_TEXT = _marker("evidencetext")
 PDSA_TEXT = _marker("pdsatext")
+LIBRARY_TEXT = _marker("librarytext")
 
 SECRETS: dict[str, frozenset[str]] = {
     # A visit's content: its host and visitor only (never the leader, coordinators or staff).
@@ -147,6 +148,9 @@ SECRETS: dict[str, frozenset[str]] = {
     EVIDENCE_TEXT: frozenset({VISITOR}),
     # A PDSA cycle, its measures and notes: its owner's alone until published.
     PDSA_TEXT: frozenset({VISITOR}),
+    # A cycle shared in the library with school A1, its questions and answers: the teachers
+    # of school A1 (not a coordinator or staff by role, not another school's teachers).
+    LIBRARY_TEXT: SCHOOL_A1,
 }
 
 
@@ -382,6 +386,7 @@ def build_world() -> World:
         now, visitor=visitor, host=host, leader=leader, cohort=cohort, done=done
     )
     improvement = _improvement(now, visitor=visitor)
+    library = _library(now, visitor=visitor, host=host)
 
     # --- inbox, phones, invitations ------------------------------------------------------------
     notification = DeliveredNotificationFactory(
@@ -465,6 +470,7 @@ def build_world() -> World:
         **memberships,
         **credentials,
         **improvement,
+        **library,
         **{f"user_{kind}": user for kind, user in users.items() if user is not None},
     }
     values = {"receipt": receipt, "invitation_code": code, "password": "correct-horse-battery"}
@@ -643,4 +649,46 @@ def _improvement(now, *, visitor) -> dict:
         "pdsa": pdsa,
         "pdsa_measure": measure,
         "unlinked_measure": unlinked,
+    }
+
+
+def _library(now, *, visitor, host) -> dict:
+    """A done cycle of the visitor's shared in the library with school A1, with the host's
+    question answered; and a cycle at ACT not shared yet."""
+    from improvement.models import LibraryScope, Pdsa, Stage
+    from improvement.services.library import pdsa_publish
+    from improvement.services.questions import library_question_answer, library_question_ask
+
+    today = timezone.localdate()
+    slq = StudentLearningQuestionFactory(host=visitor, question="How do my students argue?")
+
+    def cycle(stage, idea):
+        return Pdsa.objects.create(
+            owner=visitor,
+            slq=slq,
+            change_idea=idea,
+            predictions=f"More claims with evidence {LIBRARY_TEXT}",
+            stage=stage,
+            do_started_on=today - timedelta(days=20),
+            do_ended_on=today - timedelta(days=5),
+            study_results="Claims with evidence went from 4 to 9",
+            act_decision="ADOPT" if stage == Stage.DONE else "",
+        )
+
+    shared = cycle(Stage.DONE, f"Sentence starters for claims {LIBRARY_TEXT}")
+    ready = cycle(Stage.ACT, "Sentence starters for counterclaims")
+    entry = pdsa_publish(
+        actor=visitor, pdsa=shared, scope=LibraryScope.SCHOOL, commit_to_answer=True
+    )
+    question = library_question_ask(
+        actor=host, entry=entry, text=f"Which starters worked best? {LIBRARY_TEXT}"
+    )
+    library_question_answer(
+        actor=visitor, question=question, text=f"The because-one {LIBRARY_TEXT}"
+    )
+    return {
+        "library_pdsa": shared,
+        "library_ready_pdsa": ready,
+        "library_entry": entry,
+        "library_question": question,
     }
