@@ -200,6 +200,8 @@ class PdsaRow:
     has_measured: bool = True
     """At least one linked measure with at least one point."""
     done_on: date | None = None
+    published: bool = False
+    """Live in the improvement library (shared with the teacher's school or district)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -811,7 +813,7 @@ _PDSA_NEEDS: dict[str, tuple[Callable[[PdsaRow], bool], str]] = {
 }
 
 
-def _pdsa_gap(row: PdsaRow, complete: bool, needs: Sequence[str]) -> str:
+def _pdsa_gap(row: PdsaRow, complete: bool, needs: Sequence[str], published: bool) -> str:
     """Why a cycle does not count yet ("" when it does)."""
     if complete:
         if row.stage not in _STAGES_DONE:
@@ -828,14 +830,18 @@ def _pdsa_gap(row: PdsaRow, complete: bool, needs: Sequence[str]) -> str:
         check, phrase = _PDSA_NEEDS.get(need, (lambda row: True, ""))
         if not check(row):
             return phrase
+    if published and not row.published:
+        return "is not published in the improvement library yet"
     return ""
 
 
 def pdsa(slot: Slot, rows: Sequence[PdsaRow], ctx: Context):
     """The teacher's own cycles that are complete: every stage recorded (Do dates, Study
     results, an Act decision), a prediction, and a linked measure with data; `needs` may ask
-    for a part without the whole (`complete: false`)."""
+    for a part without the whole (`complete: false`); `published` asks that the cycle be live
+    in the improvement library."""
     complete = bool(_rule(slot, "complete", False))
+    published = bool(_rule(slot, "published", False))
     listed = _rule(slot, "needs", [])
     needs = [n for n in listed if isinstance(n, str)] if isinstance(listed, list) else []
     need = _count(slot.spec)
@@ -845,7 +851,7 @@ def pdsa(slot: Slot, rows: Sequence[PdsaRow], ctx: Context):
     )
     counted, gaps = [], []
     for row in mine:
-        gap = _pdsa_gap(row, complete, needs)
+        gap = _pdsa_gap(row, complete, needs, published)
         if gap:
             gaps.append((row, gap))
         else:

@@ -41,7 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from cohorts.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Membership, Role
-from improvement.models import Annotation, DataPoint, Measure, Pdsa, PdsaMeasure
+from improvement.models import Annotation, DataPoint, LibraryEntry, Measure, Pdsa, PdsaMeasure
 from observations.models import (
     ObservationEntry,
     ReflectionSheet,
@@ -338,6 +338,9 @@ def pdsas_of(person_ids: Iterable[int]) -> list[PdsaRow]:
             has_results=_flag(~Q(study_results="")),
             has_decision=_flag(~Q(act_decision="")),
             has_measured=Exists(measured),
+            published=Exists(
+                LibraryEntry.objects.filter(pdsa_id=OuterRef("pk"), unpublished_at__isnull=True)
+            ),
         )
         .order_by("do_ended_on", "id")
         .values_list(
@@ -352,6 +355,7 @@ def pdsas_of(person_ids: Iterable[int]) -> list[PdsaRow]:
             "has_decision",
             "has_measured",
             "do_ended_on",
+            "published",
         )
     )
     return [PdsaRow(*row) for row in queryset]

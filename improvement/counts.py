@@ -1,9 +1,10 @@
 """Coordinators' counts of a district's improvement work: how many PDSA cycles are at each
-stage, how many measures and data points, per school. Numbers only.
+stage, how many measures and data points, and how many entries are live in the improvement
+library, per school. Numbers only.
 
 Cycles, measures and points are their owner's alone (design §4); what a coordinator may learn
 is how much improvement work goes on at each school, never what a cycle says, whose it is or
-any value. So the three queries below group by the owner's school (and the cycle's stage) and
+any value. So the four queries below group by the owner's school (and the cycle's stage) and
 select only that key and a count: no change idea, no measure name, no value, no person. A
 school with one cycle shows 1: these count activity, not people. `tests/improvement/
 test_counts.py` checks the SQL and the result.
@@ -18,7 +19,7 @@ from django.db.models import Count
 from backend.accounts import scope
 from backend.accounts.models import District, School
 
-from .models import STAGE_ORDER, DataPoint, Measure, Pdsa
+from .models import STAGE_ORDER, DataPoint, LibraryEntry, Measure, Pdsa
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ImprovementCount:
     pdsas_by_stage: tuple[tuple[str, int], ...]
     measures: int
     data_points: int
+    library_entries: int = 0
+    """Entries live in the improvement library from the school's teachers."""
 
     @property
     def pdsas(self) -> int:
@@ -81,6 +84,15 @@ def improvement_counts(
         .annotate(n=Count("id"))
         .values_list("measure__owner__school_id", "n")
     )
+    shared = dict(
+        LibraryEntry.objects.filter(
+            unpublished_at__isnull=True, **{f"pdsa__{key}": value for key, value in where.items()}
+        )
+        .order_by()
+        .values_list("pdsa__owner__school_id")
+        .annotate(n=Count("id"))
+        .values_list("pdsa__owner__school_id", "n")
+    )
     schools = sorted(set(stages) | set(measures))
     return [
         ImprovementCount(
@@ -90,6 +102,7 @@ def improvement_counts(
             ),
             measures=measures.get(school, 0),
             data_points=points.get(school, 0),
+            library_entries=shared.get(school, 0),
         )
         for school in schools
     ]

@@ -23,7 +23,8 @@ docs/design/credentials.md 1.2; the programme's numbers (four blue dots, eight s
   SURVEY_PAIR adds `first` and `second` (the two administration kinds).
 - `meeting_kind`: BLUE_GROUP (group of 5) or WHOLE_GROUP (group of 13); `led_by: "SELF"`: the
   teacher led the meeting (seed 000, any kind).
-- later sources: `complete`, `needs` (PDSA), `min_points`, `annotated` (run chart),
+- later sources: `complete`, `needs`, `published` (PDSA: live in the improvement library),
+  `min_points`, `annotated` (run chart),
   `administrations` (student voice).
 
 `order` on a slot with two items: `{"after": 0}` means item 1 is dated after item 0;
@@ -609,9 +610,16 @@ CREDENTIALS = [
                 "key": "shared-pdsa",
                 "part": "Evidence",
                 "title": "The PDSA test you share",
-                "guidance": "A completed test from the PDSA tracker.",
+                "guidance": (
+                    "A completed test from the PDSA tracker, published to your school's or "
+                    "district's improvement library."
+                ),
                 "kind": "RECORDS",
-                "spec": {"source": "PDSA", "count": 1, "rules": {"complete": True}},
+                "spec": {
+                    "source": "PDSA",
+                    "count": 1,
+                    "rules": {"complete": True, "published": True},
+                },
                 "consent_from": "NONE",
                 "later_capability": "PDSA",
                 "required_when": None,

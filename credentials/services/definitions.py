@@ -290,9 +290,9 @@ def version_publish(*, version) -> None:
 
 
 @transaction.atomic
-def version_new_draft(*, version, by=None):
+def version_new_draft(*, version, by=None, registry=None):
     """A DRAFT copy of `version` numbered after the last one, for staff to edit."""
-    m = Models.of()
+    m = Models.of(registry)
     credential = version.credential
     number = (
         m.CredentialVersion.objects.filter(credential=credential).order_by("-number").first().number
@@ -346,3 +346,27 @@ def version_new_draft(*, version, by=None):
             required_series_id=prerequisite.required_series_id,
         )
     return draft
+
+
+@transaction.atomic
+def catalogue_slot_revise(registry=None, *, credential_key: str, slot_key: str, spec: dict) -> bool:
+    """Publish a new version of a catalogue credential whose requirement `slot_key` asks for
+    `spec` (used by data migrations when the catalogue learns something the app can now
+    check). Nothing happens when the published version asks for it already, or when staff
+    have retired the credential. A pursuit keeps the version it started on. Returns whether a
+    version was published."""
+    m = Models.of(registry)
+    published = (
+        m.CredentialVersion.objects.filter(credential__key=credential_key, status=PUBLISHED)
+        .select_related("credential")
+        .first()
+    )
+    if published is None:
+        return False
+    slot = m.RequirementSlot.objects.filter(version=published, key=slot_key).first()
+    if slot is None or slot.spec == spec:
+        return False
+    draft = version_new_draft(version=published, registry=registry)
+    m.RequirementSlot.objects.filter(version=draft, key=slot_key).update(spec=spec)
+    _publish(m, m.CredentialVersion.objects.get(pk=draft.pk))
+    return True

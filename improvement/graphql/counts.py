@@ -46,6 +46,10 @@ class ImprovementCountType(graphene.ObjectType):
     pdsas = graphene.Int(required=True, description="Cycles at any stage.")
     measures = graphene.Int(required=True, description="Measures made.")
     data_points = graphene.Int(required=True, description="Data points recorded.")
+    library_entries = graphene.Int(
+        required=True,
+        description="Tested changes its teachers have shared in the improvement library now.",
+    )
 
     class Meta:
         name = "ImprovementCount"

@@ -153,7 +153,8 @@ def test_the_counts_sql_selects_no_content_column(owner, district):
     improvement_queries = [
         q["sql"] for q in captured.captured_queries if '"improvement_' in q["sql"]
     ]
-    assert len(improvement_queries) == 3  # cycles, measures, points: one grouped query each
+    # Cycles, measures, points and live library entries: one grouped query each.
+    assert len(improvement_queries) == 4
     selected = set()
     for sql in improvement_queries:
         selected |= set(re.findall(r'"(\w+)"\."(\w+)"', sql.split(" FROM ")[0]))
@@ -164,10 +165,12 @@ def test_the_counts_sql_selects_no_content_column(owner, district):
         ("improvement_pdsa", "id"),
         ("improvement_measure", "id"),
         ("improvement_datapoint", "id"),
+        ("improvement_libraryentry", "id"),
     }
     everything = "\n".join(q["sql"] for q in captured.captured_queries)
     named = set(re.findall(r'"(\w+)"\."(\w+)"', everything))
-    assert named & forbidden_columns() == set()
+    # Whether an entry is live is read (in WHERE), never when or what it shared.
+    assert named & forbidden_columns() == {("improvement_libraryentry", "unpublished_at")}
     assert ("improvement_pdsa", "change_idea") in forbidden_columns()
     assert ("improvement_datapoint", "value") in forbidden_columns()
     assert "improvement_annotation" not in everything
@@ -235,3 +238,24 @@ def test_the_api_refuses_teachers_other_districts_and_wrong_ids(
     assert coordinator.post_graphql(QUERY, outside) == {"data": {"improvementCounts": None}}
     wrong_type = {"districtId": to_global_id("School", owner.school.pk)}
     assert coordinator.post_graphql(QUERY, wrong_type) == {"data": {"improvementCounts": None}}
+
+
+def test_live_library_entries_are_counted_per_school(owner, district):
+    from improvement.models import LibraryScope
+    from improvement.services.library import pdsa_publish, pdsa_unpublish
+    from tests.improvement.library.conftest import make_cycle
+
+    coordinator = CoordinatorFactory(coordinated_district=owner.school.district)
+    cycle = make_cycle(owner, StudentLearningQuestionFactory(host=owner))
+    entry = pdsa_publish(
+        actor=owner, pdsa=cycle, scope=LibraryScope.DISTRICT, commit_to_answer=True
+    )
+
+    def shared() -> dict:
+        found = improvement_counts(coordinator, owner.school.district_id)
+        return {row.school_id: row.library_entries for row in found}
+
+    assert shared()[owner.school_id] == 1
+    assert shared()[district["other_school"].pk] == 0
+    pdsa_unpublish(actor=owner, entry=entry)
+    assert shared()[owner.school_id] == 0
