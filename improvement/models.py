@@ -72,7 +72,9 @@ class Pdsa(models.Model):
     revision = models.PositiveIntegerField(
         default=1, help_text="The number of its latest kept revision."
     )
-    measures = models.ManyToManyField("Measure", through="PdsaMeasure", related_name="pdsas")
+    measures: models.ManyToManyField = models.ManyToManyField(
+        "Measure", through="PdsaMeasure", related_name="pdsas"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -68,8 +68,12 @@ def owner_pseudonymiser(owner) -> Pseudonymiser:
         .order_by("id")
     )
     for entry in entries.iterator(chunk_size=500):
-        tool = entry.visit.tool
-        identifiers = student_identifiers(tool.kind, entry.payload or {}, tool.definition or {})
+        entry_tool = entry.visit.tool
+        if entry_tool is None:  # filtered out above; for the type checker
+            continue
+        identifiers = student_identifiers(
+            entry_tool.kind, entry.payload or {}, entry_tool.definition or {}
+        )
         if identifiers:
             pseudonymiser.add_group(identifiers)
     for summary in (
@@ -138,7 +142,7 @@ def build(pdsa: Pdsa, photos: list[Photo]) -> Built:
     frozen_photos = []
     for photo in photos:
         target = _photo_name()
-        copies.append(PhotoCopy(source=photo.image.name, target=target))
+        copies.append(PhotoCopy(source=photo.image.name or "", target=target))
         frozen_photos.append(
             {
                 "file": target,

@@ -20,7 +20,7 @@ TEXT_LIMIT = 2000
 LONG_TEXT_LIMIT = 4000
 
 # What can be edited in each stage: the earlier stages are history once the cycle moves on.
-STAGE_FIELDS: dict[str, tuple[str, ...]] = {
+STAGE_FIELDS: dict[Stage, tuple[str, ...]] = {
     Stage.PLAN: ("change_idea", "predictions"),
     Stage.DO: ("do_started_on", "do_ended_on", "do_notes"),
     Stage.STUDY: ("study_results",),
@@ -132,7 +132,7 @@ def pdsa_update(*, owner, pdsa: Pdsa, **changes) -> Pdsa:
         raise ValueError(f"not PDSA fields: {sorted(unknown)}")
     if not changes:
         raise ValidationError("Say what to change.", code=Codes.REQUIRED)
-    allowed = STAGE_FIELDS[pdsa.stage]
+    allowed = STAGE_FIELDS[Stage(pdsa.stage)]
     for name in changes:
         if name not in allowed:
             raise ValidationError(
@@ -155,7 +155,7 @@ def pdsa_update(*, owner, pdsa: Pdsa, **changes) -> Pdsa:
 
 
 def _cleaned(owner, pdsa: Pdsa, changes: dict) -> dict:
-    cleaned = {}
+    cleaned: dict[str, object] = {}
     for name in ("change_idea", "predictions"):
         if name in changes:
             what = "the change you will test" if name == "change_idea" else "what you predict"
@@ -235,7 +235,9 @@ def pdsa_advance(*, owner, pdsa: Pdsa, to: str) -> Pdsa:
             pdsa.do_started_on = school_today(owner)
     elif to == Stage.STUDY:
         if pdsa.do_ended_on is None:
-            pdsa.do_ended_on = max(school_today(owner), pdsa.do_started_on)
+            today = school_today(owner)
+            started = pdsa.do_started_on
+            pdsa.do_ended_on = today if started is None else max(today, started)
     elif to == Stage.ACT:
         if not pdsa.study_results.strip():
             raise _transition_refused(
