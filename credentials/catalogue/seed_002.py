@@ -642,13 +642,14 @@ CREDENTIALS = [
                 "part": "Evidence",
                 "title": "Materials that go with it",
                 "guidance": (
-                    "For example the assignment, samples of student work, instructions or the "
-                    "lessons you drew from it, with no student identifiable."
+                    "Photos of what goes with it: the assignment, samples of student work, "
+                    "instructions or the lessons you drew from it, with no student "
+                    "identifiable. Other file types come with artifact uploads."
                 ),
                 "kind": "UPLOAD",
-                "spec": {"media": "FILE", "count": 1},
+                "spec": {"media": "PHOTO", "count": 1},
                 "consent_from": "NONE",
-                "later_capability": "ARTIFACT",
+                "later_capability": None,
                 "required_when": None,
                 "options": [],
             },

@@ -349,12 +349,12 @@ def version_new_draft(*, version, by=None, registry=None):
 
 
 @transaction.atomic
-def catalogue_slot_revise(registry=None, *, credential_key: str, slot_key: str, spec: dict) -> bool:
-    """Publish a new version of a catalogue credential whose requirement `slot_key` asks for
-    `spec` (used by data migrations when the catalogue learns something the app can now
-    check). Nothing happens when the published version asks for it already, or when staff
-    have retired the credential. A pursuit keeps the version it started on. Returns whether a
-    version was published."""
+def catalogue_slot_revise(registry=None, *, credential_key: str, slots: dict[str, dict]) -> bool:
+    """Publish a new version of a catalogue credential whose requirements `slots` ({slot key:
+    {field: value}}, e.g. a new `spec` or `later_capability`) read as given: used by data
+    migrations when the catalogue learns something the app can now check. Nothing happens
+    when the published version reads so already, or when staff have retired the credential.
+    A pursuit keeps the version it started on. Returns whether a version was published."""
     m = Models.of(registry)
     published = (
         m.CredentialVersion.objects.filter(credential__key=credential_key, status=PUBLISHED)
@@ -363,10 +363,18 @@ def catalogue_slot_revise(registry=None, *, credential_key: str, slot_key: str, 
     )
     if published is None:
         return False
-    slot = m.RequirementSlot.objects.filter(version=published, key=slot_key).first()
-    if slot is None or slot.spec == spec:
+    current = {
+        slot.key: slot
+        for slot in m.RequirementSlot.objects.filter(version=published, key__in=slots)
+    }
+    if all(
+        key in current
+        and all(getattr(current[key], name) == value for name, value in fields.items())
+        for key, fields in slots.items()
+    ):
         return False
     draft = version_new_draft(version=published, registry=registry)
-    m.RequirementSlot.objects.filter(version=draft, key=slot_key).update(spec=spec)
+    for key, fields in slots.items():
+        m.RequirementSlot.objects.filter(version=draft, key=key).update(**fields)
     _publish(m, m.CredentialVersion.objects.get(pk=draft.pk))
     return True

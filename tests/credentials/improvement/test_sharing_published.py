@@ -1,6 +1,8 @@
 """Sharing Improvement Strategies asks that the shared cycle be live in the improvement library
 (issue 22): the rule, the source flag it reads, and the catalogue's version 2."""
 
+import importlib
+
 import pytest
 
 from credentials.models import CredentialVersion, Programme, RequirementSlot
@@ -42,31 +44,39 @@ def test_the_shared_cycle_counts_only_while_it_is_in_the_library(sharing_catalog
     assert progress_of(pursuit)["shared-pdsa"].state == IN_PROGRESS
 
 
-def test_the_catalogue_has_sharing_ask_for_a_published_cycle():
+def test_the_catalogue_has_sharing_ask_for_a_published_cycle_and_photos_of_materials():
     version = CredentialVersion.objects.get(credential__key=SHARING_KEY, status="PUBLISHED")
     slot = RequirementSlot.objects.get(version=version, key="shared-pdsa")
     assert slot.spec["rules"] == {"complete": True, "published": True}
+    materials = RequirementSlot.objects.get(version=version, key="related-artifacts")
+    assert (materials.spec, materials.later_capability) == ({"media": "PHOTO", "count": 1}, "")
 
 
 def test_a_database_on_version_1_gets_version_2_and_its_pursuits_keep_version_1():
-    published = CredentialVersion.objects.get(credential__key=SHARING_KEY, status="PUBLISHED")
-    # As a database migrated before this revision holds it: a new draft with the old rule.
     from credentials.services.definitions import version_new_draft, version_publish
 
+    migration = importlib.import_module(
+        "credentials.migrations.0005_sharing_asks_for_a_published_cycle"
+    )
+    published = CredentialVersion.objects.get(credential__key=SHARING_KEY, status="PUBLISHED")
+    # As a database migrated before this revision holds it: the old rule and file uploads.
     old = version_new_draft(version=published)
     RequirementSlot.objects.filter(version=old, key="shared-pdsa").update(
         spec={"source": "PDSA", "count": 1, "rules": {"complete": True}}
     )
-    version_publish(version=old)
-    assert catalogue_slot_revise(
-        credential_key=SHARING_KEY, slot_key="shared-pdsa", spec=PUBLISHED_SPEC
+    RequirementSlot.objects.filter(version=old, key="related-artifacts").update(
+        spec={"media": "FILE", "count": 1}, later_capability="ARTIFACT"
     )
+    version_publish(version=old)
+
+    assert catalogue_slot_revise(credential_key=SHARING_KEY, slots=migration.SLOTS)
+
     now = CredentialVersion.objects.get(credential__key=SHARING_KEY, status="PUBLISHED")
     assert now.number == old.number + 1
     assert RequirementSlot.objects.get(version=now, key="shared-pdsa").spec == PUBLISHED_SPEC
+    materials = RequirementSlot.objects.get(version=now, key="related-artifacts")
+    assert (materials.spec["media"], materials.later_capability) == ("PHOTO", "")
     old.refresh_from_db()
     assert old.status == "RETIRED"
     # Asking again changes nothing.
-    assert not catalogue_slot_revise(
-        credential_key=SHARING_KEY, slot_key="shared-pdsa", spec=PUBLISHED_SPEC
-    )
+    assert not catalogue_slot_revise(credential_key=SHARING_KEY, slots=migration.SLOTS)
