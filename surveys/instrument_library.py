@@ -26,6 +26,9 @@ __all__ = [
     "PEER_FEEDBACK",
     "SCALES",
     "SESSION_FEEDBACK",
+    "STUDENT_3",
+    "STUDENT_VOICE_3_5",
+    "STUDENT_VOICE_6_12",
     "TRUST_AND_LEARNING_CULTURE",
     "Construct",
     "Instrument",
@@ -46,6 +49,7 @@ class InstrumentKind(StrEnum):
     CONFIDENCE = "CONFIDENCE"
     PEER_FEEDBACK = "PEER_FEEDBACK"
     SESSION_FEEDBACK = "SESSION_FEEDBACK"
+    STUDENT_VOICE = "STUDENT_VOICE"
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,18 @@ CONFIDENCE = ResponseScale(
     ),
 )
 
-SCALES: tuple[ResponseScale, ...] = (AGREEMENT, FREQUENCY, CONFIDENCE)
+# For grades 3-5: three points a young student reads at a glance.
+STUDENT_3 = ResponseScale(
+    key="student_3",
+    title="No, sometimes, yes",
+    points=(
+        ScalePoint(1, "No"),
+        ScalePoint(2, "Sometimes"),
+        ScalePoint(3, "Yes"),
+    ),
+)
+
+SCALES: tuple[ResponseScale, ...] = (AGREEMENT, FREQUENCY, CONFIDENCE, STUDENT_3)
 
 
 def _agree(key: str, prompt: str, *, reverse: bool = False) -> ScaledItem:
@@ -177,6 +192,10 @@ def _agree(key: str, prompt: str, *, reverse: bool = False) -> ScaledItem:
 
 def _often(key: str, prompt: str, *, reverse: bool = False) -> ScaledItem:
     return ScaledItem(key=key, prompt=prompt, scale_key=FREQUENCY.key, reverse_scored=reverse)
+
+
+def _yes(key: str, prompt: str) -> ScaledItem:
+    return ScaledItem(key=key, prompt=prompt, scale_key=STUDENT_3.key)
 
 
 def _confident(key: str, prompt: str) -> ScaledItem:
@@ -602,11 +621,145 @@ SESSION_FEEDBACK = Instrument(
 )
 
 
+# --- student voice (issue 23) -------------------------------------------------------------------
+# A class's experience in the students' words, written for this programme: the same four ideas
+# (being known, challenge, clarity, a voice in class) at two reading levels. Vendor instruments
+# are licensed; none of their items is reproduced here.
+
+STUDENT_VOICE_6_12 = Instrument(
+    key="student_voice_6_12",
+    title="Our Class (grades 6-12)",
+    description=(
+        "Students tell their teacher how the class works for them: being known, being "
+        "challenged, understanding, and having a voice. Anonymous; the teacher sees the class "
+        "as a whole."
+    ),
+    kind=InstrumentKind.STUDENT_VOICE,
+    constructs=(
+        Construct(
+            key="sv_known",
+            title="Being known",
+            description="Students feel their teacher knows and cares about them as people.",
+            items=(
+                _agree("sv_known_interests", "My teacher knows what I am interested in."),
+                _agree(
+                    "sv_known_cares",
+                    "My teacher cares how I am doing, not only how my grades are.",
+                ),
+                _agree("sv_known_belong", "I feel that I belong in this class."),
+            ),
+        ),
+        Construct(
+            key="sv_challenge",
+            title="Challenge",
+            description="Students are pushed to think and to do their best work.",
+            items=(
+                _agree("sv_challenge_think", "This class makes me think hard."),
+                _agree(
+                    "sv_challenge_best",
+                    "My teacher expects my best work, even when the work is difficult.",
+                ),
+                _agree("sv_challenge_explain", "I am asked to explain how I got my answers."),
+            ),
+        ),
+        Construct(
+            key="sv_clarity",
+            title="Clarity",
+            description="Students understand what they are learning and get help when stuck.",
+            items=(
+                _agree(
+                    "sv_clarity_new_way",
+                    "When something is unclear to me, my teacher finds a new way to show it.",
+                ),
+                _agree("sv_clarity_goal", "I know what I am supposed to be learning here."),
+                _agree(
+                    "sv_clarity_checks",
+                    "Before we move on, my teacher finds out whether we have understood.",
+                ),
+            ),
+        ),
+        Construct(
+            key="sv_voice",
+            title="Voice",
+            description="Students' ideas count, and it is safe to speak up.",
+            items=(
+                _agree("sv_voice_ideas", "My teacher asks for our ideas about how the class runs."),
+                _agree("sv_voice_safe", "I feel safe giving an answer that might be wrong."),
+                _agree("sv_voice_listen", "Students in this class listen to one another."),
+            ),
+        ),
+    ),
+    open_text_items=(
+        OpenTextItem(
+            key="sv_helps", prompt="What is one thing that helps you learn in this class?"
+        ),
+        OpenTextItem(
+            key="sv_better", prompt="What is one thing that would make this class better for you?"
+        ),
+    ),
+)
+
+STUDENT_VOICE_3_5 = Instrument(
+    key="student_voice_3_5",
+    title="Our Class (grades 3-5)",
+    description=(
+        "Short sentences with three answers (no, sometimes, yes) for younger students, on the "
+        "same four ideas as the grades 6-12 survey. Anonymous; the teacher sees the class as a "
+        "whole."
+    ),
+    kind=InstrumentKind.STUDENT_VOICE,
+    constructs=(
+        Construct(
+            key="sv3_known",
+            title="Being known",
+            description="Students feel their teacher knows and cares about them.",
+            items=(
+                _yes("sv3_known_likes", "My teacher knows what I like."),
+                _yes("sv3_known_glad", "My teacher is glad to see me."),
+            ),
+        ),
+        Construct(
+            key="sv3_challenge",
+            title="Challenge",
+            description="Students are asked to try hard things.",
+            items=(
+                _yes("sv3_challenge_try", "My teacher wants me to try hard things."),
+                _yes("sv3_challenge_think", "I have to think a lot in this class."),
+            ),
+        ),
+        Construct(
+            key="sv3_clarity",
+            title="Clarity",
+            description="Students know what they are learning and get help.",
+            items=(
+                _yes("sv3_clarity_help", "When I am stuck, my teacher helps me."),
+                _yes("sv3_clarity_know", "I know what we are learning."),
+            ),
+        ),
+        Construct(
+            key="sv3_voice",
+            title="Voice",
+            description="Students can share ideas and make mistakes safely.",
+            items=(
+                _yes("sv3_voice_share", "I can share my ideas in this class."),
+                _yes("sv3_voice_mistakes", "It is OK to make mistakes in this class."),
+            ),
+        ),
+    ),
+    open_text_items=(
+        OpenTextItem(key="sv3_helps", prompt="What helps you learn in this class?"),
+        OpenTextItem(key="sv3_better", prompt="What would make this class better?"),
+    ),
+)
+
+
 INSTRUMENTS: tuple[Instrument, ...] = (
     TRUST_AND_LEARNING_CULTURE,
     CONFIDENCE_SURVEY,
     PEER_FEEDBACK,
     SESSION_FEEDBACK,
+    STUDENT_VOICE_6_12,
+    STUDENT_VOICE_3_5,
 )
 
 

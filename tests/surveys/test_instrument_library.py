@@ -46,12 +46,14 @@ def test_keys_are_slugs():
     assert [key for key in _all_keys() if not SLUG.match(key)] == []
 
 
-def test_library_ships_the_four_instruments():
+def test_library_ships_the_six_instruments():
     assert [instrument.key for instrument in INSTRUMENTS] == [
         "trust_and_learning_culture",
         "confidence",
         "peer_feedback_slrc_impact",
         "session_feedback",
+        "student_voice_6_12",
+        "student_voice_3_5",
     ]
     assert {instrument.kind for instrument in INSTRUMENTS} == set(InstrumentKind)
 
@@ -180,3 +182,14 @@ def test_lookups_by_key():
         get_instrument("no_such_instrument")
     with pytest.raises(KeyError):
         get_scale("no_such_scale")
+
+
+def test_the_student_voice_surveys_ask_the_same_four_ideas_at_two_reading_levels():
+    from surveys.instrument_library import STUDENT_VOICE_3_5, STUDENT_VOICE_6_12
+
+    titles = [[c.title for c in i.constructs] for i in (STUDENT_VOICE_3_5, STUDENT_VOICE_6_12)]
+    assert titles[0] == titles[1] == ["Being known", "Challenge", "Clarity", "Voice"]
+    assert {item.scale_key for item in STUDENT_VOICE_3_5.scaled_items} == {"student_3"}
+    assert {item.scale_key for item in STUDENT_VOICE_6_12.scaled_items} == {"agreement_5"}
+    # Short enough for a young reader: no sentence of the grades 3-5 survey over 10 words.
+    assert max(len(item.prompt.split()) for item in STUDENT_VOICE_3_5.scaled_items) <= 10

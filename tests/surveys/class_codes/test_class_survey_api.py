@@ -8,7 +8,7 @@ from django.utils import timezone
 from surveys.models import AccessCode, Administration
 from tests.conftest import error_codes, top_level_codes
 from tests.factories import CoordinatorFactory
-from tests.surveys.factories import small_instrument
+from tests.surveys.factories import shipped, small_instrument
 from tests.surveys.graphql import gid
 
 from .helpers import answer_with, student_voice_instrument
@@ -78,3 +78,25 @@ def test_someone_without_a_class_is_refused_before_anything_is_read(api_for, tea
         LAUNCH, {"input": _input(student_voice_instrument(teacher.school))}
     )
     assert top_level_codes(body) == ["FORBIDDEN"]
+
+
+def test_a_teacher_runs_the_shipped_grades_3_5_survey_and_a_student_answers_on_the_page(
+    api_for, teacher, client
+):
+    instrument = shipped("student_voice_3_5")
+    payload = api_for(teacher).data(LAUNCH, {"input": _input(instrument, classSize=22)})[
+        "classSurveyLaunch"
+    ]
+    assert payload["errors"] == []
+    code = payload["codes"][0]
+    page = client.get(f"/s/{code}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Our Class (grades 3-5)" in html
+    assert "My teacher knows what I like." in html
+    assert "Sometimes" in html
+    item = instrument.items.get(key="sv3_known_likes")
+    token = client.cookies["csrftoken"].value
+    done = client.post(
+        "/s/answer", {"code": code, f"item-{item.pk}": "3", "csrfmiddlewaretoken": token}
+    )
+    assert done.status_code == 200 and "Thank you" in done.content.decode()
