@@ -64,7 +64,8 @@ class SurveyQueries(graphene.ObjectType):
         SurveyAdministrationType,
         cohort_id=graphene.ID(description="Only those sent to this cohort."),
         kind=SurveyAdministrationKind(description="Only this kind."),
-        description="Surveys you run or, as a coordinator, oversee; latest opening first.",
+        description="Surveys you run (a leader's, a teacher's class surveys) or, as a "
+        "coordinator, oversee; latest opening first. Empty for someone who runs none.",
     )
     my_surveys = graphene.List(
         graphene.NonNull(SurveyAdministrationType),
@@ -108,7 +109,7 @@ class SurveyQueries(graphene.ObjectType):
         return SurveyInstrumentType._meta.model.objects.all()
 
     @staticmethod
-    @requires(LeaderOrCoordinator)
+    @requires(SignedIn)
     def resolve_survey_administrations(root, info, cohort_id=None, kind=None, **kwargs):
         user = info.context.user
         queryset = selectors.administrations_reported_to(user)

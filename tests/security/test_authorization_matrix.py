@@ -146,7 +146,7 @@ DECLARATION: dict[str, frozenset[str]] = {
     # surveys
     "Query.surveyScales": SIGNED_IN,
     "Query.surveyInstruments": SIGNED_IN,
-    "Query.surveyAdministrations": frozenset({LEADER, COORDINATOR, OTHER_COORDINATOR, STAFF}),
+    "Query.surveyAdministrations": SIGNED_IN,  # each lists only the surveys they run or oversee
     "Query.mySurveys": SIGNED_IN,
     "Query.surveyReport": frozenset({LEADER, COORDINATOR, STAFF}),
     "Query.surveyComparison": frozenset({LEADER, COORDINATOR, STAFF}),

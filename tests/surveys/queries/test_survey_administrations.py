@@ -86,3 +86,19 @@ def test_the_list_does_not_grow_queries_with_its_length(api_for, leader, cohort,
         assert len(nodes(leader_api.data(LIST))) == 10
 
     assert len(ten) == len(one)
+
+
+def test_a_teacher_lists_their_class_surveys_and_nobody_else_s(api_for, survey, peers):
+    from tests.surveys.class_codes.helpers import launch
+
+    teacher, colleague = peers[0], peers[1]
+    mine = launch(teacher, class_size=20).administration
+    [node] = nodes(api_for(teacher).data(LIST))
+    assert node["id"] == administration_id(mine)
+    assert (node["audience"], node["invitedCount"], node["viewerCanManage"]) == (
+        "CLASS_CODES",
+        20,
+        True,
+    )
+    # A colleague (who was invited to the leader's survey) runs nothing: an empty list.
+    assert nodes(api_for(colleague).data(LIST)) == []
