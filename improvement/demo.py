@@ -7,8 +7,9 @@ sits on the chart beside the two derived ones (each cycle's start of Do).
 
 Everything goes through the services the phone calls (question, plan, link, advance, update,
 points, note), so loading the demo runs the whole flow. Dates count back from today at the
-leader's school, so the chart always ends today. (Publishing the first cycle to the library
-with a question answered comes with the library slice.)
+leader's school, so the chart always ends today. The first cycle is then shared with the
+leader's school in the improvement library (with the commitment to answer), a Maple colleague
+asks about it and the leader answers: the library has one entry with one answered question.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from datetime import date, timedelta
 from backend.accounts.models import User
 from observations.services.slqs import slq_create
 
-from .models import ActDecision, Measure, Pdsa, Stage
+from .models import ActDecision, LibraryEntry, LibraryScope, Measure, Pdsa, Stage
 from .services.annotations import annotation_add
 from .services.common import school_today
+from .services.library import pdsa_publish
 from .services.measures import measure_create, pdsa_measure_link
 from .services.pdsa import pdsa_advance, pdsa_create, pdsa_update
 from .services.points import data_points_record
+from .services.questions import library_question_answer, library_question_ask
 
 LEADER_EMAIL = "leader@demo.school"
 # The same client ids every time: a point's id is what makes recording it again a no-op.
@@ -66,6 +69,18 @@ SECOND_CYCLE = {
     "act_next": "Adopt both; next, ask students to judge a partner's reason.",
 }
 NOTE = "Half day: tickets done in a hurry"
+
+# The Maple colleague who reads the leader's shared cycle and asks about it (a peer of the
+# leader's school in backend/demo.py, not the leader).
+COLLEAGUE_EMAIL = "peer01@demo.school"
+LIBRARY_QUESTION = (
+    "On the days the lesson ran long and think time was cut, did you skip it entirely or "
+    "shorten it? I want to try this with my fourth graders."
+)
+LIBRARY_ANSWER = (
+    "Shortened it to about thirty seconds. Those were the two lowest tickets after the change, "
+    "so I now protect the full ninety seconds and cut the warm-up instead."
+)
 
 
 def load(context) -> None:
@@ -121,7 +136,25 @@ def load_improvement_demo() -> bool:
         follows=first,
     )
     annotation_add(owner=leader, measure=measure, on=point_day(today, NOTE_POINT), text=NOTE)
+    _publish_demo_entry(leader, first)
     return True
+
+
+def _publish_demo_entry(leader, first: Pdsa) -> LibraryEntry | None:
+    """Share the first cycle with the leader's school; a Maple colleague asks about it and the
+    leader answers. The first cycle, not the second: its chart shows the shift the change
+    made (the baseline before, every point after above the median), its decision to ADAPT
+    shows a test of change that taught something and is worth asking about, and the second
+    cycle stays unshared so the phone can publish it itself. The question and the answer each
+    schedule a push through the outbox (delivered by the worker, to demo devices: harmless).
+    Without the colleague the entry is still shared, with no question."""
+    entry = pdsa_publish(actor=leader, pdsa=first, scope=LibraryScope.SCHOOL, commit_to_answer=True)
+    colleague = User.objects.filter(email=COLLEAGUE_EMAIL, school_id=leader.school_id).first()
+    if colleague is None:
+        return entry
+    question = library_question_ask(actor=colleague, entry=entry, text=LIBRARY_QUESTION)
+    library_question_answer(actor=leader, question=question, text=LIBRARY_ANSWER)
+    return entry
 
 
 def _complete_cycle(

@@ -367,6 +367,71 @@ def test_every_client_operation_runs_against_the_demo(settings):
     assert maple["pdsas"] == 3 and maple["measures"] == 2 and maple["dataPoints"] == 20
     assert {s["stage"]: s["count"] for s in maple["pdsaStages"]}["DONE"] == 2
 
+    # improvement library: a Maple colleague reads the library, sees the leader's first cycle
+    # with its answered question, its chart's verdict and its picture (a PNG behind the link);
+    # opens the entry, asks a new question, the leader answers it; the leader takes the cycle
+    # back (gone for the colleague), shares it again (a new entry, no questions yet) and shares
+    # the second cycle with the district; the colleague sees both
+    colleague = phone_of("peer01@demo.school")
+    library = colleague.run("ImprovementLibrary", {"first": 20})["improvementLibrary"]
+    assert library["totalCount"] == 1
+    shared = nodes(library)[0]
+    assert shared["owner"]["fullName"] == "Rosa Delgado" and shared["cycleNumber"] == 1
+    assert (shared["scope"], shared["live"], shared["actDecision"]) == ("SCHOOL", True, "ADAPT")
+    [asked_before] = shared["questions"]
+    assert asked_before["answer"]["answeredAt"]
+    [verdict] = shared["measures"]
+    assert verdict["runChart"]["reliable"] is True
+    assert "SHIFT" in [signal["kind"] for signal in verdict["runChart"]["signals"]]
+    assert shared["photos"] == []  # the demo shares no photos
+    picture = Client().get(verdict["runChart"]["imageUrl"])
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    entry = colleague.run("LibraryEntryDetail", {"id": shared["id"]})["libraryEntry"]
+    assert len(entry["measures"][0]["runChart"]["points"]) == 18 and entry["studyResults"]
+    [thread_before] = entry["questions"]
+    assert thread_before["asker"]["fullName"] == "Amara Okafor" and thread_before["answer"]["text"]
+    asked = colleague.run(
+        "LibraryQuestionAsk",
+        {"input": {"libraryEntryId": shared["id"], "text": "How did you time the 90 seconds?"}},
+    )["libraryQuestionAsk"]["libraryQuestion"]
+    assert asked["answer"] is None
+    mine = leader.run("PdsaDetail", {"id": first["id"]})["pdsa"]["libraryEntry"]
+    assert (mine["id"], mine["live"]) == (shared["id"], True)
+    waiting = leader.run("LibraryEntryDetail", {"id": mine["id"]})["libraryEntry"]["questions"]
+    unanswered = next(q for q in waiting if q["answer"] is None)
+    assert unanswered["id"] == asked["id"]
+    answered = leader.run(
+        "LibraryQuestionAnswer",
+        {"input": {"libraryQuestionId": asked["id"], "text": "A sand timer on my desk."}},
+    )["libraryQuestionAnswer"]["libraryQuestion"]
+    assert answered["answer"]["text"] == "A sand timer on my desk."
+    thread = colleague.run("LibraryEntryDetail", {"id": shared["id"]})["libraryEntry"]
+    assert [q["answer"] is not None for q in thread["questions"]] == [True, True]
+    taken = leader.run("PdsaUnpublish", {"input": {"libraryEntryId": shared["id"]}})
+    assert taken["pdsaUnpublish"]["libraryEntry"]["live"] is False
+    assert (
+        colleague.run("ImprovementLibrary", {"first": 20})["improvementLibrary"]["totalCount"] == 0
+    )
+    assert colleague.run("LibraryEntryDetail", {"id": shared["id"]})["libraryEntry"] is None
+    assert leader.run("PdsaDetail", {"id": first["id"]})["pdsa"]["libraryEntry"] is None
+    second = next(c for c in cycles if c["cycleNumber"] == 2)
+    again = leader.run(
+        "PdsaPublish",
+        {"input": {"pdsaId": first["id"], "scope": "SCHOOL", "commitToAnswer": True}},
+    )["pdsaPublish"]["libraryEntry"]
+    assert again["id"] != shared["id"] and again["questions"] == [] and again["live"] is True
+    district_wide = leader.run(
+        "PdsaPublish",
+        {"input": {"pdsaId": second["id"], "scope": "DISTRICT", "commitToAnswer": True}},
+    )["pdsaPublish"]["libraryEntry"]
+    assert district_wide["actDecision"] == "ADOPT"
+    seen = nodes(colleague.run("ImprovementLibrary", {"first": 20})["improvementLibrary"])
+    assert {e["id"] for e in seen} == {again["id"], district_wide["id"]}
+    schoolwide = colleague.run("ImprovementLibrary", {"first": 20, "scope": "SCHOOL"})[
+        "improvementLibrary"
+    ]
+    assert [e["id"] for e in nodes(schoolwide)] == [again["id"]]
+
     # inbox: the leader reads one notification, then marks the rest read
     inbox = leader.run("Inbox", {"first": 20})
     unread = [n for n in nodes(inbox["myNotifications"]) if not n["isRead"]]

@@ -86,3 +86,32 @@ def test_the_chart_shows_both_cycle_starts_and_one_free_note(leader):
     from improvement.services.common import school_today
 
     assert drawn.chart.points[-1].date == school_today(leader)
+
+
+def test_the_first_cycle_is_in_the_school_library_with_one_answered_question(leader):
+    from improvement import selectors_library
+    from improvement.demo import COLLEAGUE_EMAIL
+    from improvement.models import LibraryEntry, LibraryQuestion
+    from notifications.models import Kind, Notification
+
+    first = Pdsa.objects.get(owner=leader, cycle_number=1)
+    colleague = User.objects.get(email=COLLEAGUE_EMAIL)
+    assert colleague != leader and colleague.school_id == leader.school_id
+
+    entry = LibraryEntry.objects.get()  # one entry: the second cycle is left to share
+    assert entry.pdsa == first and entry.owner == leader
+    assert entry.unpublished_at is None and entry.committed_to_answer_at is not None
+    assert (entry.scope, entry.school_id) == ("SCHOOL", leader.school_id)
+    # in scope for the colleague, live in their library; the chart travelled with it
+    assert selectors_library.entries_visible_to(colleague).filter(pk=entry.pk).exists()
+    assert entry in selectors_library.library_of(colleague)
+    assert len(entry.snapshot["measures"]) == 1
+    # one question, asked by the colleague, answered by the leader
+    question = LibraryQuestion.objects.get(entry=entry)
+    assert question.asker == colleague
+    assert question.answer.text
+    # each went to the other through the outbox (a push), never straight to a device
+    kinds = set(
+        Notification.objects.filter(key__startswith="improvement:").values_list("kind", flat=True)
+    )
+    assert kinds == {Kind.IMPROVEMENT_QUESTION, Kind.IMPROVEMENT_ANSWER}
