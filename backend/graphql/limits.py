@@ -283,10 +283,17 @@ def operation_cost(
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
+    # A variable the request leaves out takes the operation's default, as execution does:
+    # `query($first: Int = 20)` sent without `first` asks for 20, not the server's page size.
+    variables = dict(variables or {})
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in variables and definition.default_value is not None:
+            variables[name] = value_from_ast_untyped(definition.default_value)
     counter = _CostCounter(
         schema,
         fragments,
-        variables or {},
+        variables,
         default_page_size=default_page_size,
         max_page_size=max_page_size,
         default_list_size=default_list_size,

@@ -521,3 +521,27 @@ def test_apollo_automatic_persisted_queries_fall_back_to_the_full_query(client, 
         client, "query T { __typename }", operation_name="T", extensions=hashed["extensions"]
     )
     assert second.json() == {"data": {"__typename": "Query"}}
+
+
+def test_an_omitted_variable_costs_its_default_as_it_executes():
+    from graphql import parse
+
+    from backend.graphql.limits import operation_cost
+    from backend.schema import schema
+
+    def cost(query, variables):
+        return operation_cost(
+            schema.graphql_schema,
+            parse(query),
+            None,
+            variables,
+            default_page_size=100,
+            max_page_size=100,
+        )
+
+    with_default = "query($first: Int = 5) { myPdsas(first: $first) { edges { node { id } } } }"
+    assert cost(with_default, {}) == cost(with_default, {"first": 5})
+    assert cost(with_default, {}) < cost(with_default, {"first": 50})
+    without = "query($first: Int) { myPdsas(first: $first) { edges { node { id } } } }"
+    # No default and not sent: the server's page size, as before.
+    assert cost(without, {}) == cost(without, {"first": 100})
