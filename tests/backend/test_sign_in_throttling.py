@@ -94,8 +94,11 @@ def test_a_forged_device_key_is_ignored(client, teacher):
 # --- counted before the password is checked -----------------------------------------------
 
 
-def test_reservations_never_exceed_the_limit_under_concurrency():
+def test_reservations_never_exceed_the_limit_under_concurrency(budget_window):
+    # Held inside one window: a burst that straddles a minute boundary is counted in two
+    # windows (up to twice the limit), which is how fixed windows work, not a race.
     limit = RateLimit("test-reserve", 5, 60)
+    limit.reset("subject")
     granted = []
     barrier = threading.Barrier(40)
 
@@ -110,6 +113,36 @@ def test_reservations_never_exceed_the_limit_under_concurrency():
         thread.join(timeout=10)
 
     assert granted.count(True) == 5
+
+
+def test_a_refused_reservation_is_given_back_to_the_window_it_was_counted_in(monkeypatch):
+    """A refusal counted just before a minute boundary and given back just after must not
+    open a slot in the new window (13 of 40 concurrent callers got one in CI)."""
+    from types import SimpleNamespace
+
+    from backend import throttle
+
+    start = (time.time() // 60) * 60 + 59.9
+    clock = {"now": start}
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: clock["now"]))
+
+    class GivesBackLate(RateLimit):
+        def release(self, subject, amount=1, *, now=None):
+            clock["now"] = start + 0.2  # the minute turns between the count and the give-back
+            super().release(subject, amount, now=now)
+
+    limit = GivesBackLate("test-reserve-boundary", 5, 60)
+    limit.reset("subject")
+    for _ in range(5):
+        assert limit.reserve("subject")
+    # The next window is full too (other callers got there first).
+    clock["now"] = start + 0.2
+    limit.reset("subject")
+    limit.hit("subject", 5)
+    clock["now"] = start
+    assert limit.reserve("subject") is False
+    clock["now"] = start + 0.3
+    assert limit.count("subject") == 5  # the new window still full: no slot was opened
 
 
 def _on_redis() -> bool:
