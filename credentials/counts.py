@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from backend.accounts import scope
-from backend.accounts.models import District, School
 
 from .models import CredentialVersion, Pursuit, PursuitState, VersionStatus
 from .selectors import pursuit_progress
@@ -49,27 +48,16 @@ class CredentialCount:
     count: int
 
 
-def may_read_counts(viewer, district_id: int) -> bool:
-    """Staff, and the coordinators of the district."""
-    if not scope.signed_in(viewer) or not viewer.is_active:
-        return False
-    return bool(viewer.is_staff or viewer.coordinated_district_id == district_id)
-
-
 def credential_counts(
     viewer, district_id: int, school_id: int | None = None
 ) -> list[CredentialCount] | None:
     """The district's (or one of its schools') counts, by school, credential, pursuit state
     and requirement; None for a district the viewer does not coordinate, one that does not
     exist, and a school that is not in it (the same answer for each)."""
-    if not may_read_counts(viewer, district_id):
-        return None
-    if not District.objects.filter(pk=district_id).exists():
+    if not scope.reads_district_counts(viewer, district_id, school_id):
         return None
     pursuits = Pursuit.objects.filter(person__school__district_id=district_id)
     if school_id is not None:
-        if not School.objects.filter(pk=school_id, district_id=district_id).exists():
-            return None
         pursuits = pursuits.filter(person__school_id=school_id)
     rows = list(
         pursuits.order_by("pk").values_list(

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from backend.accounts import scope
-from backend.accounts.models import District, School
 
 from .models import STAGE_ORDER, DataPoint, LibraryEntry, Measure, Pdsa
 
@@ -39,27 +38,16 @@ class ImprovementCount:
         return sum(count for _, count in self.pdsas_by_stage)
 
 
-def may_read_counts(viewer, district_id: int) -> bool:
-    """Staff, and the coordinators of the district (the rule of `credentialCounts`)."""
-    if not scope.signed_in(viewer) or not viewer.is_active:
-        return False
-    return bool(viewer.is_staff or viewer.coordinated_district_id == district_id)
-
-
 def improvement_counts(
     viewer, district_id: int, school_id: int | None = None
 ) -> list[ImprovementCount] | None:
     """The district's (or one of its schools') counts, one row per school with any cycle or
     measure, by school id; None for a district the viewer does not coordinate, one that does
     not exist, and a school that is not in it (the same answer for each)."""
-    if not may_read_counts(viewer, district_id):
-        return None
-    if not District.objects.filter(pk=district_id).exists():
+    if not scope.reads_district_counts(viewer, district_id, school_id):
         return None
     where = {"owner__school__district_id": district_id}
     if school_id is not None:
-        if not School.objects.filter(pk=school_id, district_id=district_id).exists():
-            return None
         where["owner__school_id"] = school_id
 
     stages: dict[int, dict[str, int]] = {}

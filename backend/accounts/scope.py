@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .models import School
+from .models import District, School
 
 NOTHING = Q(pk__in=[])
 """A condition no row meets."""
@@ -170,3 +170,18 @@ def belongs_at(person, school) -> bool:
         return True
     district_id = person.district_id_for_scope
     return district_id is not None and district_id == school.district_id
+
+
+def reads_district_counts(viewer, district_id: int, school_id: int | None = None) -> bool:
+    """Whether `viewer` may read a district's (or one of its schools') counts of activity
+    (credentials, improvement): staff, and the coordinators of the district, for a district
+    that exists and a school in it. Callers answer every refusal alike (null)."""
+    if not signed_in(viewer) or not viewer.is_active:
+        return False
+    if not (viewer.is_staff or viewer.coordinated_district_id == district_id):
+        return False
+    if not District.objects.filter(pk=district_id).exists():
+        return False
+    return (
+        school_id is None or School.objects.filter(pk=school_id, district_id=district_id).exists()
+    )

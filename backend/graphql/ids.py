@@ -129,3 +129,15 @@ class GlobalIds(dict):
             self.clear()
         found = self[pk] = None if pk is None else Node.to_global_id(self.type_name, pk)
         return found
+
+
+def read_district_and_school(district_id, school_id) -> tuple[int, int | None] | None:
+    """The pks behind a district's id and an optional school's (the counts' arguments), or
+    None when either names nothing of its type: the read answers null."""
+    district_pk = read_pk(district_id, "District")
+    if district_pk is None:
+        return None
+    if school_id is None:
+        return district_pk, None
+    school_pk = read_pk(school_id, "School")
+    return None if school_pk is None else (district_pk, school_pk)

@@ -5,7 +5,7 @@ import graphene
 
 from backend.accounts.graphql.types import SchoolType
 from backend.accounts.models import School
-from backend.graphql.ids import read_pk
+from backend.graphql.ids import read_district_and_school
 from backend.graphql.permissions import Coordinator, requires
 
 from .. import counts
@@ -62,14 +62,10 @@ class CredentialCountQueries(graphene.ObjectType):
     @staticmethod
     @requires(Coordinator)
     def resolve_credential_counts(root, info, district_id, school_id=None):
-        district_pk = read_pk(district_id, "District")
-        if district_pk is None:
+        pks = read_district_and_school(district_id, school_id)
+        if pks is None:
             return None
-        school_pk = None
-        if school_id is not None:
-            school_pk = read_pk(school_id, "School")
-            if school_pk is None:
-                return None
+        district_pk, school_pk = pks
         found = counts.credential_counts(info.context.user, district_pk, school_pk)
         if found is None:
             return None
