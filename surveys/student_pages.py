@@ -89,17 +89,23 @@ def code_entry(request, code: str = ""):
     code = (request.POST.get("code", "") if request.method == "POST" else code).strip()
     if not code:
         return _code_page(request)
+    survey, refused = _live_survey(request, code)
+    return refused or _survey_page(request, survey, code=code)
+
+
+def _live_survey(request, code: str):
+    """(the survey `code` opens, None), or (None, the page saying why not). Wrong codes count
+    against the caller's address; once it has used them up, no code is looked up."""
     address = client_address(request)
     if WRONG_CODES.count(address) >= WRONG_CODES.limit:
-        return _code_page(request, code=code, message=TOO_MANY, status=429)
+        return None, _code_page(request, code=code, message=TOO_MANY, status=429)
     try:
-        survey = class_survey_for_code(code=code)
+        return class_survey_for_code(code=code), None
     except ValidationError as error:
         reason, message = _refusal(error)
         if reason == SurveyError.INVALID_CODE:
             WRONG_CODES.hit(address)
-        return _code_page(request, code=code, message=message, status=_status(reason))
-    return _survey_page(request, survey, code=code)
+        return None, _code_page(request, code=code, message=message, status=_status(reason))
 
 
 def _status(reason: str) -> int:
@@ -137,16 +143,9 @@ def _survey_page(request, survey: Administration, *, code: str, message: str = "
 def answer(request):
     """Spend the code on the answers; on a refusal, the page again with what was chosen."""
     code = request.POST.get("code", "").strip()
-    address = client_address(request)
-    if WRONG_CODES.count(address) >= WRONG_CODES.limit:
-        return _code_page(request, code=code, message=TOO_MANY, status=429)
-    try:
-        survey = class_survey_for_code(code=code)
-    except ValidationError as error:
-        reason, message = _refusal(error)
-        if reason == SurveyError.INVALID_CODE:
-            WRONG_CODES.hit(address)
-        return _code_page(request, code=code, message=message, status=_status(reason))
+    survey, refused = _live_survey(request, code)
+    if refused is not None:
+        return refused
     given = {key: value for key, value in request.POST.items() if key.startswith("item-")}
     drafts = []
     for item in survey.instrument.items.all():
